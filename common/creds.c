@@ -1,0 +1,146 @@
+/*
+ * creds.c - a parsed view of one credential profile and its state.
+ *
+ * Accepts OpenClaw's legacy spellings ("mode" for "type", "apiKey" for
+ * "key"). States follow `openclaw models status`: api keys and tokens
+ * without "expires" never expire; an oauth profile whose access token has
+ * expired but that has a refresh token is usable ("refreshable"); a blanked
+ * source (expires <= 0 or an empty secret) is missing, not "expired 56 years
+ * ago".
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "oc.h"
+
+const char *
+oc_ctype_name(enum oc_ctype t)
+{
+	switch (t) {
+	case OC_CT_API_KEY:
+		return "api_key";
+	case OC_CT_TOKEN:
+		return "token";
+	case OC_CT_OAUTH:
+		return "oauth";
+	default:
+		return "unknown";
+	}
+}
+
+enum oc_ctype
+oc_ctype_parse(const char *s)
+{
+	if (s == NULL)
+		return OC_CT_UNKNOWN;
+	if (strcmp(s, "api_key") == 0)
+		return OC_CT_API_KEY;
+	if (strcmp(s, "token") == 0)
+		return OC_CT_TOKEN;
+	if (strcmp(s, "oauth") == 0)
+		return OC_CT_OAUTH;
+	return OC_CT_UNKNOWN;
+}
+
+static const char *
+nonempty_str(json_object *o, const char *key)
+{
+	const char *s = oc_json_get_str(o, key);
+
+	return s != NULL && *s != '\0' ? s : NULL;
+}
+
+void
+oc_cred_parse(const char *id, json_object *p, struct oc_cred *c)
+{
+	int64_t e;
+	int r;
+
+	memset(c, 0, sizeof *c);
+	c->id = id;
+	c->provider = oc_json_get_str(p, "provider");
+	c->type_str = oc_json_get_str(p, "type");
+	if (c->type_str == NULL)
+		c->type_str = oc_json_get_str(p, "mode");
+	c->type = oc_ctype_parse(c->type_str);
+	if (c->type_str == NULL)
+		c->type_str = "unknown";
+	switch (c->type) {
+	case OC_CT_API_KEY:
+		c->secret = nonempty_str(p, "key");
+		if (c->secret == NULL)
+			c->secret = nonempty_str(p, "apiKey");
+		c->ref = oc_json_get_obj(p, "keyRef");
+		break;
+	case OC_CT_TOKEN:
+		c->secret = nonempty_str(p, "token");
+		c->ref = oc_json_get_obj(p, "tokenRef");
+		break;
+	case OC_CT_OAUTH:
+		c->secret = nonempty_str(p, "access");
+		c->refresh = nonempty_str(p, "refresh");
+		break;
+	default:
+		break;
+	}
+	if (oc_json_get(p, "expires") != NULL &&
+	    !json_object_is_type(oc_json_get(p, "expires"), json_type_null)) {
+		c->has_expires = 1;
+		r = oc_json_get_i64(p, "expires", &e);
+		if (r == 1 && e > 0) {
+			c->expires_valid = 1;
+			c->expires = e;
+		} else if (r == 1)
+			c->expires = e;
+		else if (r == -1)
+			c->expires_invalid = 1;
+	}
+	c->email = oc_json_get_str(p, "email");
+	c->managed_by = oc_json_get_str(p, "managedBy");
+}
+
+const char *
+oc_cstate_name(enum oc_cstate s)
+{
+	switch (s) {
+	case OC_CS_OK:
+		return "ok";
+	case OC_CS_EXPIRING:
+		return "expiring";
+	case OC_CS_EXPIRED:
+		return "expired";
+	case OC_CS_REFRESHABLE:
+		return "refreshable";
+	case OC_CS_MISSING:
+		return "missing";
+	case OC_CS_INVALID_EXPIRES:
+		return "invalid_expires";
+	case OC_CS_REF:
+		return "ref";
+	}
+	return "unknown";
+}
+
+enum oc_cstate
+oc_cred_state(const struct oc_cred *c, int64_t now, int64_t window)
+{
+	if (c->secret == NULL && c->ref == NULL)
+		return OC_CS_MISSING;
+	if (c->type == OC_CT_API_KEY)
+		return c->secret ? OC_CS_OK : OC_CS_REF;
+	if (c->type == OC_CT_TOKEN && !c->has_expires)
+		return c->secret ? OC_CS_OK : OC_CS_REF;
+	if (c->type == OC_CT_OAUTH && !c->has_expires)
+		return OC_CS_OK;
+	if (c->expires_invalid)
+		return OC_CS_INVALID_EXPIRES;
+	if (c->has_expires && !c->expires_valid)
+		return OC_CS_MISSING;	/* blanked: expires <= 0 */
+	if (c->expires <= now)
+		return c->type == OC_CT_OAUTH && c->refresh ?
+		    OC_CS_REFRESHABLE : OC_CS_EXPIRED;
+	if (c->expires - now <= window)
+		return OC_CS_EXPIRING;
+	return c->secret ? OC_CS_OK : OC_CS_REF;
+}

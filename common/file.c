@@ -1,0 +1,204 @@
+/*
+ * file.c - reading files whole and replacing them atomically. A store is
+ * never truncated in place: a new file is written beside it, synced, and
+ * renamed over it, so a crash leaves either the old or the new bytes.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "oc.h"
+
+int
+oc_file_read(const char *path, size_t max, char **data, size_t *len,
+    struct oc_err *err)
+{
+	struct oc_buf b = { 0 };
+	char chunk[8192];
+	ssize_t n;
+	int fd, saved;
+
+	*data = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1) {
+		saved = errno;
+		oc_err_set(err, saved == ENOENT ? OC_EX_NOINPUT : OC_EX_DATAERR,
+		    "%s: %s", path, strerror(saved));
+		errno = saved;
+		return -1;
+	}
+	for (;;) {
+		n = read(fd, chunk, sizeof chunk);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			saved = errno;
+			oc_err_set(err, OC_EX_DATAERR, "%s: %s", path,
+			    strerror(saved));
+			close(fd);
+			oc_buf_free(&b);
+			errno = saved;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		if (b.len + (size_t)n > max) {
+			oc_err_set(err, OC_EX_DATAERR,
+			    "%s: larger than %zu bytes", path, max);
+			close(fd);
+			oc_buf_free(&b);
+			errno = EFBIG;
+			return -1;
+		}
+		oc_buf_add(&b, chunk, (size_t)n);
+	}
+	oc_wipe(chunk, sizeof chunk);
+	close(fd);
+	if (b.data == NULL)
+		oc_buf_add(&b, "", 0);
+	*data = b.data;
+	*len = b.len;
+	return 0;
+}
+
+char *
+oc_dirname_dup(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	if (s == NULL)
+		return oc_xstrdup(".");
+	if (s == path)
+		return oc_xstrdup("/");
+	return oc_xstrndup(path, (size_t)(s - path));
+}
+
+int
+oc_path_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+int
+oc_mkdirs(const char *path, mode_t mode, struct oc_err *err)
+{
+	char *p = oc_xstrdup(path), *s;
+	struct stat st;
+
+	for (s = p + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		{
+			char c = *s;
+
+			*s = '\0';
+			if (mkdir(p, mode) == -1 && errno != EEXIST) {
+				oc_err_set(err, OC_EX_CANTCREAT,
+				    "cannot create directory %s: %s", p,
+				    strerror(errno));
+				free(p);
+				return -1;
+			}
+			*s = c;
+			if (c == '\0')
+				break;
+		}
+	}
+	if (stat(p, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		oc_err_set(err, OC_EX_CANTCREAT, "%s: not a directory", p);
+		free(p);
+		return -1;
+	}
+	free(p);
+	return 0;
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+oc_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+    struct oc_err *err)
+{
+	char *dir = oc_dirname_dup(path);
+	const char *base = strrchr(path, '/');
+	char *tmp = NULL;
+	int fd = -1, dfd, tries, saved;
+
+	base = base ? base + 1 : path;
+	for (tries = 0; tries < 100; tries++) {
+		unsigned r;
+
+		r = (unsigned)rand() ^ (unsigned)getpid() ^
+		    (unsigned)oc_now_ms() * 2654435761u;
+		free(tmp);
+		tmp = oc_xasprintf("%s/.%s.tmp-%ld-%08x", dir, base,
+		    (long)getpid(), r);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
+		if (fd != -1 || errno != EEXIST)
+			break;
+	}
+	if (fd == -1) {
+		oc_err_set(err, OC_EX_CANTCREAT, "cannot write %s: %s", path,
+		    strerror(errno));
+		goto fail;
+	}
+	if (write_all(fd, data, len) == -1 || fchmod(fd, mode) == -1 ||
+	    fsync(fd) == -1) {
+		saved = errno;
+		oc_err_set(err, OC_EX_CANTCREAT, "cannot write %s: %s", path,
+		    strerror(saved));
+		goto fail;
+	}
+	if (close(fd) == -1) {
+		fd = -1;
+		oc_err_set(err, OC_EX_CANTCREAT, "cannot write %s: %s", path,
+		    strerror(errno));
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) == -1) {
+		oc_err_set(err, OC_EX_CANTCREAT, "cannot replace %s: %s", path,
+		    strerror(errno));
+		goto fail;
+	}
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd != -1) {
+		(void)fsync(dfd);
+		close(dfd);
+	}
+	free(tmp);
+	free(dir);
+	return 0;
+fail:
+	if (fd != -1)
+		close(fd);
+	if (tmp != NULL)
+		unlink(tmp);
+	free(tmp);
+	free(dir);
+	return -1;
+}

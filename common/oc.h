@@ -1,0 +1,396 @@
+/*
+ * oc.h - liboc, the core shared by the oc-tools commands.
+ *
+ * Ownership contract: every heap pointer has exactly one owner. A function
+ * whose name ends in _new, _dup, _load or _read returns something the caller
+ * owns and releases with the matching _free (or free(3)); every other pointer
+ * a function returns is borrowed and lives as long as its container. Every
+ * _free accepts NULL. json_object values follow json-c's rules: object_get_ex
+ * borrows, object_add takes the reference, parse/new give one to put.
+ *
+ * liboc never prints and never exits, except on out-of-memory (oc_x*). A
+ * failing function returns -1 and fills a struct oc_err with one of the suite's
+ * exit codes and a one-line message; the program decides what to do.
+ */
+#ifndef OC_H
+#define OC_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include <json-c/json.h>
+
+/* ---- exit codes (DESIGN.md §3), shared by every command ---- */
+enum {
+	OC_EX_OK = 0,
+	OC_EX_NEG = 1,		/* a negative answer */
+	OC_EX_EXPIRING = 2,	/* oc-check only */
+	OC_EX_USAGE = 64,
+	OC_EX_DATAERR = 65,	/* unreadable store/config, invalid token */
+	OC_EX_NOINPUT = 66,	/* a named input file does not exist */
+	OC_EX_UNAVAILABLE = 69,	/* a remote service could not be reached */
+	OC_EX_CANTCREAT = 73,	/* cannot write the store or config */
+	OC_EX_TEMPFAIL = 75,	/* lock busy past the wait, all keys limited */
+	OC_EX_NOPERM = 77,	/* insecure permissions on a secret file */
+	OC_EX_CONFIG = 78	/* SQLite era: must not write */
+};
+
+/* ---- errors ---- */
+struct oc_err {
+	int code;		/* one of OC_EX_*, 0 when unset */
+	char msg[1024];		/* one line, never a secret */
+};
+
+void oc_err_set(struct oc_err *, int, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+void oc_err_clear(struct oc_err *);
+
+/* ---- memory: these abort the program on out-of-memory ---- */
+void *oc_xmalloc(size_t);
+void *oc_xcalloc(size_t, size_t);
+void *oc_xrealloc(void *, size_t);
+char *oc_xstrdup(const char *);
+char *oc_xstrndup(const char *, size_t);
+char *oc_xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* Overwrite then free a buffer that held a secret. */
+void oc_free_secret(char *);
+void oc_wipe(void *, size_t);
+
+/* A growable byte buffer; data is always NUL-terminated. */
+struct oc_buf {
+	char *data;
+	size_t len, cap;
+};
+void oc_buf_add(struct oc_buf *, const void *, size_t);
+void oc_buf_adds(struct oc_buf *, const char *);
+void oc_buf_addf(struct oc_buf *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+void oc_buf_addc(struct oc_buf *, char);
+void oc_buf_free(struct oc_buf *);	/* wipes: buffers may hold secrets */
+
+/* ---- time ---- */
+int64_t oc_now_ms(void);	/* OC_NOW_MS in the environment overrides (tests) */
+/* "2026-11-21T23:40:00.000Z" for an epoch in ms, into buf (>= 32 bytes). */
+void oc_iso8601(int64_t, char *, size_t);
+/* Parse ISO-8601 UTC ("...Z" or "+00:00", optional millis); -1 if invalid. */
+int oc_parse_iso8601(const char *, int64_t *);
+/* "3h 12m", "2d 4h", "45s", "expired 3h ago" style spans, into buf. */
+void oc_format_span(int64_t ms, char *, size_t);
+
+/* ---- durations (ms s m h d, composites "1h30m"; a bare number is in
+ * default_unit, one of 'd', 'h', 'm', 's' or 0 for milliseconds) ---- */
+int oc_duration_parse(const char *, char default_unit, int64_t *ms,
+    struct oc_err *);
+
+/* ---- secrets on screen: OpenClaw's mask ---- */
+char *oc_mask_dup(const char *secret);
+
+/* ---- providers ---- */
+/* OpenClaw's normalisation: lower-case, trim, aliases (z.ai -> zai, ...). */
+char *oc_provider_norm_dup(const char *);
+/* The env prefix: normalised id upper-cased, '-' and '.' to '_'. */
+char *oc_provider_env_dup(const char *);
+/* Provider part of a profile id "<provider>:<name>", normalised; NULL when
+ * the id has no colon. */
+char *oc_profile_provider_dup(const char *id);
+
+/* ---- files ---- */
+/* Read a whole file (bounded at max bytes). Missing: returns -1 with
+ * errno ENOENT and err->code OC_EX_NOINPUT. */
+int oc_file_read(const char *path, size_t max, char **data, size_t *len,
+    struct oc_err *);
+/* temp in the same dir (O_EXCL|O_NOFOLLOW, 0600), write, fsync, chmod mode,
+ * rename over path, fsync the directory. Never truncates path in place. */
+int oc_write_atomic(const char *path, const void *, size_t, mode_t,
+    struct oc_err *);
+/* mkdir -p with mode for every directory created. */
+int oc_mkdirs(const char *path, mode_t, struct oc_err *);
+char *oc_dirname_dup(const char *);
+int oc_path_exists(const char *);
+
+/* ---- JSON ---- */
+/* Strict parse of a buffer; the error names the file and line:column. */
+int oc_json_parse(const char *name, const char *text, size_t len,
+    json_object **out, struct oc_err *);
+/* Lenient (config): // and block comments, trailing commas, unquoted keys,
+ * single-quoted strings, as OpenClaw's JSON5 reader accepts. */
+int oc_json_parse_lenient(const char *name, const char *text, size_t len,
+    json_object **out, struct oc_err *);
+/* Serialise like JSON.stringify(v, null, indent) (+ no trailing newline):
+ * no slash escaping, "{}" for empty containers, numbers as parsed. */
+void oc_json_dump(struct oc_buf *, json_object *, int indent);
+/* Convenience accessors; borrowed results, NULL/def when absent or wrong
+ * type. */
+json_object *oc_json_get(json_object *, const char *key);
+json_object *oc_json_get_obj(json_object *, const char *key);
+const char *oc_json_get_str(json_object *, const char *key);
+/* Integer value of a number or a numeric string: 1 if found, 0 if not,
+ * -1 if present but not a finite number. */
+int oc_json_get_i64(json_object *, const char *key, int64_t *);
+/* Child object at key, created (and attached) when missing or not an
+ * object. */
+json_object *oc_json_obj_ensure(json_object *, const char *key);
+int oc_json_equal(json_object *, json_object *);
+
+/* ---- paths and context (DESIGN.md §1) ---- */
+struct oc_paths {
+	char *home;
+	char *state_dir;
+	char *config_path;
+	char *agent_id;
+	char *agent_dir;
+	char *store_path;	/* <agentDir>/auth-profiles.json */
+	char *state_path;	/* <agentDir>/auth-state.json */
+	char *lock_path;	/* <agentDir>/auth-profiles.json.lock */
+	char *env_path;		/* <state>/.env */
+	const char *agent_source; /* "option", "OPENCLAW_AGENT_DIR", ... */
+};
+
+enum oc_era {
+	OC_ERA_JSON = 0,	/* auth-profiles.json is the live store */
+	OC_ERA_SQLITE		/* OpenClaw >= 2026.6: JSON store not read */
+};
+
+struct oc_ctx {
+	struct oc_paths paths;
+	json_object *config;	/* never NULL after open: {} when missing */
+	int config_exists;
+	enum oc_era era;
+	char *sqlite_path;	/* the database that made era SQLITE */
+};
+
+/* Resolve home, state dir and config, load the config (lenient), resolve the
+ * agent (agent may be NULL) and its files, detect the era. */
+int oc_ctx_open(struct oc_ctx *, const char *agent, struct oc_err *);
+void oc_ctx_close(struct oc_ctx *);
+/* Expand a leading "~" or "~/" against home. */
+char *oc_expand_home_dup(const char *path, const char *home);
+/* The ids in the config's agents.list, NULL-terminated; NULL when none. */
+char **oc_config_agent_ids_dup(json_object *config);
+void oc_strv_free(char **);
+
+/* ---- config writes ---- */
+/* Writes plain 2-space JSON atomically, 0600, after copying the previous
+ * file to <path>.bak (0600). */
+int oc_config_save(const char *path, json_object *config, struct oc_err *);
+/* Lock the config (<config>.lock, same protocol as the store lock), re-read
+ * it, apply fn, write when fn returns 1 (0: unchanged, -1: error). */
+typedef int (*oc_config_edit_fn)(json_object *config, void *arg,
+    struct oc_err *);
+int oc_config_update(const char *path, int wait_ms, oc_config_edit_fn,
+    void *arg, struct oc_err *);
+
+/* ---- lock (DESIGN.md §4.1) ---- */
+struct oc_lock {
+	char *path;
+	int held;
+};
+/* Wait up to wait_ms (jittered backoff) for <path>; OC_EX_TEMPFAIL when
+ * still busy. SIGINT/SIGTERM/SIGHUP are held off while the lock is held. */
+int oc_lock_acquire(struct oc_lock *, const char *path, int wait_ms,
+    struct oc_err *);
+void oc_lock_release(struct oc_lock *);
+#define OC_LOCK_STALE_MS 30000
+
+/* ---- the credential store ---- */
+struct oc_store {
+	char *path;
+	char *state_path;
+	json_object *root;	/* auth-profiles.json, always an object */
+	json_object *state;	/* auth-state.json when it exists, else NULL */
+	int exists;		/* auth-profiles.json existed when loaded */
+	char *orig;		/* bytes as loaded, to skip identical writes */
+	char *state_orig;
+};
+/* Load (a missing store is an empty one). A store that cannot be parsed or
+ * is not an object with an object "profiles" is OC_EX_DATAERR. */
+int oc_store_load(struct oc_store *, const struct oc_paths *,
+    struct oc_err *);
+void oc_store_free(struct oc_store *);
+/* The profiles object (borrowed; created when missing). */
+json_object *oc_store_profiles(struct oc_store *);
+json_object *oc_store_profile(struct oc_store *, const char *id);
+/* Routing state ("order", "lastGood", "usageStats"): auth-state.json wins
+ * per key. Borrowed; NULL when absent. */
+json_object *oc_store_routing(struct oc_store *, const char *key);
+/* The same, created in the place the layout keeps it. */
+json_object *oc_store_routing_ensure(struct oc_store *, const char *key);
+/* Delete member of a routing map in every place it is kept. Returns 1 if
+ * something was removed. */
+int oc_store_routing_del(struct oc_store *, const char *key,
+    const char *member);
+/* Write what changed (each file only if its bytes differ). Creates the agent
+ * dir 0700 when needed; files 0600. */
+int oc_store_save(struct oc_store *, struct oc_err *);
+/* Lock, load, apply fn, save when fn returns 1 (0: unchanged, -1: error),
+ * unlock. The store handed to fn is freed afterwards. */
+typedef int (*oc_store_edit_fn)(struct oc_store *, void *arg,
+    struct oc_err *);
+int oc_store_update(const struct oc_paths *, int wait_ms, oc_store_edit_fn,
+    void *arg, struct oc_err *);
+/* Warn-worthy: an existing store readable by group/other. */
+int oc_store_insecure(const struct oc_paths *);
+
+/* ---- credentials ---- */
+enum oc_ctype {
+	OC_CT_UNKNOWN = 0,
+	OC_CT_API_KEY,
+	OC_CT_TOKEN,
+	OC_CT_OAUTH
+};
+/* A parsed view of one profile; every pointer is borrowed from the JSON. */
+struct oc_cred {
+	const char *id;
+	const char *provider;	/* as written */
+	enum oc_ctype type;
+	const char *type_str;	/* "api_key", "token", "oauth", or as written */
+	const char *secret;	/* key / token / access, NULL when absent */
+	const char *refresh;	/* oauth refresh token */
+	json_object *ref;	/* keyRef / tokenRef */
+	int has_expires;	/* an "expires" member is present */
+	int expires_valid;	/* it is a finite number > 0 */
+	int expires_invalid;	/* present but not a number */
+	int64_t expires;	/* ms */
+	const char *email;
+	const char *managed_by;
+};
+const char *oc_ctype_name(enum oc_ctype);
+enum oc_ctype oc_ctype_parse(const char *);
+void oc_cred_parse(const char *id, json_object *profile, struct oc_cred *);
+
+enum oc_cstate {
+	OC_CS_OK = 0,
+	OC_CS_EXPIRING,		/* expires within the window */
+	OC_CS_EXPIRED,
+	OC_CS_REFRESHABLE,	/* oauth: expired access, has a refresh token */
+	OC_CS_MISSING,		/* no secret, or a blanked expires */
+	OC_CS_INVALID_EXPIRES,
+	OC_CS_REF		/* secret behind a SecretRef, not resolved here */
+};
+const char *oc_cstate_name(enum oc_cstate);
+enum oc_cstate oc_cred_state(const struct oc_cred *, int64_t now,
+    int64_t window_ms);
+
+/* ---- reading a secret (DESIGN.md §2 add) ---- */
+/* From stdin, or on a tty from /dev/tty with echo off after prompt. At most
+ * max bytes. Caller frees with oc_free_secret. */
+int oc_secret_read(const char *prompt, size_t max, char **out,
+    struct oc_err *);
+/* OpenClaw's paste normalisation: drop CR/LF/U+2028/U+2029, trim; for
+ * anthropic tokens strip all whitespace. In place. */
+void oc_token_normalize(char *, int strip_all_ws);
+/* Validate an anthropic setup-token; -1 with OC_EX_DATAERR otherwise. */
+int oc_anthropic_token_check(const char *, struct oc_err *);
+
+/* ---- output ---- */
+/* Colour only when stdout is a tty and NO_COLOR is unset. */
+int oc_use_color(void);
+/* A simple column table: add rows of n cells, print with aligned columns
+ * (the last column is not padded). */
+struct oc_table {
+	int ncols;
+	char **cells;		/* rows * ncols */
+	size_t rows;
+};
+void oc_table_init(struct oc_table *, int ncols);
+void oc_table_add(struct oc_table *, const char *const *cells);
+void oc_table_print(struct oc_table *, FILE *);
+void oc_table_free(struct oc_table *);
+/* Print JSON (2-space) and a newline. */
+void oc_json_print(FILE *, json_object *);
+
+/* ---- common command plumbing ---- */
+extern const char *oc_progname;
+void oc_set_progname(const char *argv0);
+/* "prog: message" on stderr. */
+void oc_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* Print err (prefixed with the program name) and return its code. */
+int oc_report(const struct oc_err *);
+void oc_version(void);
+/* Print the era warning (stderr) if the SQLite store is in use; returns
+ * OC_EX_CONFIG for writing commands when force is 0, else 0. */
+int oc_era_guard(const struct oc_ctx *, int writing, int force);
+
+/* --wait: the lock wait in ms (default 10 s, OC_LOCK_WAIT_MS overrides). */
+int oc_lock_wait_default(void);
+
+/* Options every command shares: put OC_COMMON_LONGOPTS in the long option
+ * table and "a:hV" in the short ones, then hand each option to
+ * oc_cli_option first. */
+enum {
+	OC_OPT_JSON = 1000,
+	OC_OPT_WAIT,
+	OC_OPT_FORCE,
+	OC_OPT_FIRST_PRIVATE = 1100
+};
+#define OC_COMMON_LONGOPTS \
+	{ "agent", required_argument, NULL, 'a' }, \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, 'V' }, \
+	{ "json", no_argument, NULL, OC_OPT_JSON }, \
+	{ "wait", required_argument, NULL, OC_OPT_WAIT }, \
+	{ "force", no_argument, NULL, OC_OPT_FORCE }
+struct oc_cli {
+	const char *agent;
+	int json;
+	int force;
+	int wait_ms;
+	int help;		/* -h seen: print usage to stdout, exit 0 */
+	int version;		/* -V seen */
+};
+void oc_cli_init(struct oc_cli *);
+/* 1: handled; 0: not a common option; -1: bad value (message printed). */
+int oc_cli_option(struct oc_cli *, int opt, const char *arg);
+
+/* ==== HTTP (net): the commands never link libcurl; requests go to the
+ * oc-http helper program (pkglibexecdir, or $OC_HTTP_HELPER) over a pipe,
+ * so secrets never reach argv. See libexec/oc-http.c for the protocol. */
+struct oc_http_req {
+	const char *id;			/* echoed in the result */
+	const char *method;		/* "GET", "POST" */
+	const char *url;
+	const char *const *headers;	/* NULL-terminated "Name: value" */
+	const char *body;		/* NULL: no body */
+	size_t body_len;
+	long timeout_ms;		/* total; connect is bounded too */
+};
+struct oc_http_res {
+	char *id;
+	long status;		/* HTTP status, 0 when no response */
+	char *error;		/* NULL, or "timeout", "connect", "dns",
+				 * "tls", "too_large", "other: ..." */
+	char *body;		/* NUL-terminated, may be "" */
+	size_t body_len;
+	json_object *headers;	/* lower-cased name -> value; owned */
+	long elapsed_ms;
+};
+/* Run n requests, at most concurrency at a time; *res gets n results in
+ * the order of reqs. -1 only when the helper itself cannot run
+ * (OC_EX_UNAVAILABLE / OC_EX_SOFTWARE-like errors in err). */
+int oc_http_run(const struct oc_http_req *reqs, size_t n, int concurrency,
+    struct oc_http_res **res, struct oc_err *);
+void oc_http_res_free(struct oc_http_res *, size_t n);
+
+/* ==== env files and SecretRefs (keys) ==== */
+/* Load OpenClaw's dotenv files into the process environment; a variable
+ * already set always wins. */
+int oc_env_load(const struct oc_ctx *, struct oc_err *);
+/* The secret of a profile: inline, "${VAR}" form, or keyRef/tokenRef
+ * through config secrets.providers. *out is owned (oc_free_secret). -1
+ * with err: OC_EX_NOPERM for an insecure file, OC_EX_NEG when the ref does
+ * not resolve (the message never contains a secret). */
+int oc_cred_resolve(const struct oc_ctx *, const struct oc_cred *,
+    char **out, struct oc_err *);
+
+/* ==== OAuth (sync) ==== */
+/* Refresh an OpenClaw-owned oauth profile under the store lock (re-read,
+ * skip if already fresh). 0 refreshed or already fresh; -1 with err:
+ * OC_EX_NEG re-authentication required, OC_EX_UNAVAILABLE network/5xx,
+ * OC_EX_DATAERR malformed response, OC_EX_TEMPFAIL lock busy. */
+int oc_oauth_refresh(const struct oc_ctx *, const char *profile_id,
+    int wait_ms, struct oc_err *);
+
+#endif /* OC_H */

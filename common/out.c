@@ -1,0 +1,165 @@
+/*
+ * out.c - what the commands print: tables, diagnostics, the era warning.
+ * This is the one module of liboc that writes to stdout/stderr, and only
+ * when a command calls it.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "oc.h"
+
+int
+oc_use_color(void)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
+}
+
+void
+oc_table_init(struct oc_table *t, int ncols)
+{
+	t->ncols = ncols;
+	t->cells = NULL;
+	t->rows = 0;
+}
+
+void
+oc_table_add(struct oc_table *t, const char *const *cells)
+{
+	int i;
+
+	t->cells = oc_xrealloc(t->cells,
+	    (t->rows + 1) * (size_t)t->ncols * sizeof *t->cells);
+	for (i = 0; i < t->ncols; i++)
+		t->cells[t->rows * (size_t)t->ncols + (size_t)i] =
+		    oc_xstrdup(cells[i] ? cells[i] : "-");
+	t->rows++;
+}
+
+void
+oc_table_print(struct oc_table *t, FILE *f)
+{
+	size_t *w = oc_xcalloc((size_t)t->ncols, sizeof *w), r;
+	int c;
+
+	for (r = 0; r < t->rows; r++)
+		for (c = 0; c < t->ncols; c++) {
+			size_t l = strlen(t->cells[r * (size_t)t->ncols +
+			    (size_t)c]);
+
+			if (l > w[c])
+				w[c] = l;
+		}
+	for (r = 0; r < t->rows; r++) {
+		for (c = 0; c < t->ncols; c++) {
+			const char *s = t->cells[r * (size_t)t->ncols +
+			    (size_t)c];
+
+			if (c == t->ncols - 1)
+				fprintf(f, "%s\n", s);
+			else
+				fprintf(f, "%-*s  ", (int)w[c], s);
+		}
+	}
+	free(w);
+}
+
+void
+oc_table_free(struct oc_table *t)
+{
+	size_t i;
+
+	if (t->cells != NULL)
+		for (i = 0; i < t->rows * (size_t)t->ncols; i++)
+			free(t->cells[i]);
+	free(t->cells);
+	t->cells = NULL;
+	t->rows = 0;
+}
+
+void
+oc_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", oc_progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+oc_report(const struct oc_err *err)
+{
+	oc_warnx("%s", err->msg[0] ? err->msg : "unknown error");
+	return err->code ? err->code : 1;
+}
+
+void
+oc_version(void)
+{
+	printf("%s (%s) %s\n", oc_progname, PACKAGE_NAME, PACKAGE_VERSION);
+}
+
+int
+oc_era_guard(const struct oc_ctx *ctx, int writing, int force)
+{
+	if (ctx->era != OC_ERA_SQLITE)
+		return 0;
+	oc_warnx("warning: %s exists: this OpenClaw (2026.6 or later) keeps "
+	    "credentials in SQLite and no longer reads %s",
+	    ctx->sqlite_path, ctx->paths.store_path);
+	if (writing && !force) {
+		oc_warnx("refusing to write a store the gateway does not read "
+		    "(use --force to write it anyway)");
+		return OC_EX_CONFIG;
+	}
+	return 0;
+}
+
+void
+oc_cli_init(struct oc_cli *c)
+{
+	memset(c, 0, sizeof *c);
+	c->wait_ms = oc_lock_wait_default();
+}
+
+int
+oc_cli_option(struct oc_cli *c, int opt, const char *arg)
+{
+	struct oc_err err;
+	int64_t ms;
+
+	switch (opt) {
+	case 'a':
+		c->agent = arg;
+		return 1;
+	case 'h':
+		c->help = 1;
+		return 1;
+	case 'V':
+		c->version = 1;
+		return 1;
+	case OC_OPT_JSON:
+		c->json = 1;
+		return 1;
+	case OC_OPT_FORCE:
+		c->force = 1;
+		return 1;
+	case OC_OPT_WAIT:
+		/* A bare number is seconds, like sleep(1). */
+		if (oc_duration_parse(arg, 's', &ms, &err) == -1 ||
+		    ms > 3600000) {
+			oc_warnx("--wait: invalid duration \"%s\"", arg);
+			return -1;
+		}
+		c->wait_ms = (int)ms;
+		return 1;
+	}
+	return 0;
+}

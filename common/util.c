@@ -1,0 +1,363 @@
+/*
+ * util.c - errors, memory, buffers, time and the small pieces of command
+ * plumbing every oc-tools program shares.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "oc.h"
+
+const char *oc_progname = "oc-tools";
+
+void
+oc_err_set(struct oc_err *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	va_end(ap);
+}
+
+void
+oc_err_clear(struct oc_err *err)
+{
+	err->code = 0;
+	err->msg[0] = '\0';
+}
+
+static void
+oom(void)
+{
+	fprintf(stderr, "%s: out of memory\n", oc_progname);
+	exit(71);
+}
+
+void *
+oc_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+oc_xcalloc(size_t n, size_t m)
+{
+	void *p = calloc(n ? n : 1, m ? m : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+oc_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (q == NULL)
+		oom();
+	return q;
+}
+
+char *
+oc_xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+char *
+oc_xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+char *
+oc_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&p, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		oom();
+	return p;
+}
+
+void
+oc_wipe(void *p, size_t n)
+{
+	if (p == NULL)
+		return;
+#ifdef HAVE_EXPLICIT_BZERO
+	explicit_bzero(p, n);
+#else
+	volatile unsigned char *v = p;
+	while (n--)
+		*v++ = 0;
+#endif
+}
+
+void
+oc_free_secret(char *s)
+{
+	if (s == NULL)
+		return;
+	oc_wipe(s, strlen(s));
+	free(s);
+}
+
+void
+oc_buf_add(struct oc_buf *b, const void *p, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		char *nd;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		/* Grow by copy so a secret never lingers in a freed block. */
+		nd = oc_xmalloc(cap);
+		if (b->len)
+			memcpy(nd, b->data, b->len);
+		if (b->data) {
+			oc_wipe(b->data, b->cap);
+			free(b->data);
+		}
+		b->data = nd;
+		b->cap = cap;
+	}
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void
+oc_buf_adds(struct oc_buf *b, const char *s)
+{
+	oc_buf_add(b, s, strlen(s));
+}
+
+void
+oc_buf_addc(struct oc_buf *b, char c)
+{
+	oc_buf_add(b, &c, 1);
+}
+
+void
+oc_buf_addf(struct oc_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char small[256];
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof small) {
+		oc_buf_add(b, small, (size_t)n);
+		return;
+	}
+	{
+		char *big = oc_xmalloc((size_t)n + 1);
+
+		va_start(ap, fmt);
+		vsnprintf(big, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		oc_buf_add(b, big, (size_t)n);
+		free(big);
+	}
+}
+
+void
+oc_buf_free(struct oc_buf *b)
+{
+	if (b->data) {
+		oc_wipe(b->data, b->cap);
+		free(b->data);
+	}
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+int64_t
+oc_now_ms(void)
+{
+	const char *o = getenv("OC_NOW_MS");
+	struct timespec ts;
+
+	if (o != NULL && *o != '\0') {
+		char *end;
+		long long v = strtoll(o, &end, 10);
+
+		if (*end == '\0')
+			return v;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+oc_iso8601(int64_t ms, char *buf, size_t sz)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	int frac = (int)(ms % 1000);
+
+	if (frac < 0) {
+		frac += 1000;
+		t--;
+	}
+	if (gmtime_r(&t, &tm) == NULL) {
+		snprintf(buf, sz, "invalid");
+		return;
+	}
+	snprintf(buf, sz, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, frac);
+}
+
+int
+oc_parse_iso8601(const char *s, int64_t *out)
+{
+	struct tm tm;
+	const char *p;
+	int ms = 0, n = 0;
+	time_t t;
+
+	memset(&tm, 0, sizeof tm);
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
+	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6)
+		return -1;
+	p = s + n;
+	if (*p == '.') {
+		int digits = 0;
+
+		p++;
+		while (*p >= '0' && *p <= '9') {
+			if (digits < 3) {
+				ms = ms * 10 + (*p - '0');
+				digits++;
+			}
+			p++;
+		}
+		while (digits++ < 3)
+			ms *= 10;
+	}
+	if (strcmp(p, "Z") != 0 && strcmp(p, "+00:00") != 0)
+		return -1;
+	if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
+	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
+	    tm.tm_sec > 60)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	t = timegm(&tm);
+	if (t == (time_t)-1)
+		return -1;
+	*out = (int64_t)t * 1000 + ms;
+	return 0;
+}
+
+void
+oc_format_span(int64_t ms, char *buf, size_t sz)
+{
+	int64_t s = (ms < 0 ? -ms : ms) / 1000;
+	int64_t d = s / 86400, h = s % 86400 / 3600, m = s % 3600 / 60;
+
+	if (d > 0)
+		snprintf(buf, sz, "%" PRId64 "d %" PRId64 "h", d, h);
+	else if (h > 0)
+		snprintf(buf, sz, "%" PRId64 "h %" PRId64 "m", h, m);
+	else if (m > 0)
+		snprintf(buf, sz, "%" PRId64 "m", m);
+	else
+		snprintf(buf, sz, "%" PRId64 "s", s);
+}
+
+void
+oc_set_progname(const char *argv0)
+{
+	const char *p = strrchr(argv0, '/');
+
+	oc_progname = p ? p + 1 : argv0;
+}
+
+
+
+
+int
+oc_lock_wait_default(void)
+{
+	const char *w = getenv("OC_LOCK_WAIT_MS");
+
+	if (w != NULL && *w != '\0') {
+		char *end;
+		long v = strtol(w, &end, 10);
+
+		if (*end == '\0' && v >= 0 && v < 3600000)
+			return (int)v;
+	}
+	return 10000;
+}
+
+char **
+oc_config_agent_ids_dup(json_object *config)
+{
+	json_object *agents = oc_json_get_obj(config, "agents");
+	json_object *list = oc_json_get(agents, "list");
+	char **v;
+	size_t i, n, k = 0;
+
+	if (list == NULL || !json_object_is_type(list, json_type_array))
+		return NULL;
+	n = json_object_array_length(list);
+	if (n == 0)
+		return NULL;
+	v = oc_xcalloc(n + 1, sizeof *v);
+	for (i = 0; i < n; i++) {
+		const char *id = oc_json_get_str(
+		    json_object_array_get_idx(list, i), "id");
+
+		if (id != NULL)
+			v[k++] = oc_xstrdup(id);
+	}
+	return v;
+}
+
+void
+oc_strv_free(char **v)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; v[i]; i++)
+		free(v[i]);
+	free(v);
+}

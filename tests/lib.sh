@@ -1,0 +1,93 @@
+# tests/lib.sh - TAP helpers for the oc-tools tests. Each test script
+# sources it, calls t_home for a throw-away HOME, makes assertions with
+# ok/is/jqok, and ends with done_testing (the plan comes last).
+set -u
+: "${OC_BUILDDIR:=$(pwd)}"
+: "${OC_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
+PATH="$OC_BUILDDIR:$PATH"
+export PATH OC_BUILDDIR OC_SRCDIR
+export OC_HTTP_HELPER="$OC_BUILDDIR/oc-http"
+FIX="$OC_SRCDIR/tests/fixtures"
+T_N=0
+T_FAIL=0
+T_TMP=
+
+diag() { printf '%s\n' "$*" | sed 's/^/# /'; }
+ok() {
+	T_N=$((T_N + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $T_N - $2"
+	else echo "not ok $T_N - $2"; T_FAIL=$((T_FAIL + 1)); fi
+}
+# is GOT WANT DESCRIPTION
+is() {
+	if [ "$1" = "$2" ]; then ok 0 "$3"
+	else ok 1 "$3"; diag "got:  '$1'"; diag "want: '$2'"; fi
+}
+# like GOT REGEX DESCRIPTION (grep -E)
+like() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then ok 0 "$3"
+	else ok 1 "$3"; diag "got: '$1'"; diag "does not match: $2"; fi
+}
+unlike() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then ok 1 "$3"; diag "got: '$1'"; diag "matches: $2"
+	else ok 0 "$3"; fi
+}
+skip() { T_N=$((T_N + 1)); echo "ok $T_N # SKIP $1"; }
+# run CMD...: $rc, $out (stdout), $err (stderr); stdin is the caller's.
+run() {
+	"$@" >"$T_TMP/.out" 2>"$T_TMP/.err"
+	rc=$?
+	out=$(cat "$T_TMP/.out")
+	err=$(cat "$T_TMP/.err")
+}
+# jqok FILTER DESCRIPTION: jq -e FILTER over $out
+jqok() {
+	if printf '%s' "$out" | jq -e "$1" >/dev/null 2>&1; then ok 0 "$2"
+	else ok 1 "$2"; diag "jq -e '$1' failed on:"; diag "$out"; fi
+}
+# jqfile FILE FILTER DESCRIPTION
+jqfile() {
+	if jq -e "$2" "$1" >/dev/null 2>&1; then ok 0 "$3"
+	else ok 1 "$3"; diag "jq -e '$2' failed on $1:"; diag "$(cat "$1" 2>&1)"; fi
+}
+mode_of() { stat -c %a "$1"; }
+sum_of() { sha256sum "$1" | cut -d' ' -f1; }
+now_ms() { echo $(( $(date +%s) * 1000 )); }
+
+# A fresh HOME with no OpenClaw or provider variables inherited.
+t_home() {
+	local v
+	[ -n "$T_TMP" ] && rm -rf "$T_TMP"
+	T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/oc-test.XXXXXX")
+	for v in $(env | sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' |
+	    grep -E 'OPENCLAW|^PI_|API_KEY|_TOKEN|^OC_NOW|GEMINI|GOOGLE|CODEX_HOME|_BASE_URL|_KEYS$|^OC_LOCK'); do
+		unset "$v"
+	done
+	HOME=$T_TMP/home
+	mkdir -p "$HOME"
+	export HOME
+	STATE=$HOME/.openclaw
+	AGENT=$STATE/agents/main/agent
+	STORE=$AGENT/auth-profiles.json
+	CONFIG=$STATE/openclaw.json
+}
+# put_store JSON: write the main agent's store (0600)
+put_store() {
+	mkdir -p "$AGENT" && chmod 700 "$STATE" "$STATE/agents" "$AGENT"
+	printf '%s\n' "$1" >"$STORE" && chmod 600 "$STORE"
+}
+put_config() {
+	mkdir -p "$STATE" && chmod 700 "$STATE"
+	printf '%s\n' "$1" >"$CONFIG" && chmod 600 "$CONFIG"
+}
+# A random token-like string of N characters (default 40).
+rand_str() {
+	head -c 256 /dev/urandom | base64 -w0 | tr -dc 'A-Za-z0-9' | head -c "${1:-40}"
+}
+anthropic_token() { printf 'sk-ant-oat01-%s' "$(rand_str 90)"; }
+
+done_testing() {
+	echo "1..$T_N"
+	[ -n "$T_TMP" ] && rm -rf "$T_TMP"
+	[ "$T_FAIL" -eq 0 ]
+}
