@@ -378,6 +378,15 @@ void oc_http_res_free(struct oc_http_res *, size_t n);
 /* Load OpenClaw's dotenv files into the process environment; a variable
  * already set always wins. */
 int oc_env_load(const struct oc_ctx *, struct oc_err *);
+/* The provider's candidate keys from the environment, in OpenClaw's
+ * rotation order (DESIGN.md §2 oc-keys list), trimmed and deduplicated. */
+struct oc_envkey {
+	char *var;		/* the variable it came from */
+	char *value;		/* the key (a secret) */
+};
+int oc_envkeys_collect(const char *provider, struct oc_envkey **out,
+    size_t *n);
+void oc_envkeys_free(struct oc_envkey *, size_t n);
 /* The secret of a profile: inline, "${VAR}" form, or keyRef/tokenRef
  * through config secrets.providers. *out is owned (oc_free_secret). -1
  * with err: OC_EX_NOPERM for an insecure file, OC_EX_NEG when the ref does
