@@ -401,6 +401,12 @@ struct oc_http_res {
 int oc_http_run(const struct oc_http_req *reqs, size_t n, int concurrency,
     struct oc_http_res **res, struct oc_err *);
 void oc_http_res_free(struct oc_http_res *, size_t n);
+/* The helper run: $OC_HTTP_HELPER when set and not empty, else
+ * LIBEXECDIR/oc-http. Borrowed. */
+const char *oc_http_helper_path(void);
+/* Overwrite every string in a json-c tree, then put it: json-c frees
+ * strings (request bodies, tokens in responses) without clearing them. */
+void oc_json_wipe_put(json_object *);
 
 /* ==== env files and SecretRefs (keys) ==== */
 /* Load OpenClaw's dotenv files into the process environment; a variable
