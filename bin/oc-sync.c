@@ -344,7 +344,10 @@ refresh_print(const struct refresh_item *it, int dry_run, int64_t now)
 	if (it->res.status == OC_REFRESH_FAILED) {
 		/* The full message goes to stderr. */
 		printf(": %s\n", it->code == OC_EX_NEG ?
-		    "re-authentication or a fix is needed" :
+		    (strstr(it->err.msg, "re-authentication required") ?
+		    "re-authentication required" :
+		    strstr(it->err.msg, "no such profile") ?
+		    "no such profile" : "refused") :
 		    it->code == OC_EX_UNAVAILABLE ? "token endpoint unavailable" :
 		    it->code == OC_EX_DATAERR ? "malformed response" :
 		    it->code == OC_EX_TEMPFAIL ? "store locked" : "error");
