@@ -230,10 +230,19 @@ cmd_import(struct oc_ctx *ctx, struct opts *o)
 		}
 	}
 
+	for (i = 0; i < n; i++) {
+		if (imps[i].code > code)
+			code = imps[i].code;
+		if (imps[i].reason == NULL ||
+		    strcmp(imps[i].reason, "not found") != 0)
+			found++;
+	}
+	if (found == 0 && code == 0)
+		code = OC_EX_NEG;	/* nothing there to import */
 	if (o->cli.json) {
-		json_object *top = json_object_new_object(), *arr;
+		json_object *top = json_object_new_object();
+		json_object *arr = json_object_new_array();
 
-		arr = json_object_new_array();
 		json_object_object_add(top, "dryRun",
 		    json_object_new_boolean(o->dry_run));
 		json_object_object_add(top, "store", json_object_new_string(
@@ -241,31 +250,13 @@ cmd_import(struct oc_ctx *ctx, struct opts *o)
 		for (i = 0; i < n; i++)
 			json_object_array_add(arr, import_json(&imps[i]));
 		json_object_object_add(top, "sources", arr);
-		for (i = 0; i < n; i++) {
-			if (imps[i].code > code)
-				code = imps[i].code;
-			if (imps[i].reason == NULL ||
-			    strcmp(imps[i].reason, "not found") != 0)
-				found++;
-		}
-		if (found == 0 && code == 0)
-			code = OC_EX_NEG;
 		json_object_object_add(top, "exitCode",
 		    json_object_new_int(code));
 		oc_json_print(stdout, top);
 		json_object_put(top);
-	} else {
-		for (i = 0; i < n; i++) {
+	} else
+		for (i = 0; i < n; i++)
 			import_print(&imps[i], o->dry_run);
-			if (imps[i].code > code)
-				code = imps[i].code;
-			if (imps[i].reason == NULL ||
-			    strcmp(imps[i].reason, "not found") != 0)
-				found++;
-		}
-		if (found == 0 && code == 0)
-			code = OC_EX_NEG;
-	}
 	for (i = 0; i < n; i++) {
 		if (imps[i].status == OC_IMPORT_FAILED)
 			oc_warnx("%s", imps[i].err.msg);

@@ -336,6 +336,7 @@ merge_into(json_object *stored, json_object *cred)
 {
 	static const char *const stale_oauth[] = { "mode", "token",
 	    "tokenRef", "key", "apiKey", "keyRef" };
+	/* Same length as stale_oauth. */
 	static const char *const stale_token[] = { "mode", "access",
 	    "refresh", "key", "apiKey", "keyRef" };
 	const char *const *stale;
@@ -361,7 +362,7 @@ merge_into(json_object *stored, json_object *cred)
 		}
 		json_object_put(n);
 	}
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < sizeof stale_oauth / sizeof stale_oauth[0]; i++)
 		json_object_object_del(stored, stale[i]);
 	json_object_object_foreach(cred, k, v)
 		json_object_object_add(stored, k, json_object_get(v));
