@@ -82,14 +82,17 @@ rm -f "$LOCK"
 # --- SIGKILL during a write storm never leaves a partial store
 t_home
 put_store '{"version":1,"profiles":{}}'
+writers=
 for w in 1 2 3 4; do
 	( i=0; while [ ! -e "$T_TMP/stop" ]; do i=$((i + 1))
 		echo "sk-k$w-$i-0123456789abcdef" | oc-profile add --no-config -t api_key --wait 30 "groq:k$w-$i" >/dev/null 2>&1
 	done ) 2>/dev/null &
+	writers=$writers${writers:+,}$!
 done
 kills=0; end=$(( $(date +%s) + 4 )); bad=0
 while [ "$(date +%s)" -lt "$end" ]; do
-	victim=$(pgrep -n -x oc-profile) && kill -9 "$victim" 2>/dev/null && kills=$((kills + 1))
+	# Only the writers' own children: not a sanitizer's helper process.
+	victim=$(pgrep -n -x -P "$writers" oc-profile) && kill -9 "$victim" 2>/dev/null && kills=$((kills + 1))
 	jq -e '.profiles | type == "object"' "$STORE" >/dev/null 2>&1 || bad=$((bad + 1))
 	sleep 0.0$((RANDOM % 5 + 1))
 done
