@@ -98,7 +98,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
 done
 touch "$T_TMP/stop"; wait
 diag "killed $kills writers"
-ok "$([ "$kills" -gt 10 ]; echo $?)" "the storm killed writers mid-flight ($kills)"
+ok "$([ "$kills" -ge 5 ]; echo $?)" "the storm killed writers mid-flight ($kills)"
 is "$bad" 0 "the store parsed at every look during the storm"
 jqfile "$STORE" '[.profiles[] | select(.type != "api_key" or .provider != "groq" or (.key | test("^sk-k[0-9]+-[0-9]+-0123456789abcdef$") | not))] | length == 0' "every profile in the store is complete"
 run sh -c "echo sk-after-0123456789 | oc-profile add --no-config -t api_key --wait 5 groq:after"
