@@ -408,4 +408,130 @@ int oc_cred_resolve(const struct oc_ctx *, const struct oc_cred *,
 int oc_oauth_refresh(const struct oc_ctx *, const char *profile_id,
     int wait_ms, struct oc_err *);
 
+/* ==== oc-check ==== */
+/* The health of one agent's credentials, judged as `openclaw models status
+ * --check` judges it (common/health.c); the probes of `oc-check --probe`
+ * (common/probe.c). */
+enum oc_hstatus {
+	OC_HS_OK = 0,
+	OC_HS_STATIC,		/* api keys, tokens without expiry, env keys */
+	OC_HS_EXPIRING,		/* within the window */
+	OC_HS_EXPIRED,
+	OC_HS_MISSING,		/* no secret, or an unusable "expires" */
+	OC_HS_IGNORED		/* an entry OpenClaw's loader drops */
+};
+enum oc_verdict {
+	OC_V_OK = 0,
+	OC_V_EXPIRING,
+	OC_V_EXPIRED,
+	OC_V_MISSING
+};
+struct oc_hprofile {
+	const char *id;		/* borrowed from the store */
+	char *provider;		/* normalised; NULL when ignored */
+	const char *type;	/* "api_key", "token", "oauth" or as written */
+	enum oc_ctype ctype;
+	enum oc_hstatus status;
+	const char *reason;	/* OpenClaw reason code, or NULL */
+	int has_expiry;
+	int64_t expires_at;	/* ms */
+	int64_t remaining_ms;	/* may be negative */
+	int refreshable;	/* oauth: expired/expiring access, refresh set */
+	int from_main;		/* inherited from the main agent's store */
+	const char *label;	/* email or displayName, borrowed */
+	json_object *cred;	/* the profile, borrowed */
+};
+struct oc_hprovider {
+	char *id;		/* normalised */
+	int in_use;		/* used by the default/fallback/image models */
+	const char *used_by;	/* the first model ref using it (borrowed) */
+	size_t nprofiles;
+	const char *env_var;	/* the variable holding its env key, or NULL */
+	int config_key;		/* models.providers.<id>.apiKey is set */
+	int missing;		/* in use and no credential at all */
+	enum oc_hstatus status;	/* summary over its profiles */
+};
+struct oc_hmodel {
+	char *ref;		/* as configured */
+	const char *role;	/* "default", "fallback", "image", ... */
+	char *provider;
+};
+struct oc_health {
+	int64_t now, warn_ms;
+	struct oc_hprofile *p;
+	size_t np;
+	struct oc_hprovider *prov;
+	size_t nprov;
+	struct oc_hmodel *models;
+	size_t nmodels;
+	size_t nexpired, nmissing, nexpiring;
+	enum oc_verdict verdict;
+	int exit_code;		/* 0, 1 or 2 */
+};
+/* Judge store (and main_store, merged under it, when not NULL). The
+ * health borrows from both stores and ctx: free it first. */
+int oc_health_build(struct oc_health *, const struct oc_ctx *,
+    struct oc_store *store, struct oc_store *main_store, int64_t now,
+    int64_t warn_ms);
+void oc_health_free(struct oc_health *);
+const char *oc_hstatus_name(enum oc_hstatus);
+const char *oc_verdict_name(enum oc_verdict);
+/* OpenClaw's normalizeProviderIdForAuth. */
+char *oc_health_provider_dup(const char *);
+/* The variable holding the provider's env key (resolveEnvApiKey: the fixed
+ * per-provider list, first non-empty), or NULL; *value borrows it. */
+const char *oc_health_envkey(const char *provider, const char **value);
+/* A secret string that counts (normalizeSecretInput leaves something). */
+int oc_health_secret_present(const char *);
+/* A SecretRef OpenClaw accepts (coerceSecretRef). */
+int oc_health_secret_ref_valid(json_object *);
+/* models.providers.<id> (exact key, else normalised), borrowed. */
+json_object *oc_health_provider_config(json_object *config,
+    const char *provider);
+/* The main agent dir, whose store every other agent's store is merged over,
+ * and whether two dirs are the same. */
+char *oc_health_main_dir_dup(const struct oc_ctx *);
+int oc_health_same_dir(const char *, const char *);
+
+/* ---- probes (common/probe.c) ---- */
+struct oc_probe_opts {
+	long timeout_ms;	/* per request */
+	int concurrency;
+	const char *provider;	/* only this provider, or NULL */
+	const char *const *profiles;	/* only these profile ids */
+	size_t nprofiles;
+};
+struct oc_probe_result {
+	char *provider;
+	const char *profile_id;	/* borrowed from the health; NULL: env/config */
+	char *label;		/* profile id, "env:VAR" or "config" */
+	const char *source;	/* "profile", "env", "config" */
+	const char *mode;	/* "api_key", "token", "oauth" */
+	const char *status;	/* ok auth rate_limit billing timeout format
+				 * unknown no_model */
+	const char *reason_code;	/* why it was not probed, or NULL */
+	char *request;		/* "GET <url>" (no secret), NULL if none */
+	long http_status;	/* 0: no answer or not sent */
+	long latency_ms;	/* -1: not sent */
+	char *error;		/* one line, never a secret */
+	const char *hint;	/* e.g. the Claude-Code-only token advice */
+	int failed;		/* auth or billing */
+};
+struct oc_probe_set {
+	struct oc_probe_result *r;
+	size_t n, nfailed;
+	long duration_ms;
+};
+/* Probe every credential of the health (profiles, then the env or config
+ * key of providers without one), orders being the "order" maps (store,
+ * main store, config auth.order) that exclude profiles. -1 only when the
+ * probes could not run at all. */
+int oc_probe_run(struct oc_probe_set *, const struct oc_ctx *,
+    const struct oc_health *, json_object *const *orders, size_t norders,
+    const struct oc_probe_opts *, struct oc_err *);
+void oc_probe_set_free(struct oc_probe_set *);
+/* OpenClaw's status for an HTTP answer (status 0: error says why). */
+const char *oc_probe_classify(long status, const char *error,
+    const char *body);
+
 #endif /* OC_H */

@@ -1,0 +1,865 @@
+/*
+ * health.c - the verdict of `openclaw models status --check` over one
+ * agent's store, the environment and the config.
+ *
+ * OpenClaw 2026.3.24 (buildAuthHealthSummary, modelsStatusCommand) judges:
+ *   - every token/oauth profile by its "expires" (api keys never expire);
+ *   - every provider used by the default, fallback and image models: it
+ *     needs a profile (of any type and state), an environment key from the
+ *     provider's fixed variable list, or models.providers.<id>.apiKey;
+ *     with no model configured the built-in default anthropic/claude-opus-4-6
+ *     is in use, which is why an empty home is not OK.
+ * Exit 1 when a token/oauth profile is expired or missing, or a provider in
+ * use has no credential; else 2 when one expires within the window; else 0.
+ * The per-type rules are spelled out at profile_health() below; every one of
+ * them was checked against the real release (tests/0290-oc-check-peer.t).
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "oc.h"
+
+#define DEFAULT_PROVIDER "anthropic"
+#define DEFAULT_MODEL "claude-opus-4-6"
+
+const char *
+oc_hstatus_name(enum oc_hstatus s)
+{
+	switch (s) {
+	case OC_HS_OK:
+		return "ok";
+	case OC_HS_STATIC:
+		return "static";
+	case OC_HS_EXPIRING:
+		return "expiring";
+	case OC_HS_EXPIRED:
+		return "expired";
+	case OC_HS_MISSING:
+		return "missing";
+	case OC_HS_IGNORED:
+		return "ignored";
+	}
+	return "unknown";
+}
+
+const char *
+oc_verdict_name(enum oc_verdict v)
+{
+	switch (v) {
+	case OC_V_OK:
+		return "OK";
+	case OC_V_EXPIRING:
+		return "EXPIRING";
+	case OC_V_EXPIRED:
+		return "EXPIRED";
+	case OC_V_MISSING:
+		return "MISSING";
+	}
+	return "UNKNOWN";
+}
+
+/* ---- provider ids ---- */
+
+/* normalizeProviderIdForAuth: the plan variants share their parent's
+ * credentials. */
+char *
+oc_health_provider_dup(const char *p)
+{
+	char *n = oc_provider_norm_dup(p);
+
+	if (strcmp(n, "volcengine-plan") == 0) {
+		free(n);
+		return oc_xstrdup("volcengine");
+	}
+	if (strcmp(n, "byteplus-plan") == 0) {
+		free(n);
+		return oc_xstrdup("byteplus");
+	}
+	return n;
+}
+
+/* ---- environment keys ----
+ *
+ * The variables OpenClaw's resolveEnvApiKey reads for a provider, first
+ * non-empty wins. This is the single key the gateway falls back to when a
+ * provider has no profile (not the rotation list of oc-keys: a provider
+ * whose only key is in ANTHROPIC_API_KEY_2 has no usable credential).
+ */
+static const struct {
+	const char *provider;
+	const char *vars[4];
+} envkey_table[] = {
+	{ "anthropic", { "ANTHROPIC_OAUTH_TOKEN", "ANTHROPIC_API_KEY" } },
+	{ "brave", { "BRAVE_API_KEY" } },
+	{ "byteplus", { "BYTEPLUS_API_KEY" } },
+	{ "cerebras", { "CEREBRAS_API_KEY" } },
+	{ "chutes", { "CHUTES_OAUTH_TOKEN", "CHUTES_API_KEY" } },
+	{ "cloudflare-ai-gateway", { "CLOUDFLARE_AI_GATEWAY_API_KEY" } },
+	{ "deepgram", { "DEEPGRAM_API_KEY" } },
+	{ "deepseek", { "DEEPSEEK_API_KEY" } },
+	{ "exa", { "EXA_API_KEY" } },
+	{ "fal", { "FAL_KEY" } },
+	{ "firecrawl", { "FIRECRAWL_API_KEY" } },
+	{ "github-copilot", { "COPILOT_GITHUB_TOKEN", "GH_TOKEN",
+	    "GITHUB_TOKEN" } },
+	{ "google", { "GEMINI_API_KEY", "GOOGLE_API_KEY" } },
+	{ "groq", { "GROQ_API_KEY" } },
+	{ "huggingface", { "HUGGINGFACE_HUB_TOKEN", "HF_TOKEN" } },
+	{ "kilocode", { "KILOCODE_API_KEY" } },
+	{ "kimi", { "KIMI_API_KEY", "KIMICODE_API_KEY" } },
+	{ "kimi-coding", { "KIMI_API_KEY", "KIMICODE_API_KEY" } },
+	{ "litellm", { "LITELLM_API_KEY" } },
+	{ "minimax", { "MINIMAX_API_KEY" } },
+	{ "minimax-portal", { "MINIMAX_OAUTH_TOKEN", "MINIMAX_API_KEY" } },
+	{ "mistral", { "MISTRAL_API_KEY" } },
+	{ "modelstudio", { "MODELSTUDIO_API_KEY" } },
+	{ "moonshot", { "MOONSHOT_API_KEY" } },
+	{ "nvidia", { "NVIDIA_API_KEY" } },
+	{ "ollama", { "OLLAMA_API_KEY" } },
+	{ "openai", { "OPENAI_API_KEY" } },
+	{ "opencode", { "OPENCODE_API_KEY", "OPENCODE_ZEN_API_KEY" } },
+	{ "opencode-go", { "OPENCODE_API_KEY", "OPENCODE_ZEN_API_KEY" } },
+	{ "openrouter", { "OPENROUTER_API_KEY" } },
+	{ "perplexity", { "PERPLEXITY_API_KEY", "OPENROUTER_API_KEY" } },
+	{ "qianfan", { "QIANFAN_API_KEY" } },
+	{ "qwen-portal", { "QWEN_OAUTH_TOKEN", "QWEN_PORTAL_API_KEY" } },
+	{ "sglang", { "SGLANG_API_KEY" } },
+	{ "synthetic", { "SYNTHETIC_API_KEY" } },
+	{ "tavily", { "TAVILY_API_KEY" } },
+	{ "together", { "TOGETHER_API_KEY" } },
+	{ "venice", { "VENICE_API_KEY" } },
+	{ "vercel-ai-gateway", { "AI_GATEWAY_API_KEY" } },
+	{ "vllm", { "VLLM_API_KEY" } },
+	{ "volcengine", { "VOLCANO_ENGINE_API_KEY" } },
+	{ "voyage", { "VOYAGE_API_KEY" } },
+	{ "xai", { "XAI_API_KEY" } },
+	{ "xiaomi", { "XIAOMI_API_KEY" } },
+	{ "zai", { "ZAI_API_KEY", "Z_AI_API_KEY" } },
+};
+
+/*
+ * OpenClaw's normalizeSecretInput decides whether a value counts: line
+ * breaks are removed, code points above U+00FF dropped, the rest trimmed.
+ * A value counts when something other than whitespace remains.
+ */
+int
+oc_health_secret_present(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (s == NULL)
+		return 0;
+	while (*p) {
+		if (*p < 0x80) {
+			if (!isspace(*p))
+				return 1;
+			p++;
+		} else if ((*p == 0xc2 || *p == 0xc3) && (p[1] & 0xc0) == 0x80) {
+			/* U+0080..U+00FF; U+00A0 is whitespace to JS trim */
+			if (!(*p == 0xc2 && p[1] == 0xa0) &&
+			    !(*p == 0xc2 && p[1] == 0x85))
+				return 1;
+			p += 2;
+		} else
+			p++;	/* dropped: above U+00FF or stray bytes */
+	}
+	return 0;
+}
+
+const char *
+oc_health_envkey(const char *provider, const char **value)
+{
+	size_t i, j;
+
+	if (value != NULL)
+		*value = NULL;
+	for (i = 0; i < sizeof envkey_table / sizeof envkey_table[0]; i++) {
+		if (strcmp(envkey_table[i].provider, provider) != 0)
+			continue;
+		for (j = 0; j < 4 && envkey_table[i].vars[j]; j++) {
+			const char *v = getenv(envkey_table[i].vars[j]);
+
+			if (oc_health_secret_present(v)) {
+				if (value != NULL)
+					*value = v;
+				return envkey_table[i].vars[j];
+			}
+		}
+		return NULL;
+	}
+	return NULL;
+}
+
+/* ---- config: providers and the models in use ---- */
+
+/* models.providers.<id> by exact key, else by normalised key
+ * (resolveProviderConfig). */
+json_object *
+oc_health_provider_config(json_object *config, const char *provider)
+{
+	json_object *ps = oc_json_get_obj(oc_json_get_obj(config, "models"),
+	    "providers"), *direct;
+
+	if (ps == NULL)
+		return NULL;
+	if ((direct = oc_json_get_obj(ps, provider)) != NULL)
+		return direct;
+	{
+		json_object_object_foreach(ps, k, v) {
+			char *n = oc_health_provider_dup(k);
+			int m = strcmp(n, provider) == 0;
+
+			free(n);
+			if (m && json_object_is_type(v, json_type_object))
+				return v;
+		}
+	}
+	return NULL;
+}
+
+/* A config apiKey counts when it is a non-empty string (OpenClaw's
+ * getCustomProviderApiKey) or a SecretRef object. */
+static int
+config_has_key(json_object *config, const char *provider)
+{
+	json_object *pc = oc_health_provider_config(config, provider);
+	json_object *k = oc_json_get(pc, "apiKey");
+
+	if (k == NULL)
+		return 0;
+	if (json_object_is_type(k, json_type_string))
+		return oc_health_secret_present(json_object_get_string(k));
+	return oc_health_secret_ref_valid(k);
+}
+
+/* resolveAgentModelPrimaryValue: a string, or {primary}. */
+static const char *
+model_primary(json_object *m)
+{
+	const char *s;
+
+	if (m == NULL)
+		return NULL;
+	if (json_object_is_type(m, json_type_string))
+		s = json_object_get_string(m);
+	else
+		s = oc_json_get_str(m, "primary");
+	if (s == NULL)
+		return NULL;
+	while (isspace((unsigned char)*s))
+		s++;
+	return *s ? s : NULL;
+}
+
+static json_object *
+model_fallbacks(json_object *m)
+{
+	json_object *f = oc_json_get(m, "fallbacks");
+
+	if (m == NULL || !json_object_is_type(m, json_type_object) ||
+	    f == NULL || !json_object_is_type(f, json_type_array))
+		return NULL;
+	return f;
+}
+
+static json_object *
+agent_entry(json_object *config, const char *agent_id)
+{
+	json_object *list = oc_json_get(oc_json_get_obj(config, "agents"),
+	    "list");
+	size_t i, n;
+
+	if (agent_id == NULL || list == NULL ||
+	    !json_object_is_type(list, json_type_array))
+		return NULL;
+	n = json_object_array_length(list);
+	for (i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(list, i);
+		const char *id = oc_json_get_str(e, "id");
+		char *t, *q;
+		int m;
+
+		if (id == NULL)
+			continue;
+		/* agent ids compare trimmed and case-insensitively */
+		while (isspace((unsigned char)*id))
+			id++;
+		t = oc_xstrdup(id);
+		for (q = t + strlen(t); q > t && isspace((unsigned char)q[-1]);)
+			*--q = '\0';
+		for (q = t; *q; q++)
+			*q = (char)tolower((unsigned char)*q);
+		m = strcmp(t, agent_id) == 0;
+		free(t);
+		if (m)
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * parseModelRef(raw, "anthropic"): trimmed; no "/" means the default
+ * provider; an empty side means no ref. Returns the normalised provider.
+ */
+static char *
+model_provider_dup(const char *raw)
+{
+	const char *s = raw, *slash, *e;
+	char *prov, *n;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '\0')
+		return NULL;
+	if ((slash = strchr(s, '/')) == NULL)
+		return oc_xstrdup(DEFAULT_PROVIDER);
+	for (e = slash + 1; isspace((unsigned char)*e); e++)
+		;
+	if (*e == '\0')
+		return NULL;
+	prov = oc_xstrndup(s, (size_t)(slash - s));
+	n = oc_provider_norm_dup(prov);
+	free(prov);
+	if (*n == '\0') {
+		free(n);
+		return NULL;
+	}
+	return n;
+}
+
+static void
+add_model(struct oc_health *h, const char *raw, const char *role)
+{
+	char *p;
+
+	if (raw == NULL || (p = model_provider_dup(raw)) == NULL)
+		return;
+	h->models = oc_xrealloc(h->models, (h->nmodels + 1) *
+	    sizeof *h->models);
+	h->models[h->nmodels].ref = oc_xstrdup(raw);
+	h->models[h->nmodels].role = role;
+	h->models[h->nmodels].provider = p;
+	h->nmodels++;
+}
+
+/*
+ * The models whose providers must have a credential: the agent's own
+ * model (agents.list[].model) over agents.defaults.model, its fallbacks
+ * (the agent's when it sets "fallbacks"), and agents.defaults.imageModel
+ * with its fallbacks. With no primary model, OpenClaw's built-in default
+ * applies, unless models.providers lacks "anthropic" and names a provider
+ * with a model, which then becomes the default (resolveConfiguredModelRef).
+ */
+static void
+collect_models(struct oc_health *h, json_object *config, const char *agent_id)
+{
+	json_object *defaults = oc_json_get_obj(oc_json_get_obj(config,
+	    "agents"), "defaults");
+	json_object *dmodel = oc_json_get(defaults, "model");
+	json_object *amodel = oc_json_get(agent_entry(config, agent_id),
+	    "model");
+	json_object *img = oc_json_get(defaults, "imageModel");
+	json_object *fb = NULL;
+	const char *primary;
+	size_t i, n;
+
+	primary = model_primary(amodel);
+	if (primary == NULL)
+		primary = model_primary(dmodel);
+	if (primary != NULL)
+		add_model(h, primary, "default");
+	else {
+		json_object *ps = oc_json_get_obj(oc_json_get_obj(config,
+		    "models"), "providers");
+		char *ref = NULL;
+
+		if (ps != NULL && oc_json_get(ps, DEFAULT_PROVIDER) == NULL) {
+			json_object_object_foreach(ps, k, v) {
+				json_object *ms = oc_json_get(v, "models");
+				const char *mid;
+
+				if (ms == NULL ||
+				    !json_object_is_type(ms, json_type_array) ||
+				    json_object_array_length(ms) == 0)
+					continue;
+				mid = oc_json_get_str(
+				    json_object_array_get_idx(ms, 0), "id");
+				if (mid == NULL || *mid == '\0')
+					continue;
+				ref = oc_xasprintf("%s/%s", k, mid);
+				break;
+			}
+		}
+		if (ref == NULL)
+			ref = oc_xstrdup(DEFAULT_PROVIDER "/" DEFAULT_MODEL);
+		add_model(h, ref, "default (built-in)");
+		free(ref);
+	}
+	if (amodel != NULL && json_object_is_type(amodel, json_type_object) &&
+	    oc_json_get(amodel, "fallbacks") != NULL)
+		fb = model_fallbacks(amodel);
+	else
+		fb = model_fallbacks(dmodel);
+	n = fb ? json_object_array_length(fb) : 0;
+	for (i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(fb, i);
+
+		if (json_object_is_type(e, json_type_string))
+			add_model(h, json_object_get_string(e), "fallback");
+	}
+	add_model(h, model_primary(img), "image");
+	fb = model_fallbacks(img);
+	n = fb ? json_object_array_length(fb) : 0;
+	for (i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(fb, i);
+
+		if (json_object_is_type(e, json_type_string))
+			add_model(h, json_object_get_string(e),
+			    "image fallback");
+	}
+}
+
+/* ---- profiles ---- */
+
+/* coerceSecretRef: {source,provider,id} with exactly those keys, the
+ * legacy {source,id}, or a "${VAR}" string. */
+int
+oc_health_secret_ref_valid(json_object *r)
+{
+	const char *src, *id, *p;
+
+	if (r == NULL)
+		return 0;
+	if (json_object_is_type(r, json_type_string)) {
+		const char *s = json_object_get_string(r);
+		size_t n;
+
+		while (isspace((unsigned char)*s))
+			s++;
+		n = strlen(s);
+		while (n > 0 && isspace((unsigned char)s[n - 1]))
+			n--;
+		if (n < 4 || strncmp(s, "${", 2) != 0 || s[n - 1] != '}' ||
+		    n - 3 > 128 || !isupper((unsigned char)s[2]))
+			return 0;
+		for (p = s + 2; p < s + n - 1; p++)
+			if (!isupper((unsigned char)*p) &&
+			    !isdigit((unsigned char)*p) && *p != '_')
+				return 0;
+		return 1;
+	}
+	if (!json_object_is_type(r, json_type_object))
+		return 0;
+	src = oc_json_get_str(r, "source");
+	id = oc_json_get_str(r, "id");
+	if (src == NULL || (strcmp(src, "env") != 0 &&
+	    strcmp(src, "file") != 0 && strcmp(src, "exec") != 0))
+		return 0;
+	if (id == NULL || !oc_health_secret_present(id))
+		return 0;
+	if (oc_json_get(r, "provider") == NULL)
+		return 1;	/* legacy: the default provider */
+	p = oc_json_get_str(r, "provider");
+	return json_object_object_length(r) == 3 && p != NULL &&
+	    oc_health_secret_present(p);
+}
+
+/* A finite JSON number; OpenClaw's typeof === "number". */
+static int
+json_number(json_object *v, double *d)
+{
+	if (v == NULL)
+		return 0;
+	if (json_object_is_type(v, json_type_int)) {
+		*d = (double)json_object_get_int64(v);
+		return 1;
+	}
+	if (json_object_is_type(v, json_type_double)) {
+		*d = json_object_get_double(v);
+		return isfinite(*d);
+	}
+	return 0;
+}
+
+static void
+set_expiry(struct oc_hprofile *hp, double e, int64_t now)
+{
+	hp->has_expiry = 1;
+	hp->expires_at = e >= 9.2e18 ? INT64_MAX : (int64_t)e;
+	hp->remaining_ms = hp->expires_at - now;
+}
+
+/*
+ * One profile, as buildProfileHealth + evaluateStoredCredentialEligibility:
+ *  - an entry that is not an object, whose type (or legacy "mode") is not
+ *    api_key/token/oauth, or that has no provider is dropped by OpenClaw's
+ *    loader: "ignored" here, it counts for nothing;
+ *  - api_key: static, whatever its key;
+ *  - token: no token and no usable tokenRef -> missing (missing_credential);
+ *    no "expires" member -> static; "expires" not a positive finite number
+ *    (null and numeric strings included) -> missing (invalid_expires);
+ *    now >= expires -> expired; within the window -> expiring; else ok;
+ *  - oauth: "expires" absent or not a positive finite number -> missing,
+ *    even with a refresh token; then expired / expiring / ok by time left,
+ *    except that a non-empty refresh token turns expired and expiring into
+ *    ok (refreshable). The access token itself is not looked at.
+ */
+static void
+profile_health(struct oc_hprofile *hp, const char *id, json_object *p,
+    int64_t now, int64_t warn)
+{
+	json_object *t = oc_json_get(p, "type"), *ex;
+	const char *type = NULL, *prov;
+	double e;
+
+	memset(hp, 0, sizeof *hp);
+	hp->id = id;
+	hp->cred = p;
+	if (!json_object_is_type(p, json_type_object)) {
+		hp->status = OC_HS_IGNORED;
+		hp->reason = "non_object";
+		hp->type = "-";
+		return;
+	}
+	if (t != NULL)
+		type = json_object_is_type(t, json_type_string) ?
+		    json_object_get_string(t) : NULL;
+	else
+		type = oc_json_get_str(p, "mode");
+	hp->ctype = oc_ctype_parse(type);
+	hp->type = hp->ctype != OC_CT_UNKNOWN ? oc_ctype_name(hp->ctype) :
+	    type != NULL ? type : "-";
+	prov = oc_json_get_str(p, "provider");
+	if (hp->ctype == OC_CT_UNKNOWN) {
+		hp->status = OC_HS_IGNORED;
+		hp->reason = "invalid_type";
+		return;
+	}
+	if (prov == NULL || !oc_health_secret_present(prov)) {
+		hp->status = OC_HS_IGNORED;
+		hp->reason = "missing_provider";
+		return;
+	}
+	hp->provider = oc_health_provider_dup(prov);
+	hp->label = oc_json_get_str(p, "email");
+	if (hp->label == NULL)
+		hp->label = oc_json_get_str(p, "displayName");
+	ex = oc_json_get(p, "expires");
+
+	switch (hp->ctype) {
+	case OC_CT_API_KEY:
+		hp->status = OC_HS_STATIC;
+		return;
+	case OC_CT_TOKEN:
+		if (!oc_health_secret_present(oc_json_get_str(p, "token")) &&
+		    !oc_health_secret_ref_valid(oc_json_get(p, "tokenRef"))) {
+			hp->status = OC_HS_MISSING;
+			hp->reason = "missing_credential";
+			return;
+		}
+		if (ex == NULL) {
+			hp->status = OC_HS_STATIC;
+			return;
+		}
+		if (!json_number(ex, &e) || e <= 0) {
+			hp->status = OC_HS_MISSING;
+			hp->reason = "invalid_expires";
+			return;
+		}
+		set_expiry(hp, e, now);
+		if ((double)now >= e) {
+			hp->status = OC_HS_EXPIRED;
+			hp->reason = "expired";
+		} else
+			hp->status = hp->remaining_ms <= warn ?
+			    OC_HS_EXPIRING : OC_HS_OK;
+		return;
+	default: {
+		const char *r = oc_json_get_str(p, "refresh");
+		int refresh = r != NULL && *r != '\0';
+
+		if (!json_number(ex, &e) || e <= 0) {
+			hp->status = OC_HS_MISSING;
+			hp->reason = "invalid_expires";
+			return;
+		}
+		set_expiry(hp, e, now);
+		if (hp->remaining_ms <= 0) {
+			hp->status = OC_HS_EXPIRED;
+			hp->reason = "expired";
+		} else if (hp->remaining_ms <= warn)
+			hp->status = OC_HS_EXPIRING;
+		else
+			hp->status = OC_HS_OK;
+		if (refresh && (hp->status == OC_HS_EXPIRED ||
+		    hp->status == OC_HS_EXPIRING)) {
+			hp->refreshable = 1;
+			hp->status = OC_HS_OK;
+			hp->reason = NULL;
+		}
+		return;
+	}
+	}
+}
+
+static int
+cmp_profile(const void *a, const void *b)
+{
+	const struct oc_hprofile *x = a, *y = b;
+	int c;
+
+	/* ignored entries last, then by provider and id, as OpenClaw */
+	if ((x->status == OC_HS_IGNORED) != (y->status == OC_HS_IGNORED))
+		return x->status == OC_HS_IGNORED ? 1 : -1;
+	c = strcmp(x->provider ? x->provider : "", y->provider ?
+	    y->provider : "");
+	return c != 0 ? c : strcmp(x->id, y->id);
+}
+
+static int
+cmp_provider(const void *a, const void *b)
+{
+	const struct oc_hprovider *x = a, *y = b;
+
+	return strcmp(x->id, y->id);
+}
+
+static struct oc_hprovider *
+provider_get(struct oc_health *h, const char *id, size_t *cap)
+{
+	size_t i;
+
+	/* a linear scan: stores have a handful of providers, not thousands
+	 * (a sorted index would only pay off well past 100) */
+	for (i = 0; i < h->nprov; i++)
+		if (strcmp(h->prov[i].id, id) == 0)
+			return &h->prov[i];
+	if (h->nprov == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		h->prov = oc_xrealloc(h->prov, *cap * sizeof *h->prov);
+	}
+	memset(&h->prov[h->nprov], 0, sizeof h->prov[h->nprov]);
+	h->prov[h->nprov].id = oc_xstrdup(id);
+	h->prov[h->nprov].status = OC_HS_MISSING;
+	return &h->prov[h->nprov++];
+}
+
+/* Providers whose env keys `models status` lists even when nothing else
+ * mentions them. */
+static const char *const env_scan[] = { "anthropic", "github-copilot",
+	"google-vertex", "openai", "google", "groq", "cerebras", "xai",
+	"openrouter", "zai", "mistral", "synthetic" };
+
+static void
+add_profiles(struct oc_health *h, struct oc_store *s, int from_main,
+    struct oc_store *shadow, size_t *cap)
+{
+	json_object *profiles = oc_json_get_obj(s->root, "profiles");
+
+	if (profiles == NULL)
+		return;
+	{
+		json_object_object_foreach(profiles, id, p) {
+			if (shadow != NULL && oc_json_get(oc_json_get_obj(
+			    shadow->root, "profiles"), id) != NULL)
+				continue;	/* the agent's own wins */
+			if (h->np == *cap) {
+				*cap = *cap ? *cap * 2 : 64;
+				h->p = oc_xrealloc(h->p, *cap * sizeof *h->p);
+			}
+			profile_health(&h->p[h->np], id, p, h->now, h->warn_ms);
+			h->p[h->np].from_main = from_main;
+			h->np++;
+		}
+	}
+}
+
+int
+oc_health_build(struct oc_health *h, const struct oc_ctx *ctx,
+    struct oc_store *store, struct oc_store *main_store, int64_t now,
+    int64_t warn_ms)
+{
+	size_t pcap = 0, vcap = 0, i, j;
+	int exp_or_missing = 0, expiring = 0, expired = 0;
+
+	memset(h, 0, sizeof *h);
+	h->now = now;
+	h->warn_ms = warn_ms;
+
+	add_profiles(h, store, 0, NULL, &pcap);
+	if (main_store != NULL)
+		add_profiles(h, main_store, 1, store, &pcap);
+	if (h->np > 1)
+		qsort(h->p, h->np, sizeof *h->p, cmp_profile);
+
+	collect_models(h, ctx->config, ctx->paths.agent_id);
+
+	/* every provider considered: store, config, models, env scan */
+	for (i = 0; i < h->np; i++) {
+		struct oc_hprovider *pv;
+
+		if (h->p[i].status == OC_HS_IGNORED)
+			continue;
+		pv = provider_get(h, h->p[i].provider, &vcap);
+		pv->nprofiles++;
+		switch (h->p[i].status) {
+		case OC_HS_EXPIRED:
+		case OC_HS_MISSING:
+			pv->status = OC_HS_EXPIRED;
+			break;
+		case OC_HS_EXPIRING:
+			if (pv->status != OC_HS_EXPIRED)
+				pv->status = OC_HS_EXPIRING;
+			break;
+		case OC_HS_OK:
+			if (pv->status == OC_HS_MISSING ||
+			    pv->status == OC_HS_STATIC)
+				pv->status = OC_HS_OK;
+			break;
+		default:
+			if (pv->status == OC_HS_MISSING)
+				pv->status = OC_HS_STATIC;
+			break;
+		}
+	}
+	{
+		json_object *ps = oc_json_get_obj(oc_json_get_obj(ctx->config,
+		    "models"), "providers");
+
+		if (ps != NULL) {
+			json_object_object_foreach(ps, k, v) {
+				char *n = oc_health_provider_dup(k);
+
+				(void)v;
+				if (*n != '\0')
+					(void)provider_get(h, n, &vcap);
+				free(n);
+			}
+		}
+	}
+	for (i = 0; i < h->nmodels; i++) {
+		struct oc_hprovider *pv = provider_get(h, h->models[i].provider,
+		    &vcap);
+
+		if (!pv->in_use) {
+			pv->in_use = 1;
+			pv->used_by = h->models[i].ref;
+		}
+	}
+	for (i = 0; i < sizeof env_scan / sizeof env_scan[0]; i++)
+		if (oc_health_envkey(env_scan[i], NULL) != NULL)
+			(void)provider_get(h, env_scan[i], &vcap);
+	for (i = 0; i < h->nprov; i++) {
+		struct oc_hprovider *pv = &h->prov[i];
+
+		pv->env_var = oc_health_envkey(pv->id, NULL);
+		pv->config_key = config_has_key(ctx->config, pv->id);
+		pv->missing = pv->in_use && pv->nprofiles == 0 &&
+		    pv->env_var == NULL && !pv->config_key;
+		if (pv->nprofiles == 0 && (pv->env_var || pv->config_key))
+			pv->status = OC_HS_STATIC;
+	}
+	if (h->nprov > 1) {
+		/* used_by points into h->models: sorting moves only the
+		 * provider records */
+		qsort(h->prov, h->nprov, sizeof *h->prov, cmp_provider);
+	}
+
+	for (i = 0; i < h->np; i++) {
+		const struct oc_hprofile *hp = &h->p[i];
+
+		if (hp->ctype != OC_CT_TOKEN && hp->ctype != OC_CT_OAUTH)
+			continue;
+		if (hp->status == OC_HS_IGNORED)
+			continue;
+		if (hp->status == OC_HS_EXPIRED) {
+			exp_or_missing = expired = 1;
+			h->nexpired++;
+		} else if (hp->status == OC_HS_MISSING) {
+			exp_or_missing = 1;
+			h->nmissing++;
+		} else if (hp->status == OC_HS_EXPIRING) {
+			expiring = 1;
+			h->nexpiring++;
+		}
+	}
+	for (j = 0; j < h->nprov; j++)
+		if (h->prov[j].missing) {
+			exp_or_missing = 1;
+			h->nmissing++;
+		}
+	if (exp_or_missing) {
+		h->exit_code = OC_EX_NEG;
+		h->verdict = expired ? OC_V_EXPIRED : OC_V_MISSING;
+	} else if (expiring) {
+		h->exit_code = OC_EX_EXPIRING;
+		h->verdict = OC_V_EXPIRING;
+	} else {
+		h->exit_code = OC_EX_OK;
+		h->verdict = OC_V_OK;
+	}
+	return 0;
+}
+
+void
+oc_health_free(struct oc_health *h)
+{
+	size_t i;
+
+	if (h == NULL)
+		return;
+	for (i = 0; i < h->np; i++)
+		free(h->p[i].provider);
+	free(h->p);
+	for (i = 0; i < h->nprov; i++)
+		free(h->prov[i].id);
+	free(h->prov);
+	for (i = 0; i < h->nmodels; i++) {
+		free(h->models[i].ref);
+		free(h->models[i].provider);
+	}
+	free(h->models);
+	memset(h, 0, sizeof *h);
+}
+
+/*
+ * OpenClaw's main store is OPENCLAW_AGENT_DIR, else PI_CODING_AGENT_DIR,
+ * else <state>/agents/main/agent; any other agent's store is read merged
+ * over it (its own profiles win per id), so an agent inherits the main
+ * agent's credentials.
+ */
+char *
+oc_health_main_dir_dup(const struct oc_ctx *ctx)
+{
+	const char *v;
+
+	if ((v = getenv("OPENCLAW_AGENT_DIR")) != NULL &&
+	    oc_health_secret_present(v))
+		goto env;
+	if ((v = getenv("PI_CODING_AGENT_DIR")) != NULL &&
+	    oc_health_secret_present(v))
+		goto env;
+	return oc_xasprintf("%s/agents/main/agent", ctx->paths.state_dir);
+env:
+	while (isspace((unsigned char)*v))
+		v++;
+	return oc_expand_home_dup(v, ctx->paths.home);
+}
+
+int
+oc_health_same_dir(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (strcmp(a, b) == 0)
+		return 1;
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	return 0;
+}
