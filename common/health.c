@@ -514,9 +514,10 @@ static void
 profile_health(struct oc_hprofile *hp, const char *id, json_object *p,
     int64_t now, int64_t warn)
 {
-	json_object *t = oc_json_get(p, "type"), *ex;
+	json_object *t = NULL, *ex = NULL;
 	const char *type = NULL, *prov;
 	double e;
+	int has_ex;
 
 	memset(hp, 0, sizeof *hp);
 	hp->id = id;
@@ -527,7 +528,8 @@ profile_health(struct oc_hprofile *hp, const char *id, json_object *p,
 		hp->type = "-";
 		return;
 	}
-	if (t != NULL)
+	/* "mode" stands in only when there is no "type" member at all */
+	if (json_object_object_get_ex(p, "type", &t))
 		type = json_object_is_type(t, json_type_string) ?
 		    json_object_get_string(t) : NULL;
 	else
@@ -550,7 +552,9 @@ profile_health(struct oc_hprofile *hp, const char *id, json_object *p,
 	hp->label = oc_json_get_str(p, "email");
 	if (hp->label == NULL)
 		hp->label = oc_json_get_str(p, "displayName");
-	ex = oc_json_get(p, "expires");
+	/* json-c gives JSON null as a NULL value: presence is asked for
+	 * separately ("expires": null is invalid, absent is "no expiry") */
+	has_ex = json_object_object_get_ex(p, "expires", &ex);
 
 	switch (hp->ctype) {
 	case OC_CT_API_KEY:
@@ -563,7 +567,7 @@ profile_health(struct oc_hprofile *hp, const char *id, json_object *p,
 			hp->reason = "missing_credential";
 			return;
 		}
-		if (ex == NULL) {
+		if (!has_ex) {
 			hp->status = OC_HS_STATIC;
 			return;
 		}
