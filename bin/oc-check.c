@@ -71,6 +71,18 @@ fmt_left(int64_t ms, char *buf, size_t sz)
 	snprintf(buf, sz, "%s%s", ms < 0 ? "-" : "", span);
 }
 
+/* The window as given: "24h", "90m", else a span. */
+static void
+fmt_window(int64_t ms, char *buf, size_t sz)
+{
+	if (ms > 0 && ms % 3600000 == 0)
+		snprintf(buf, sz, "%" PRId64 "h", ms / 3600000);
+	else if (ms > 0 && ms % 60000 == 0)
+		snprintf(buf, sz, "%" PRId64 "m", ms / 60000);
+	else
+		oc_format_span(ms, buf, sz);
+}
+
 /* "2026-11-21T23:40:00Z": whole seconds are enough on a status line. */
 static void
 fmt_when(int64_t ms, char *buf, size_t sz)
@@ -186,7 +198,7 @@ decide(struct run *r)
 			n += h->p[i].status != OC_HS_IGNORED;
 		for (i = 0; i < h->nprov; i++)
 			inuse += h->prov[i].in_use;
-		oc_format_span(h->warn_ms, left, sizeof left);
+		fmt_window(h->warn_ms, left, sizeof left);
 		snprintf(what, sizeof what, "%zu profile%s, %zu provider%s "
 		    "in use, nothing expires within %s", n, n == 1 ? "" : "s",
 		    inuse, inuse == 1 ? "" : "s", left);
@@ -231,6 +243,8 @@ rows(struct run *r, struct oc_table *t)
 		struct oc_buf note = { 0 };
 		const char *c[6];
 
+		if (hp->status == OC_HS_IGNORED)
+			continue;	/* listed last */
 		if (hp->has_expiry) {
 			fmt_left(hp->remaining_ms, left, sizeof left);
 			fmt_when(hp->expires_at, when, sizeof when);
@@ -285,6 +299,20 @@ rows(struct run *r, struct oc_table *t)
 		c[5] = note.data;
 		oc_table_add(t, c);
 		oc_buf_free(&note);
+	}
+	for (i = 0; i < h->np; i++) {
+		const struct oc_hprofile *hp = &h->p[i];
+		const char *c[6];
+
+		if (hp->status != OC_HS_IGNORED)
+			continue;
+		c[0] = hp->id;
+		c[1] = hp->type;
+		c[2] = "ignored";
+		c[3] = "-";
+		c[4] = "-";
+		c[5] = hp->reason;
+		oc_table_add(t, c);
 	}
 }
 
@@ -596,7 +624,9 @@ out_prom(struct run *r, FILE *f, int up)
 	prom_head(&b, "oc_check_profile_expiry_timestamp_seconds",
 	    "When the profile's credential expires.");
 	for (i = 0; i < h->np; i++) {
-		if (!h->p[i].has_expiry)
+		/* the gateway refreshes these itself: an access token that
+		 * expired an hour ago is no reason to alert */
+		if (!h->p[i].has_expiry || h->p[i].refreshable)
 			continue;
 		oc_buf_adds(&b, "oc_check_profile_expiry_timestamp_seconds");
 		prom_profile_labels(&b, agent, &h->p[i]);
@@ -813,6 +843,7 @@ parse_args(struct opts *o, int argc, char **argv)
 	if (nfmt > 1) {
 		oc_warnx("-q, --json, --nagios and --prometheus exclude each "
 		    "other");
+		o->fmt = FMT_TEXT;	/* not a Nagios run: plain 64 */
 		return -1;
 	}
 	if (optind < argc) {
