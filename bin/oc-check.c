@@ -21,8 +21,10 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: oc-check [-q | --json | --nagios | --prometheus] "
 	    "[-a agent] [-w dur]\n"
-	    "                [--probe [-T ms] [-j n] [-p provider] "
-	    "[--profile id ...]]\n"
+	    "       oc-check --probe [-T ms] [-j n] [-p provider] "
+	    "[--profile id ...]\n"
+	    "                [-q | --json | --nagios | --prometheus] "
+	    "[-a agent] [-w dur]\n"
 	    "       oc-check -h | -V\n");
 }
 
