@@ -29,7 +29,7 @@
 /* The helper's own timeouts bound it; this only catches a helper that
  * hangs, on top of the worst case of every request running one after the
  * other. */
-#define HTTP_SLACK_MS		10000
+#define HTTP_SLACK_MS		5000
 /* A result line holds at most 1 MiB of body, escaped (up to 6 bytes per
  * byte), plus headers. */
 #define HTTP_LINE_MAX		(8u * 1024 * 1024)
@@ -107,6 +107,22 @@ add_jstr(struct oc_buf *b, const char *s, size_t n)
 	oc_buf_addc(b, '"');
 }
 
+/* CR, LF (or any control character but tab) in a header would let a
+ * value smuggle in another header; a URL takes no spaces either. */
+static int
+has_ctl(const char *s, int no_space)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return 1;
+		if (no_space && (c == ' ' || c == '\t'))
+			return 1;
+	}
+	return 0;
+}
+
 /* The request document, written by hand into a buffer we wipe rather than
  * through json-c objects, whose string copies would outlive the request
  * unwiped. Ids are the request indexes, so results map back by position
@@ -123,10 +139,36 @@ build_doc(struct oc_buf *b, const struct oc_http_req *reqs, size_t n,
 		const struct oc_http_req *r = &reqs[i];
 		long t = r->timeout_ms;
 
-		if (r->method == NULL || r->url == NULL) {
+		if (r->method == NULL || r->url == NULL ||
+		    r->method[0] == '\0' || r->url[0] == '\0') {
 			oc_err_set(err, OC_EX_USAGE, "HTTP request %zu has no "
 			    "method or URL", i);
 			return -1;
+		}
+		/* The helper refuses the whole document for one bad field;
+		 * catch it here, per request, with a message that names the
+		 * field and never its value (a header holds a key). */
+		if (strspn(r->method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") !=
+		    strlen(r->method)) {
+			oc_err_set(err, OC_EX_USAGE, "HTTP request %zu: bad "
+			    "method", i);
+			return -1;
+		}
+		if (has_ctl(r->url, 1)) {
+			oc_err_set(err, OC_EX_DATAERR, "HTTP request %zu: the "
+			    "URL contains a space or control character", i);
+			return -1;
+		}
+		for (k = 0; r->headers != NULL && r->headers[k] != NULL; k++) {
+			const char *h = r->headers[k];
+
+			if (h[0] == ':' || strchr(h, ':') == NULL ||
+			    has_ctl(h, 0)) {
+				oc_err_set(err, OC_EX_DATAERR, "HTTP request "
+				    "%zu: header %zu is not \"Name: value\" "
+				    "on one line", i, k);
+				return -1;
+			}
 		}
 		if (t <= 0)
 			t = HTTP_TIMEOUT_DEF;
@@ -398,15 +440,16 @@ oc_http_run(const struct oc_http_req *reqs, size_t n, int concurrency,
 {
 	struct oc_buf doc = { 0 }, out = { 0 };
 	struct oc_http_res *rs;
-	struct sigaction ign, old;
+	struct sigaction ign, old_pipe, dfl, old_chld;
 	const char *path = oc_http_helper_path();
 	int64_t budget;
 	int to = -1, from = -1, status, rc = -1, xrc;
-	pid_t pid = -1, w;
+	pid_t pid, w;
 	char *seen = NULL;
 	size_t i, pos;
 
 	*res = NULL;
+	memset(&old_chld, 0, sizeof old_chld);
 	rs = oc_xcalloc(n, sizeof *rs);
 	for (i = 0; i < n; i++) {
 		rs[i].id = oc_xstrdup(reqs[i].id != NULL ? reqs[i].id : "");
@@ -424,18 +467,23 @@ oc_http_run(const struct oc_http_req *reqs, size_t n, int concurrency,
 	if (build_doc(&doc, reqs, n, concurrency, &budget, err) < 0)
 		goto out;
 
-	if (spawn(path, &pid, &to, &from, err) < 0) {
-		pid = -1;
+	/* With SIGCHLD ignored the kernel reaps the helper itself and
+	 * waitpid could not give us its status. */
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, NULL, &old_chld);
+	if (old_chld.sa_handler == SIG_IGN)
+		sigaction(SIGCHLD, &dfl, NULL);
+	if (spawn(path, &pid, &to, &from, err) < 0)
 		goto out;
-	}
 	/* A helper that dies before reading everything must cost us an
 	 * EPIPE, not the process. */
 	memset(&ign, 0, sizeof ign);
 	ign.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &ign, &old);
+	sigaction(SIGPIPE, &ign, &old_pipe);
 	xrc = exchange(to, from, &doc, &out, n * (size_t)HTTP_LINE_MAX +
 	    HTTP_LINE_MAX, mono_ms() + budget, path, err);
-	sigaction(SIGPIPE, &old, NULL);
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	close(from);
 	if (xrc < 0)
 		kill(pid, SIGKILL);
@@ -479,6 +527,8 @@ oc_http_run(const struct oc_http_req *reqs, size_t n, int concurrency,
 	rs = NULL;
 	rc = 0;
 out:
+	if (old_chld.sa_handler == SIG_IGN)
+		sigaction(SIGCHLD, &old_chld, NULL);
 	free(seen);
 	oc_buf_free(&doc);
 	oc_buf_free(&out);

@@ -31,12 +31,15 @@
  *      "headers": {"content-type": "...", ...},  names lower-cased; repeated
  *                                               headers joined with ", "
  *      "body": "...",                          "" when none or too_large
- *      "elapsedMs": N}
+ *      "elapsedMs": N}                         from the transfer's start
+ *
+ *   A transfer that fails after the status line (a timeout while reading
+ *   the body, too_large) has both a status and an error: the error wins.
  *
  *   Exit status: 0 when the input was processed (per-request failures are
  *   in the results), 64 when the input document is malformed (the message
- *   on stderr never quotes the input), 74 when stdout cannot be written,
- *   71 on out-of-memory.
+ *   on stderr never quotes the input), 69 when libcurl cannot start, 71 on
+ *   out-of-memory, 74 when stdout cannot be written.
  *
  * Transfer rules: TLS peer and host verification are always on; the proxy
  * environment (http_proxy, https_proxy, no_proxy) is honoured as libcurl
@@ -79,7 +82,6 @@
 #define HTTP_CONNECT_MAX	10000
 
 struct xfer {
-	json_object *req;	/* borrowed from the input document */
 	const char *id;
 	const char *method;
 	const char *url;
@@ -104,6 +106,13 @@ mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void __attribute__((noreturn))
+oom(void)
+{
+	fprintf(stderr, "%s: out of memory\n", oc_progname);
+	exit(71);
 }
 
 /* Input errors name the place, never the content: the document carries
@@ -165,7 +174,7 @@ read_input(struct oc_buf *in)
 
 	tok = json_tokener_new();
 	if (tok == NULL)
-		bad_input("out of memory");
+		oom();
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	doc = json_tokener_parse_ex(tok, in->data, (int)in->len);
 	if (doc == NULL || json_tokener_get_error(tok) != json_tokener_success) {
@@ -232,7 +241,6 @@ parse_request(json_object *r, size_t idx, struct xfer *x)
 
 	if (!json_object_is_type(r, json_type_object))
 		bad_input("request %zu is not an object", idx);
-	x->req = r;
 	x->id = json_str(r, "id", 1, idx);
 	x->method = json_str(r, "method", 1, idx);
 	x->url = json_str(r, "url", 1, idx);
@@ -280,7 +288,7 @@ parse_request(json_object *r, size_t idx, struct xfer *x)
 				    "\"Name: value\"", idx, i);
 			nl = curl_slist_append(x->hdrs, s);
 			if (nl == NULL)
-				bad_input("out of memory");
+				oom();
 			x->hdrs = nl;
 		}
 	}
@@ -290,7 +298,7 @@ parse_request(json_object *r, size_t idx, struct xfer *x)
 		struct curl_slist *nl = curl_slist_append(x->hdrs, "Expect:");
 
 		if (nl == NULL)
-			bad_input("out of memory");
+			oom();
 		x->hdrs = nl;
 	}
 }
@@ -388,7 +396,7 @@ xfer_start(CURLM *multi, struct xfer *x, const char *ua)
 
 	x->easy = curl_easy_init();
 	if (x->easy == NULL)
-		bad_input("out of memory");
+		oom();
 	x->rhdrs = json_object_new_object();
 	x->errbuf[0] = '\0';
 	SETOPT(x->easy, CURLOPT_URL, x->url);
@@ -439,7 +447,7 @@ xfer_start(CURLM *multi, struct xfer *x, const char *ua)
 	}
 	x->start_ms = mono_ms();
 	if (curl_multi_add_handle(multi, x->easy) != CURLM_OK)
-		bad_input("out of memory");
+		oom();
 }
 
 static char *
@@ -485,6 +493,23 @@ error_dup(struct xfer *x, CURLcode c)
 	    curl_easy_strerror(c));
 }
 
+static int
+write_all(const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(STDOUT_FILENO, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 static void
 emit(struct xfer *x, CURLcode c)
 {
@@ -514,8 +539,9 @@ emit(struct xfer *x, CURLcode c)
 
 	s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
 	    JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-	if (fwrite(s, 1, len, stdout) != len || fputc('\n', stdout) == EOF ||
-	    fflush(stdout) == EOF) {
+	/* write(2), not stdio: no copy of the body left in a stdio buffer,
+	 * and each line goes out as soon as its transfer is done. */
+	if (write_all(s, len) < 0 || write_all("\n", 1) < 0) {
 		fprintf(stderr, "%s: stdout: %s\n", oc_progname,
 		    strerror(errno));
 		exit(74);
@@ -578,6 +604,12 @@ main(int argc, char *argv[])
 	for (i = 0; i < n; i++)
 		parse_request(json_object_array_get_idx(reqs, i), i, &xs[i]);
 
+	if (n == 0) {
+		/* Nothing to fetch: skip libcurl's (TLS) initialisation. */
+		free(xs);
+		oc_json_wipe_put(doc);
+		return 0;
+	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "%s: libcurl initialisation failed\n",
 		    oc_progname);
@@ -586,7 +618,7 @@ main(int argc, char *argv[])
 	snprintf(ua, sizeof ua, "oc-tools/%s", PACKAGE_VERSION);
 	multi = curl_multi_init();
 	if (multi == NULL)
-		bad_input("out of memory");
+		oom();
 
 	while (done < n) {
 		CURLMsg *m;

@@ -125,6 +125,41 @@ out=$(printf '%s\n' "$out" | jq -sc .)
 jqok 'length == 2 and all(.[]; .status == 0 and (.error | startswith("other: ")) and .body == "")' \
     "file:// and ftp:// are refused"
 
+# --- TLS: verification is always on
+# https:// to the plain-HTTP fake server: the handshake fails
+http '{"requests":[{"id":"s","method":"GET","url":"https://127.0.0.1:'"$FAKE_PORT"'/v1/models","timeoutMs":3000}]}'
+jqok '.error == "tls" and .status == 0' "https to a plain HTTP server: error tls"
+# a self-signed certificate is refused
+if command -v openssl >/dev/null 2>&1; then
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T_TMP/k.pem" \
+	    -out "$T_TMP/c.pem" -subj /CN=127.0.0.1 -days 1 \
+	    -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
+	TP=$(fake_dead_port)
+	openssl s_server -accept "127.0.0.1:$TP" -cert "$T_TMP/c.pem" \
+	    -key "$T_TMP/k.pem" -www -quiet </dev/null >/dev/null 2>&1 &
+	SPID=$!
+	i=0
+	while :; do
+		http '{"requests":[{"id":"v","method":"GET","url":"https://127.0.0.1:'"$TP"'/","timeoutMs":3000}]}'
+		[ "$(printf '%s' "$out" | jq -r .error)" != connect ] && break
+		i=$((i + 1)); [ "$i" -gt 50 ] && break
+		sleep 0.1
+	done
+	jqok '.error == "tls" and .status == 0 and .body == ""' \
+	    "a self-signed certificate is refused: error tls"
+	kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
+else
+	skip "openssl(1) is not installed: no self-signed TLS server"
+fi
+
+# --- the proxy environment is honoured (the fake server is the proxy)
+printf '%s' '{"requests":[{"id":"x","method":"GET","url":"http://proxied.example.invalid/via/proxy?q=1","timeoutMs":3000}]}' >"$T_TMP/doc"
+run env http_proxy="$FAKE_URL" "$H" <"$T_TMP/doc"
+jqok '.status == 404 and .error == null' "through http_proxy: the proxy answered"
+fake_req "http://proxied.example.invalid/via/proxy" \
+    '.method == "GET" and .query == "q=1" and .headers.host == "proxied.example.invalid"' \
+    "the request went to the proxy in absolute form"
+
 # --- body cap
 http '{"requests":[{"id":"b","method":"GET","url":"'"$FAKE_URL"'/big"},
  {"id":"bc","method":"GET","url":"'"$FAKE_URL"'/bigchunked"},
@@ -188,5 +223,29 @@ like "$out" "usage" "-h: usage on stdout"
 run "$H" extra
 is "$rc" 64 "an argument: exit 64"
 
+# --- the fake server itself: 127.0.0.1 only, SIGTERM takes its children
+# along, and it ends by itself after -t
+hexport=$(printf '%04X' "$FAKE_PORT")
+is "$(awk -v p=":$hexport" '$2 ~ p"$" && $4 == "0A" { print $2 }' /proc/net/tcp)" \
+    "0100007F:$hexport" "the fake server listens on 127.0.0.1 only"
+printf '%s' '{"requests":[{"id":"l","method":"GET","url":"'"$FAKE_URL"'/sleepy","timeoutMs":20000}]}' >"$T_TMP/doc"
+t0=$(ms)
+"$H" <"$T_TMP/doc" >"$T_TMP/late.out" 2>&1 &
+HP=$!
+sleep 0.3
 fake_stop
+wait "$HP"
+t1=$(ms)
+jqfile "$T_TMP/late.out" '.error != null and .status == 0' \
+    "stopping the server ends the connection it was serving"
+ok "$([ $((t1 - t0)) -lt 2500 ]; echo $?)" "... at once, not after the 3 s delay ($((t1 - t0)) ms)"
+FAKE_TIMEOUT=1 fake_start '[]'
+P1=$FAKE_PID
+sleep 1.6
+# gone, or a zombie waiting for us
+st=$(awk '{ print $3 }' "/proc/$P1/stat" 2>/dev/null)
+ok "$([ -z "$st" ] || [ "$st" = Z ]; echo $?)" "the fake server exits by itself after -t (state '$st')"
+wait "$P1" 2>/dev/null
+FAKE_PID=
+
 done_testing

@@ -127,5 +127,67 @@ jqfile "$T_TMP/spy.stdin" '.requests[0].headers[0] == "Authorization: Bearer '"$
     "the helper reads the request (ids are positions) on stdin"
 jqok '.error == "other: helper gave no result"' \
     "a helper that answers nothing: the request says so"
+# --- bad fields are refused per request, before anything is sent, and the
+# message never quotes a value
+n_before=$(wc -l <"$FAKE_LOG")
+for r in \
+    '"method":"GET","url":"'"$FAKE_URL"'/fast","headers":["Authorization: Bearer '"$SECRET"'\r\nX-Evil: 1"]' \
+    '"method":"GET","url":"'"$FAKE_URL"'/fast","headers":["Authorization: Bearer '"$SECRET"'\n"]' \
+    '"method":"GET","url":"'"$FAKE_URL"'/fast","headers":["'"$SECRET"'"]' \
+    '"method":"GET","url":"'"$FAKE_URL"'/fast?k='"$SECRET"' x"' \
+    '"method":"get","url":"'"$FAKE_URL"'/fast"' \
+    '"url":"'"$FAKE_URL"'/fast"'; do
+	cl '{"requests":[{"id":"a","method":"GET","url":"'"$FAKE_URL"'/fast"},{"id":"b",'"$r"'}]}'
+	ok "$([ "$rc" -eq 64 ] || [ "$rc" -eq 65 ]; echo $?)" "bad request field: refused ($rc)"
+	like "$err" "request 1" "bad request field: the message names the request"
+	unlike "$err$out" "$SECRET" "bad request field: the secret is not quoted"
+done
+is "$(wc -l <"$FAKE_LOG")" "$n_before" "bad request fields: nothing was sent"
+
+# --- a large request body goes through the pipe whole
+head -c 3000000 /dev/urandom | base64 -w0 >"$T_TMP/big.txt"
+jq -Rs '{requests:[{id:"big",method:"POST",url:($u + "/echo"),body:.,timeoutMs:20000}]}' \
+    --arg u "$FAKE_URL" "$T_TMP/big.txt" >"$T_TMP/big.json"
+run "$C" <"$T_TMP/big.json"
+is "$rc" 0 "a 4 MB request body: exit 0"
+jqok '.status == 200' "a 4 MB request body: answered"
+is "$(jq -s -j '[.[] | select(.path == "/echo")] | last | .body' "$FAKE_LOG" | sha256sum)" \
+    "$(sha256sum <"$T_TMP/big.txt")" "a 4 MB request body arrives byte for byte"
+
+# --- a helper that writes before it reads cannot deadlock us
+cat >"$T_TMP/chatty" <<'SH'
+#!/bin/sh
+head -c 2000000 /dev/zero | tr '\0' x
+echo
+cat >/dev/null
+SH
+chmod 755 "$T_TMP/chatty"
+printf '{"requests":[{"id":"a","method":"POST","url":"x","body":"%s"}]}' \
+    "$(head -c 2000000 /dev/zero | tr '\0' y)" >"$T_TMP/doc"
+t0=$(date +%s)
+run env OC_HTTP_HELPER="$T_TMP/chatty" "$C" <"$T_TMP/doc"
+t1=$(date +%s)
+is "$rc" 69 "helper writing 2 MB while we write 2 MB: no deadlock, an error"
+ok "$([ $((t1 - t0)) -lt 5 ]; echo $?)" "... at once ($((t1 - t0)) s)"
+
+# --- a helper that hangs is killed after its budget (timeouts + 5 s)
+printf '#!/bin/sh
+exec sleep 60
+' >"$T_TMP/hang"
+chmod 755 "$T_TMP/hang"
+t0=$(date +%s)
+clh "$T_TMP/hang" '{"requests":[{"id":"a","method":"GET","url":"x","timeoutMs":500}]}'
+t1=$(date +%s)
+is "$rc" 69 "hung helper: exit 69"
+like "$err" "did not finish" "hung helper: said so"
+ok "$([ $((t1 - t0)) -ge 5 ] && [ $((t1 - t0)) -le 9 ]; echo $?)" \
+    "hung helper: given up after the budget ($((t1 - t0)) s)"
+
+# --- the caller ignoring SIGCHLD does not lose the helper's status
+printf '%s' '{"requests":[{"id":"a","method":"GET","url":"'"$FAKE_URL"'/fast"}]}' >"$T_TMP/doc"
+run sh -c 'trap "" CHLD; exec "$0"' "$C" <"$T_TMP/doc"
+is "$rc" 0 "SIGCHLD ignored: exit 0"
+jqok '.status == 200 and .body == "fast"' "SIGCHLD ignored: the result"
+
 fake_stop
 done_testing

@@ -305,6 +305,16 @@ serve(int fd)
 	if (buf == NULL)
 		die("out of memory");
 	while (end == NULL) {
+		/* Not a request line (a TLS ClientHello, say): answer in
+		 * plain HTTP at once rather than wait for a blank line that
+		 * never comes. */
+		if (len > 0 && (buf[0] < 'A' || buf[0] > 'Z')) {
+			static const char nh[] = "HTTP/1.1 400 Bad Request\r\n"
+			    "Connection: close\r\nContent-Length: 0\r\n\r\n";
+
+			writeall(fd, nh, sizeof nh - 1);
+			_exit(0);
+		}
 		if (len == REQ_HEAD_MAX)
 			die("request head too large");
 		r = read(fd, buf + len, REQ_HEAD_MAX - len);

@@ -11,6 +11,10 @@
 # Calling fake_start again stops the previous server first. An EXIT trap
 # stops the server if the script ends early.
 FAKE_BIN="$OC_BUILDDIR/tests/fake-http"
+# libcurl honours the proxy environment; a proxy inherited from the
+# machine would take the requests meant for 127.0.0.1 elsewhere.
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY \
+    no_proxy NO_PROXY
 FAKE_PID=
 FAKE_N=0
 
