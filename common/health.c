@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -470,21 +471,44 @@ oc_health_secret_ref_valid(json_object *r)
 	    oc_health_secret_present(p);
 }
 
-/* A finite JSON number; OpenClaw's typeof === "number". */
+/* A string span that counts as a secret (normalizeSecretInput leaves
+ * something); decoded only when it has escapes. */
 static int
-json_number(json_object *v, double *d)
+span_secret_present(struct oc_jval v)
 {
-	if (v == NULL)
+	char small[256], *buf;
+	int r;
+
+	if (oc_jval_type(v) != OC_JT_STRING)
 		return 0;
-	if (json_object_is_type(v, json_type_int)) {
-		*d = (double)json_object_get_int64(v);
-		return 1;
+	if (v.n - 2 < sizeof small && memchr(v.p, '\\', v.n) == NULL) {
+		memcpy(small, v.p + 1, v.n - 2);
+		small[v.n - 2] = '\0';
+		r = oc_health_secret_present(small);
+		oc_wipe(small, v.n - 2);
+		return r;
 	}
-	if (json_object_is_type(v, json_type_double)) {
-		*d = json_object_get_double(v);
-		return isfinite(*d);
-	}
-	return 0;
+	buf = oc_jstr_dup(v);
+	r = oc_health_secret_present(buf);
+	oc_free_secret(buf);
+	return r;
+}
+
+/* A SecretRef member (rare: parsed with json-c when present). */
+static int
+span_ref_valid(struct oc_jval v)
+{
+	json_object *o = NULL;
+	struct oc_err err;
+	int r;
+
+	if (v.p == NULL)
+		return 0;
+	if (oc_json_parse("ref", v.p, v.n, &o, &err) == -1)
+		return 0;
+	r = oc_health_secret_ref_valid(o);
+	json_object_put(o);
+	return r;
 }
 
 static void
@@ -493,6 +517,84 @@ set_expiry(struct oc_hprofile *hp, double e, int64_t now)
 	hp->has_expiry = 1;
 	hp->expires_at = e >= 9.2e18 ? INT64_MAX : (int64_t)e;
 	hp->remaining_ms = hp->expires_at - now;
+}
+
+/* The members of a profile oc-check looks at; the last of duplicate keys
+ * wins, as in JSON.parse. */
+struct pfields {
+	struct oc_jval type, mode, provider, token, token_ref, refresh,
+	    expires, email, display;
+	int has_type, has_expires;
+};
+
+static void
+pfields_read(struct oc_jval obj, struct pfields *f)
+{
+	struct oc_jiter it;
+	struct oc_jval k, v;
+
+	memset(f, 0, sizeof *f);
+	oc_jiter_init(&it, obj);
+	while (oc_jiter_next(&it, &k, &v)) {
+		/* dispatch on the first letter before comparing */
+		switch (k.n > 1 ? k.p[1] : 0) {
+		case 't':
+			if (oc_jstr_eq(k, "type")) {
+				f->type = v;
+				f->has_type = 1;
+			} else if (oc_jstr_eq(k, "token"))
+				f->token = v;
+			else if (oc_jstr_eq(k, "tokenRef"))
+				f->token_ref = v;
+			break;
+		case 'm':
+			if (oc_jstr_eq(k, "mode"))
+				f->mode = v;
+			break;
+		case 'p':
+			if (oc_jstr_eq(k, "provider"))
+				f->provider = v;
+			break;
+		case 'r':
+			if (oc_jstr_eq(k, "refresh"))
+				f->refresh = v;
+			break;
+		case 'e':
+			if (oc_jstr_eq(k, "expires")) {
+				f->expires = v;
+				f->has_expires = 1;
+			} else if (oc_jstr_eq(k, "email"))
+				f->email = v;
+			break;
+		case 'd':
+			if (oc_jstr_eq(k, "displayName"))
+				f->display = v;
+			break;
+		case '\\':
+			/* an escaped key: compare decoded, the slow way */
+			if (oc_jstr_eq(k, "type")) {
+				f->type = v;
+				f->has_type = 1;
+			} else if (oc_jstr_eq(k, "token"))
+				f->token = v;
+			else if (oc_jstr_eq(k, "tokenRef"))
+				f->token_ref = v;
+			else if (oc_jstr_eq(k, "mode"))
+				f->mode = v;
+			else if (oc_jstr_eq(k, "provider"))
+				f->provider = v;
+			else if (oc_jstr_eq(k, "refresh"))
+				f->refresh = v;
+			else if (oc_jstr_eq(k, "expires")) {
+				f->expires = v;
+				f->has_expires = 1;
+			} else if (oc_jstr_eq(k, "email"))
+				f->email = v;
+			else if (oc_jstr_eq(k, "displayName"))
+				f->display = v;
+			break;
+		}
+	}
 }
 
 /*
@@ -511,67 +613,73 @@ set_expiry(struct oc_hprofile *hp, double e, int64_t now)
  *    ok (refreshable). The access token itself is not looked at.
  */
 static void
-profile_health(struct oc_hprofile *hp, const char *id, json_object *p,
+profile_health(struct oc_hprofile *hp, struct oc_jval key, struct oc_jval p,
     int64_t now, int64_t warn)
 {
-	json_object *t = NULL, *ex = NULL;
-	const char *type = NULL, *prov;
+	struct pfields f;
+	struct oc_jval tv;
+	char *type;
 	double e;
-	int has_ex;
+	int number;
 
 	memset(hp, 0, sizeof *hp);
-	hp->id = id;
-	hp->cred = p;
-	if (!json_object_is_type(p, json_type_object)) {
+	hp->id = oc_jstr_dup(key);
+	hp->raw = p;
+	hp->type = "-";
+	if (oc_jval_type(p) != OC_JT_OBJECT) {
 		hp->status = OC_HS_IGNORED;
 		hp->reason = "non_object";
-		hp->type = "-";
 		return;
 	}
+	pfields_read(p, &f);
 	/* "mode" stands in only when there is no "type" member at all */
-	if (json_object_object_get_ex(p, "type", &t))
-		type = json_object_is_type(t, json_type_string) ?
-		    json_object_get_string(t) : NULL;
-	else
-		type = oc_json_get_str(p, "mode");
-	hp->ctype = oc_ctype_parse(type);
-	hp->type = hp->ctype != OC_CT_UNKNOWN ? oc_ctype_name(hp->ctype) :
-	    type != NULL ? type : "-";
-	prov = oc_json_get_str(p, "provider");
-	if (hp->ctype == OC_CT_UNKNOWN) {
+	tv = f.has_type ? f.type : f.mode;
+	if (oc_jstr_eq(tv, "api_key"))
+		hp->ctype = OC_CT_API_KEY;
+	else if (oc_jstr_eq(tv, "token"))
+		hp->ctype = OC_CT_TOKEN;
+	else if (oc_jstr_eq(tv, "oauth"))
+		hp->ctype = OC_CT_OAUTH;
+	else {
 		hp->status = OC_HS_IGNORED;
 		hp->reason = "invalid_type";
+		if ((type = oc_jstr_dup(tv)) != NULL)
+			hp->type = hp->type_raw = type;
 		return;
 	}
-	if (prov == NULL || !oc_health_secret_present(prov)) {
+	hp->type = oc_ctype_name(hp->ctype);
+	if (!span_secret_present(f.provider)) {
 		hp->status = OC_HS_IGNORED;
 		hp->reason = "missing_provider";
 		return;
 	}
-	hp->provider = oc_health_provider_dup(prov);
-	hp->label = oc_json_get_str(p, "email");
+	{
+		char *raw = oc_jstr_dup(f.provider);
+
+		hp->provider = oc_health_provider_dup(raw);
+		free(raw);
+	}
+	hp->label = oc_jstr_dup(f.email);
 	if (hp->label == NULL)
-		hp->label = oc_json_get_str(p, "displayName");
-	/* json-c gives JSON null as a NULL value: presence is asked for
-	 * separately ("expires": null is invalid, absent is "no expiry") */
-	has_ex = json_object_object_get_ex(p, "expires", &ex);
+		hp->label = oc_jstr_dup(f.display);
+	number = oc_jnum(f.expires, &e);
 
 	switch (hp->ctype) {
 	case OC_CT_API_KEY:
 		hp->status = OC_HS_STATIC;
 		return;
 	case OC_CT_TOKEN:
-		if (!oc_health_secret_present(oc_json_get_str(p, "token")) &&
-		    !oc_health_secret_ref_valid(oc_json_get(p, "tokenRef"))) {
+		if (!span_secret_present(f.token) &&
+		    !span_ref_valid(f.token_ref)) {
 			hp->status = OC_HS_MISSING;
 			hp->reason = "missing_credential";
 			return;
 		}
-		if (!has_ex) {
+		if (!f.has_expires) {
 			hp->status = OC_HS_STATIC;
 			return;
 		}
-		if (!json_number(ex, &e) || e <= 0) {
+		if (!number || !isfinite(e) || e <= 0) {
 			hp->status = OC_HS_MISSING;
 			hp->reason = "invalid_expires";
 			return;
@@ -585,10 +693,11 @@ profile_health(struct oc_hprofile *hp, const char *id, json_object *p,
 			    OC_HS_EXPIRING : OC_HS_OK;
 		return;
 	default: {
-		const char *r = oc_json_get_str(p, "refresh");
-		int refresh = r != NULL && *r != '\0';
+		/* a refresh token counts untrimmed: " " is one */
+		int refresh = oc_jval_type(f.refresh) == OC_JT_STRING &&
+		    f.refresh.n > 2;
 
-		if (!json_number(ex, &e) || e <= 0) {
+		if (!number || !isfinite(e) || e <= 0) {
 			hp->status = OC_HS_MISSING;
 			hp->reason = "invalid_expires";
 			return;
@@ -660,50 +769,171 @@ static const char *const env_scan[] = { "anthropic", "github-copilot",
 	"google-vertex", "openai", "google", "groq", "cerebras", "xai",
 	"openrouter", "zai", "mistral", "synthetic" };
 
-static void
-add_profiles(struct oc_health *h, struct oc_store *s, int from_main,
-    struct oc_store *shadow, size_t *cap)
+/* By id, and for equal ids the later one first, so duplicates (the last
+ * one counts, as in JSON.parse) sit together with the winner in front. */
+static int
+cmp_id(const void *a, const void *b)
 {
-	json_object *profiles = oc_json_get_obj(s->root, "profiles");
+	const struct oc_hprofile *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
 
-	if (profiles == NULL)
-		return;
-	{
-		json_object_object_foreach(profiles, id, p) {
-			if (shadow != NULL && oc_json_get(oc_json_get_obj(
-			    shadow->root, "profiles"), id) != NULL)
-				continue;	/* the agent's own wins */
-			if (h->np == *cap) {
-				*cap = *cap ? *cap * 2 : 64;
-				h->p = oc_xrealloc(h->p, *cap * sizeof *h->p);
-			}
-			profile_health(&h->p[h->np], id, p, h->now, h->warn_ms);
-			h->p[h->np].from_main = from_main;
-			h->np++;
+	if (c != 0)
+		return c;
+	if (x->from_main != y->from_main)
+		return x->from_main ? 1 : -1;	/* the agent's own wins */
+	return x->raw.p < y->raw.p ? 1 : -1;
+}
+
+static void
+hprofile_free(struct oc_hprofile *hp)
+{
+	free(hp->id);
+	free(hp->provider);
+	free(hp->type_raw);
+	free(hp->label);
+}
+
+static void
+add_profiles(struct oc_health *h, struct oc_jval profiles, int from_main,
+    size_t *cap)
+{
+	struct oc_jiter it;
+	struct oc_jval k, v;
+
+	oc_jiter_init(&it, profiles);
+	while (oc_jiter_next(&it, &k, &v)) {
+		if (h->np == *cap) {
+			*cap = *cap ? *cap * 2 : 64;
+			h->p = oc_xrealloc(h->p, *cap * sizeof *h->p);
 		}
+		profile_health(&h->p[h->np], k, v, h->now, h->warn_ms);
+		h->p[h->np].from_main = from_main;
+		h->np++;
 	}
 }
 
-int
-oc_health_build(struct oc_health *h, const struct oc_ctx *ctx,
-    struct oc_store *store, struct oc_store *main_store, int64_t now,
-    int64_t warn_ms)
+/* Drop the losers among profiles with the same id. */
+static void
+dedupe(struct oc_health *h)
 {
-	size_t pcap = 0, vcap = 0, i, j;
+	size_t i, w = 0;
+
+	if (h->np < 2)
+		return;
+	qsort(h->p, h->np, sizeof *h->p, cmp_id);
+	for (i = 0; i < h->np; i++) {
+		if (w > 0 && strcmp(h->p[w - 1].id, h->p[i].id) == 0) {
+			hprofile_free(&h->p[i]);
+			continue;
+		}
+		h->p[w++] = h->p[i];
+	}
+	h->np = w;
+}
+
+/* The routing "order" map of a store text, or of auth-state.json, which
+ * wins when it exists (the later layout). */
+static json_object *
+order_map(struct oc_jval root, const char *state_path)
+{
+	struct oc_jval v;
+	json_object *o = NULL, *st = NULL, *r = NULL;
+	struct oc_err err;
+	char *text;
+	size_t len;
+
+	if (oc_file_read(state_path, 16u << 20, &text, &len, &err) == 0) {
+		if (oc_json_parse(state_path, text, len, &st, &err) == 0 &&
+		    (r = oc_json_get_obj(st, "order")) != NULL)
+			r = json_object_get(r);
+		if (st != NULL)
+			oc_json_wipe_put(st);
+		oc_free_secret(text);
+		if (r != NULL)
+			return r;
+	}
+	if (oc_jobj_get(root, "order", &v) && oc_jval_type(v) ==
+	    OC_JT_OBJECT && oc_json_parse("order", v.p, v.n, &o, &err) == 0)
+		return o;
+	return NULL;
+}
+
+/*
+ * Read one store: a missing file is an empty store; one that is not JSON,
+ * not an object, or whose "profiles" is not an object is OC_EX_DATAERR,
+ * with the file and position.
+ */
+static int
+read_store(struct oc_health *h, int slot, const char *dir, struct oc_err *err)
+{
+	char *path = oc_xasprintf("%s/auth-profiles.json", dir);
+	char *state = oc_xasprintf("%s/auth-state.json", dir);
+	struct oc_jval root, profiles;
+	int rc = -1;
+
+	if (oc_file_read(path, 64u << 20, &h->text[slot], &h->textlen[slot],
+	    err) == -1) {
+		if (errno == ENOENT) {
+			oc_err_clear(err);
+			h->text[slot] = NULL;
+			rc = 0;
+		}
+		goto out;
+	}
+	h->exists[slot] = 1;
+	if (memchr(h->text[slot], '\0', h->textlen[slot]) != NULL) {
+		oc_err_set(err, OC_EX_DATAERR, "%s: contains a NUL byte", path);
+		goto out;
+	}
+	if (oc_jscan_check(path, h->text[slot], h->textlen[slot], &root,
+	    err) == -1)
+		goto out;
+	if (oc_jval_type(root) != OC_JT_OBJECT) {
+		oc_err_set(err, OC_EX_DATAERR, "%s: not a JSON object", path);
+		goto out;
+	}
+	if (oc_jobj_get(root, "profiles", &profiles)) {
+		if (oc_jval_type(profiles) != OC_JT_OBJECT) {
+			oc_err_set(err, OC_EX_DATAERR,
+			    "%s: \"profiles\" is not an object", path);
+			goto out;
+		}
+		add_profiles(h, profiles, slot == 1, &h->pcap);
+	}
+	h->orders[slot] = order_map(root, state);
+	rc = 0;
+out:
+	free(path);
+	free(state);
+	return rc;
+}
+
+int
+oc_health_load(struct oc_health *h, const struct oc_ctx *ctx, int64_t now,
+    int64_t warn_ms, struct oc_err *err)
+{
+	size_t vcap = 0, i, j;
 	int exp_or_missing = 0, expiring = 0, expired = 0;
+	char *main_dir;
 
 	memset(h, 0, sizeof *h);
 	h->now = now;
 	h->warn_ms = warn_ms;
 
-	add_profiles(h, store, 0, NULL, &pcap);
-	if (main_store != NULL)
-		add_profiles(h, main_store, 1, store, &pcap);
+	if (read_store(h, 0, ctx->paths.agent_dir, err) == -1)
+		return -1;
+	main_dir = oc_health_main_dir_dup(ctx);
+	if (!oc_health_same_dir(main_dir, ctx->paths.agent_dir)) {
+		h->main_dir = main_dir;
+		if (read_store(h, 1, main_dir, err) == -1)
+			return -1;
+	} else
+		free(main_dir);
+	dedupe(h);
 	if (h->np > 1)
 		qsort(h->p, h->np, sizeof *h->p, cmp_profile);
 
 	collect_models(h, ctx->config, ctx->paths.agent_id);
-
 	/* every provider considered: store, config, models, env scan */
 	for (i = 0; i < h->np; i++) {
 		struct oc_hprovider *pv;
@@ -819,7 +1049,7 @@ oc_health_free(struct oc_health *h)
 	if (h == NULL)
 		return;
 	for (i = 0; i < h->np; i++)
-		free(h->p[i].provider);
+		hprofile_free(&h->p[i]);
 	free(h->p);
 	for (i = 0; i < h->nprov; i++)
 		free(h->prov[i].id);
@@ -829,6 +1059,16 @@ oc_health_free(struct oc_health *h)
 		free(h->models[i].provider);
 	}
 	free(h->models);
+	for (i = 0; i < 2; i++) {
+		/* the stores hold secrets */
+		if (h->text[i] != NULL) {
+			oc_wipe(h->text[i], h->textlen[i]);
+			free(h->text[i]);
+		}
+		if (h->orders[i] != NULL)
+			json_object_put(h->orders[i]);
+	}
+	free(h->main_dir);
 	memset(h, 0, sizeof *h);
 }
 

@@ -66,7 +66,8 @@ static const struct {
 
 /* What one target needs to become a request; the secret is owned. */
 struct target {
-	struct oc_probe_result *res;
+	size_t ri;		/* its result's index: the results array
+				 * grows, so no pointer into it is kept */
 	enum kind kind;
 	char *url;
 	char *secret;
@@ -234,7 +235,8 @@ push_header(struct target *t, size_t *n, char *h)
 
 /* Build url and headers for t (t->secret set, t->kind not K_NONE). */
 static void
-build_request(struct target *t, const char *base)
+build_request(struct target *t, struct oc_probe_result *res,
+    const char *base)
 {
 	size_t n = 0;
 
@@ -271,7 +273,7 @@ build_request(struct target *t, const char *base)
 		break;
 	}
 	push_header(t, &n, oc_xstrdup("Accept: application/json"));
-	t->res->request = oc_xasprintf("GET %s", t->url);
+	res->request = oc_xasprintf("GET %s", t->url);
 }
 
 static void
@@ -301,6 +303,7 @@ new_result(struct oc_probe_set *s, size_t *cap, const char *provider)
 	memset(r, 0, sizeof *r);
 	r->provider = oc_xstrdup(provider);
 	r->latency_ms = -1;
+	r->hindex = -1;
 	return r;
 }
 
@@ -388,65 +391,59 @@ profile_secret(const struct oc_ctx *ctx, const struct oc_hprofile *hp,
 {
 	struct oc_cred c;
 	struct oc_err rerr;
+	json_object *p = NULL;
+	int rc = 0;
 
 	*secret = NULL;
-	oc_cred_parse(hp->id, hp->cred, &c);
-	switch (hp->ctype) {
-	case OC_CT_TOKEN:
-		if (hp->status == OC_HS_MISSING || hp->status ==
-		    OC_HS_EXPIRED) {
-			skip(r, "unknown", hp->reason, oc_xasprintf(
-			    "not probed: %s", hp->reason));
-			return 0;
-		}
-		break;
-	case OC_CT_OAUTH:
-		if (!oc_health_secret_present(c.secret) &&
-		    !oc_health_secret_present(c.refresh)) {
-			skip(r, "unknown", "missing_credential", oc_xstrdup(
-			    "not probed: no access or refresh token"));
-			return 0;
-		}
-		if (hp->has_expiry && hp->remaining_ms <= 0) {
-			skip(r, "unknown", "expired", oc_xstrdup(
-			    hp->refreshable ? "not probed: access token expired "
-			    "(refreshable: oc-sync --refresh)" :
-			    "not probed: access token expired"));
-			return 0;
-		}
-		break;
-	default:
-		break;
+	/* the one profile as a json-c tree, for the creds module */
+	if (oc_json_parse(hp->id, hp->raw.p, hp->raw.n, &p, err) == -1)
+		return -1;
+	oc_cred_parse(hp->id, p, &c);
+	if (hp->ctype == OC_CT_TOKEN && (hp->status == OC_HS_MISSING ||
+	    hp->status == OC_HS_EXPIRED)) {
+		skip(r, "unknown", hp->reason, oc_xasprintf("not probed: %s",
+		    hp->reason));
+		goto out;
+	}
+	if (hp->ctype == OC_CT_OAUTH && c.secret == NULL &&
+	    !oc_health_secret_present(c.refresh)) {
+		skip(r, "unknown", "missing_credential", oc_xstrdup(
+		    "not probed: no access or refresh token"));
+		goto out;
+	}
+	if (hp->ctype == OC_CT_OAUTH && hp->has_expiry &&
+	    hp->remaining_ms <= 0) {
+		skip(r, "unknown", "expired", oc_xstrdup(hp->refreshable ?
+		    "not probed: access token expired (refreshable: "
+		    "oc-sync --refresh)" : "not probed: access token expired"));
+		goto out;
 	}
 	if (c.secret == NULL && c.ref == NULL) {
 		skip(r, "unknown", "missing_credential", oc_xstrdup(
 		    "not probed: no secret and no SecretRef"));
-		return 0;
+		goto out;
 	}
 	oc_err_clear(&rerr);
 	(void)ctx;
 	if (c.secret != NULL)
 		*secret = oc_xstrdup(c.secret);
-	else
+	else {
 		oc_err_set(&rerr, OC_EX_NEG, "SecretRefs: not yet");
-	if (*secret == NULL) {
-		*secret = NULL;
-		if (rerr.code == OC_EX_NEG || rerr.code == OC_EX_NOPERM) {
-			skip(r, "unknown", "unresolved_ref",
-			    oc_xstrdup(rerr.msg));
-			return 0;
-		}
-		*err = rerr;
-		return -1;
+		skip(r, "unknown", "unresolved_ref", oc_xstrdup(rerr.msg));
+		goto out;
 	}
 	if (!oc_health_secret_present(*secret)) {
 		oc_free_secret(*secret);
 		*secret = NULL;
 		skip(r, "unknown", "missing_credential", oc_xstrdup(
 		    "not probed: empty secret"));
-		return 0;
+		goto out;
 	}
-	return 1;
+	rc = 1;
+out:
+	/* the tree held the secret too */
+	oc_json_wipe_put(p);
+	return rc;
 }
 
 /* A config apiKey: a literal, or the name of an env variable (OpenClaw's
@@ -487,19 +484,19 @@ trim_secret(char *s)
 }
 
 static void
-add_target(struct target **tv, size_t *nt, struct oc_probe_result *r,
-    enum kind k, const char *base, char *secret)
+add_target(struct target **tv, size_t *nt, struct oc_probe_set *s,
+    struct oc_probe_result *r, enum kind k, const char *base, char *secret)
 {
 	struct target *t;
 
 	*tv = oc_xrealloc(*tv, (*nt + 1) * sizeof **tv);
 	t = &(*tv)[(*nt)++];
 	memset(t, 0, sizeof *t);
-	t->res = r;
+	t->ri = (size_t)(r - s->r);
 	t->kind = k;
 	trim_secret(secret);
 	t->secret = secret;
-	build_request(t, base);
+	build_request(t, r, base);
 }
 
 /* Turn the helper's answer into a status. */
@@ -541,9 +538,12 @@ judge(struct oc_probe_result *r, const struct oc_http_res *h)
 
 int
 oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
-    const struct oc_health *h, json_object *const *orders, size_t norders,
-    const struct oc_probe_opts *o, struct oc_err *err)
+    const struct oc_health *h, const struct oc_probe_opts *o,
+    struct oc_err *err)
 {
+	json_object *const orders[3] = { h->orders[0], h->orders[1],
+	    oc_json_get_obj(oc_json_get_obj(ctx->config, "auth"), "order") };
+	const size_t norders = 3;
 	struct target *tv = NULL;
 	struct oc_http_req *reqs = NULL;
 	struct oc_http_res *res = NULL;
@@ -588,6 +588,7 @@ oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
 			nprof++;
 			r = new_result(s, &cap, pv->id);
 			r->profile_id = hp->id;
+			r->hindex = (long)j;
 			r->label = oc_xstrdup(hp->id);
 			r->source = "profile";
 			r->mode = hp->type;
@@ -610,7 +611,7 @@ oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
 				    no_request_msg(pv->id));
 				continue;
 			}
-			add_target(&tv, &nt, r, k, base, secret);
+			add_target(&tv, &nt, s, r, k, base, secret);
 		}
 		if (nprof == 0 && o->nprofiles == 0) {
 			/* no profiles: the env key, else the config key */
@@ -637,7 +638,7 @@ oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
 				skip(r, "no_model", "no_model",
 				    no_request_msg(pv->id));
 			} else
-				add_target(&tv, &nt, r, k, base, secret);
+				add_target(&tv, &nt, s, r, k, base, secret);
 		}
 		free(base);
 	}
@@ -655,7 +656,7 @@ oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
 		if (oc_http_run(reqs, nt, o->concurrency, &res, err) == -1)
 			goto out;
 		for (i = 0; i < nt; i++)
-			judge(tv[i].res, &res[i]);
+			judge(&s->r[tv[i].ri], &res[i]);
 	}
 	for (i = 0; i < s->n; i++)
 		s->nfailed += s->r[i].failed;

@@ -35,9 +35,9 @@ one anthropic api_key key "$AKEY"
 run oc-check --probe --json
 is "$rc" 0 "anthropic api key accepted: exit 0"
 jqok '.probes.results == [{"provider":"anthropic","profileId":"anthropic:p",
-    "source":"profile","mode":"api_key","status":"ok",
+    "source":"profile","mode":"api_key","status":"ok","reasonCode":null,
     "request":"GET '"$FAKE_URL"'/v1/models?limit=1","httpStatus":200,
-    "latencyMs":.probes.results[0].latencyMs,"error":null}]' \
+    "latencyMs":.probes.results[0].latencyMs,"error":null,"hint":null}]' \
     "anthropic api key: result"
 fake_req /v1/models '.method == "GET" and .query == "limit=1" and
     .headers["x-api-key"] == "'"$AKEY"'" and
