@@ -393,6 +393,47 @@ void oc_envkeys_free(struct oc_envkey *, size_t n);
  * not resolve (the message never contains a secret). */
 int oc_cred_resolve(const struct oc_ctx *, const struct oc_cred *,
     char **out, struct oc_err *);
+/* The one env key the gateway itself would take for the provider
+ * (OpenClaw's resolveEnvApiKey: the provider's known variables in table
+ * order, first non-empty). 1 found (*out owned, free the members), 0 none. */
+int oc_envkeys_gateway(const char *provider, struct oc_envkey *out);
+/* The provider's known variables (NULL-terminated, static), or NULL when
+ * the provider is not in the table. */
+const char *const *oc_envkeys_known(const char *provider);
+/* The base of the provider's variable names: normalised id upper-cased,
+ * '-' to '_', "GEMINI" for google and google-vertex. Owned. */
+char *oc_envkeys_base_dup(const char *provider);
+/* OpenClaw's rate-limit rule (isApiKeyRateLimitError): a case-insensitive
+ * substring match. Returns the pattern that matched, or NULL. */
+const char *oc_ratelimit_match(const char *text, size_t len);
+/* Length in bytes of the JavaScript white-space character (\s) at s, 0 if
+ * none. s is NUL-terminated. */
+size_t oc_js_space_len(const char *s);
+
+/* dotenv files, parsed as OpenClaw's dotenv 17 parses them. */
+struct oc_dotenv_entry {
+	char *key;
+	char *value;		/* a secret: freed with oc_free_secret */
+	size_t start, end;	/* the entry's bytes in the original text: from
+				 * the start of the line holding the key to the
+				 * end of the line where the value ends (line
+				 * break excluded) */
+	int exported;		/* written with "export " */
+};
+/* Parse text; -1 (OC_EX_DATAERR) only for a NUL byte. */
+int oc_dotenv_parse(const char *text, size_t len,
+    struct oc_dotenv_entry **out, size_t *n, struct oc_err *);
+void oc_dotenv_free(struct oc_dotenv_entry *, size_t n);
+/* value as it must be written after "VAR=" so that it parses back to
+ * itself: bare when possible, else quoted. NULL when dotenv cannot
+ * represent it. Owned (a secret). */
+char *oc_dotenv_quote_dup(const char *value);
+/* Set VAR=value in the env file at path: lock <path>.lock, re-read, replace
+ * the entry for VAR (the first, dropping later duplicates) or append one,
+ * keep every other byte, write atomically, mode 0600. *replaced (may be
+ * NULL) tells whether an entry existed. */
+int oc_env_set(const char *path, const char *var, const char *value,
+    int wait_ms, int *replaced, struct oc_err *);
 
 /* ==== OAuth (sync) ==== */
 /* Refresh an OpenClaw-owned oauth profile under the store lock (re-read,
