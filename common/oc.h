@@ -91,6 +91,9 @@ char *oc_mask_dup(const char *secret);
 /* ---- providers ---- */
 /* OpenClaw's normalisation: lower-case, trim, aliases (z.ai -> zai, ...). */
 char *oc_provider_norm_dup(const char *);
+/* The same, as OpenClaw matches profiles to providers
+ * (normalizeProviderIdForAuth: "volcengine-plan" -> "volcengine", ...). */
+char *oc_provider_auth_dup(const char *);
 /* The env prefix: normalised id upper-cased, '-' and '.' to '_'. */
 char *oc_provider_env_dup(const char *);
 /* Provider part of a profile id "<provider>:<name>", normalised; NULL when
@@ -267,12 +270,37 @@ enum oc_cstate {
 	OC_CS_EXPIRED,
 	OC_CS_REFRESHABLE,	/* oauth: expired access, has a refresh token */
 	OC_CS_MISSING,		/* no secret, or a blanked expires */
-	OC_CS_INVALID_EXPIRES,
-	OC_CS_REF		/* secret behind a SecretRef, not resolved here */
+	OC_CS_INVALID_EXPIRES
 };
 const char *oc_cstate_name(enum oc_cstate);
 enum oc_cstate oc_cred_state(const struct oc_cred *, int64_t now,
     int64_t window_ms);
+
+/* ---- the effective auth order (OpenClaw's resolveAuthProfileOrder) ---- */
+struct oc_order_entry {
+	const char *id;		/* borrowed from the store or config */
+	const char *type;	/* credential type, NULL when missing */
+	const char *reason;	/* why it is here / why it is excluded */
+	int64_t until;		/* cooldown/disabled until (ms), 0 if none */
+};
+struct oc_order {
+	char *provider;		/* normalised */
+	const char *source;	/* "store order", "config auth.order",
+				 * "config auth.profiles", "store profiles" */
+	int explicit_order;	/* an override or auth.order was used */
+	struct oc_order_entry *use;	/* in the order the gateway tries */
+	size_t nuse;
+	struct oc_order_entry *excluded;
+	size_t nexcluded;
+};
+/* Compute the order for provider; entries borrow from store and config,
+ * which must outlive it. */
+void oc_order_effective(struct oc_store *, json_object *config,
+    const char *provider, int64_t now, struct oc_order *);
+void oc_order_free(struct oc_order *);
+/* The override (store "order") for provider, keys compared normalised;
+ * borrowed, NULL when none. */
+json_object *oc_order_override(struct oc_store *, const char *provider);
 
 /* ---- reading a secret (DESIGN.md §2 add) ---- */
 /* From stdin, or on a tty from /dev/tty with echo off after prompt. At most
