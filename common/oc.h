@@ -401,6 +401,12 @@ struct oc_http_res {
 int oc_http_run(const struct oc_http_req *reqs, size_t n, int concurrency,
     struct oc_http_res **res, struct oc_err *);
 void oc_http_res_free(struct oc_http_res *, size_t n);
+/* The helper run: $OC_HTTP_HELPER when set and not empty, else
+ * LIBEXECDIR/oc-http. Borrowed. */
+const char *oc_http_helper_path(void);
+/* Overwrite every string in a json-c tree, then put it: json-c frees
+ * strings (request bodies, tokens in responses) without clearing them. */
+void oc_json_wipe_put(json_object *);
 
 /* ==== env files and SecretRefs (keys) ==== */
 /* Load OpenClaw's dotenv files into the process environment; a variable
@@ -470,5 +476,89 @@ int oc_env_set(const char *path, const char *var, const char *value,
  * OC_EX_DATAERR malformed response, OC_EX_TEMPFAIL lock busy. */
 int oc_oauth_refresh(const struct oc_ctx *, const char *profile_id,
     int wait_ms, struct oc_err *);
+
+/* JWT payloads (no signature check: we read claims, we do not trust them).
+ * Decodes base64url or base64, padding optional; *out owned, NUL-ended. */
+int oc_b64url_decode(const char *, size_t, char **out, size_t *outlen);
+int oc_jwt_payload(const char *token, json_object **out);
+/* The "exp" claim x 1000 when it is a number > 0, else 0. */
+int64_t oc_jwt_exp_ms(const char *token);
+/* "https://api.openai.com/auth".chatgpt_account_id, or NULL. */
+char *oc_jwt_account_id_dup(const char *token);
+
+/* Import from other CLIs (oc-sync). A source is read (never written: its
+ * file is opened read-only), then applied to a store loaded under the lock,
+ * then, for Claude Code, to the config. */
+enum oc_import_src {
+	OC_IMPORT_CLAUDE = 0,	/* ~/.claude/.credentials.json */
+	OC_IMPORT_CODEX		/* $CODEX_HOME/auth.json, ~/.codex/auth.json */
+};
+enum oc_import_status {
+	OC_IMPORT_PENDING = 0,	/* read, not applied yet */
+	OC_IMPORT_IMPORTED,
+	OC_IMPORT_UNCHANGED,
+	OC_IMPORT_SKIPPED,	/* reason says why */
+	OC_IMPORT_FAILED	/* err says why */
+};
+struct oc_import {
+	enum oc_import_src src;
+	const char *source;	/* "claude-code", "codex" */
+	const char *profile_id;	/* "anthropic:claude-cli", ... */
+	char *path;		/* the file, "-" for stdin */
+	int named;		/* named on the command line */
+	json_object *cred;	/* the profile the source yields; owned */
+	int64_t expires;
+	enum oc_import_status status;
+	const char *reason;	/* "not found", "source blanked", ... */
+	int code;		/* the exit status this outcome calls for */
+	int store_has;		/* the store holds a token/oauth profile at
+				 * profile_id after apply */
+	const char *config;	/* "created", "migrated" or NULL */
+	struct oc_err err;
+};
+/* path NULL: the source's default place. */
+void oc_import_init(struct oc_import *, enum oc_import_src,
+    const struct oc_ctx *, const char *path);
+/* 0: a credential was read (PENDING); -1: the outcome is already decided
+ * (not found, blanked, unreadable). */
+int oc_import_read(struct oc_import *, int64_t now);
+/* Apply the conflict rules to s; 1 when s changed. */
+int oc_import_apply(struct oc_import *, struct oc_store *, int64_t now);
+/* oc_config_edit_fn, arg a struct oc_import: for Claude Code, set
+ * auth.profiles["anthropic:claude-cli"].mode to "oauth". */
+int oc_import_config_edit(json_object *config, void *arg, struct oc_err *);
+void oc_import_free(struct oc_import *);
+
+/* OAuth refresh. */
+enum oc_refresh_status {
+	OC_REFRESH_REFRESHED = 0,
+	OC_REFRESH_FRESH,	/* not due, or another process refreshed it */
+	OC_REFRESH_SKIPPED,	/* not ours to refresh / no rule: reason */
+	OC_REFRESH_FAILED	/* err */
+};
+struct oc_refresh {
+	enum oc_refresh_status status;
+	const char *reason;	/* static text */
+	int64_t expires;	/* the profile's expiry afterwards */
+	int requested;		/* a request went to the token endpoint */
+};
+/* Whether --refresh may touch this profile: NULL if it is an OpenClaw-owned
+ * oauth profile with a refresh token and a provider with a refresh rule,
+ * else the reason it is left alone. */
+const char *oc_oauth_skip_reason(const char *id, json_object *profile);
+/* The command that re-authenticates a profile (static text). */
+const char *oc_oauth_login_hint(const char *id, const char *provider);
+/* Refresh id when its access token expires within within_ms of now. Under
+ * the store lock, which also covers the request so that concurrent
+ * refreshers (and OpenClaw) make one request: re-read; if seen_expires is
+ * not -1 and the stored expiry differs, another process has refreshed it;
+ * request; write access, refresh and expiry atomically. 0 with res filled
+ * (REFRESHED, FRESH, SKIPPED); -1 with err as for oc_oauth_refresh, the
+ * profile untouched. */
+int oc_oauth_refresh_profile(const struct oc_ctx *, const char *id,
+    int64_t within_ms, int64_t seen_expires, int wait_ms,
+    struct oc_refresh *res, struct oc_err *);
+/* The request timeout, which bounds how long the lock is held. */
+#define OC_OAUTH_TIMEOUT_MS 15000
 
 #endif /* OC_H */

@@ -1,0 +1,556 @@
+/*
+ * http.c - HTTP for the commands without linking libcurl: the requests go
+ * to the oc-http helper (libexec/oc-http.c, which documents the protocol)
+ * as one JSON document on a pipe, and its JSON Lines come back on another.
+ * Starting a process that links only json-c and spawning the helper when a
+ * command actually talks to the network is cheaper than loading libcurl in
+ * every command run from a timer. Secrets go through the pipe only: the
+ * helper gets no arguments.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "oc.h"
+
+#define HTTP_CONCURRENCY_MAX	64	/* the helper's limit */
+#define HTTP_TIMEOUT_DEF	30000
+#define HTTP_TIMEOUT_MAX	(10L * 60 * 1000)
+/* The helper's own timeouts bound it; this only catches a helper that
+ * hangs, on top of the worst case of every request running one after the
+ * other. */
+#define HTTP_SLACK_MS		5000
+/* A result line holds at most 1 MiB of body, escaped (up to 6 bytes per
+ * byte), plus headers. */
+#define HTTP_LINE_MAX		(8u * 1024 * 1024)
+
+/* Not oc_now_ms: that one follows OC_NOW_MS, which tests freeze. */
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+oc_json_wipe_put(json_object *o)
+{
+	if (o == NULL)
+		return;
+	switch (json_object_get_type(o)) {
+	case json_type_string:
+		/* json-c's own writable buffer; only the accessor is const */
+		oc_wipe((char *)(uintptr_t)json_object_get_string(o),
+		    (size_t)json_object_get_string_len(o));
+		break;
+	case json_type_array: {
+		size_t i, n = json_object_array_length(o);
+
+		for (i = 0; i < n; i++)
+			oc_json_wipe_put(json_object_get(
+			    json_object_array_get_idx(o, i)));
+		break;
+	}
+	case json_type_object: {
+		json_object_object_foreach(o, k, v) {
+			(void)k;
+			oc_json_wipe_put(json_object_get(v));
+		}
+		break;
+	}
+	default:
+		break;
+	}
+	json_object_put(o);
+}
+
+/* A JSON string literal of n bytes; bytes >= 0x80 pass unchanged (the
+ * helper's json-c takes them as they are). */
+static void
+add_jstr(struct oc_buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	oc_buf_addc(b, '"');
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		switch (c) {
+		case '"': oc_buf_add(b, "\\\"", 2); break;
+		case '\\': oc_buf_add(b, "\\\\", 2); break;
+		case '\n': oc_buf_add(b, "\\n", 2); break;
+		case '\r': oc_buf_add(b, "\\r", 2); break;
+		case '\t': oc_buf_add(b, "\\t", 2); break;
+		default:
+			if (c < 0x20 || c == 0x7f) {
+				char u[6] = { '\\', 'u', '0', '0',
+				    hex[c >> 4], hex[c & 15] };
+
+				oc_buf_add(b, u, sizeof u);
+			} else
+				oc_buf_addc(b, (char)c);
+		}
+	}
+	oc_buf_addc(b, '"');
+}
+
+/* CR, LF (or any control character but tab) in a header would let a
+ * value smuggle in another header; a URL takes no spaces either. */
+static int
+has_ctl(const char *s, int no_space)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return 1;
+		if (no_space && (c == ' ' || c == '\t'))
+			return 1;
+	}
+	return 0;
+}
+
+/* The request document, written by hand into a buffer we wipe rather than
+ * through json-c objects, whose string copies would outlive the request
+ * unwiped. Ids are the request indexes, so results map back by position
+ * whatever ids the caller chose (even duplicates). */
+static int
+build_doc(struct oc_buf *b, const struct oc_http_req *reqs, size_t n,
+    int conc, int64_t *budget_ms, struct oc_err *err)
+{
+	size_t i, k;
+
+	*budget_ms = HTTP_SLACK_MS;
+	oc_buf_addf(b, "{\"concurrency\":%d,\"requests\":[", conc);
+	for (i = 0; i < n; i++) {
+		const struct oc_http_req *r = &reqs[i];
+		long t = r->timeout_ms;
+
+		if (r->method == NULL || r->url == NULL ||
+		    r->method[0] == '\0' || r->url[0] == '\0') {
+			oc_err_set(err, OC_EX_USAGE, "HTTP request %zu has no "
+			    "method or URL", i);
+			return -1;
+		}
+		/* The helper refuses the whole document for one bad field;
+		 * catch it here, per request, with a message that names the
+		 * field and never its value (a header holds a key). */
+		if (strspn(r->method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") !=
+		    strlen(r->method)) {
+			oc_err_set(err, OC_EX_USAGE, "HTTP request %zu: bad "
+			    "method", i);
+			return -1;
+		}
+		if (has_ctl(r->url, 1)) {
+			oc_err_set(err, OC_EX_DATAERR, "HTTP request %zu: the "
+			    "URL contains a space or control character", i);
+			return -1;
+		}
+		for (k = 0; r->headers != NULL && r->headers[k] != NULL; k++) {
+			const char *h = r->headers[k];
+
+			if (h[0] == ':' || strchr(h, ':') == NULL ||
+			    has_ctl(h, 0)) {
+				oc_err_set(err, OC_EX_DATAERR, "HTTP request "
+				    "%zu: header %zu is not \"Name: value\" "
+				    "on one line", i, k);
+				return -1;
+			}
+		}
+		if (t <= 0)
+			t = HTTP_TIMEOUT_DEF;
+		if (t > HTTP_TIMEOUT_MAX)
+			t = HTTP_TIMEOUT_MAX;
+		*budget_ms += t;
+		oc_buf_addf(b, "%s{\"id\":\"%zu\",\"method\":", i ? "," : "", i);
+		add_jstr(b, r->method, strlen(r->method));
+		oc_buf_adds(b, ",\"url\":");
+		add_jstr(b, r->url, strlen(r->url));
+		oc_buf_adds(b, ",\"headers\":[");
+		for (k = 0; r->headers != NULL && r->headers[k] != NULL; k++) {
+			if (k)
+				oc_buf_addc(b, ',');
+			add_jstr(b, r->headers[k], strlen(r->headers[k]));
+		}
+		oc_buf_adds(b, "],\"body\":");
+		if (r->body != NULL)
+			add_jstr(b, r->body, r->body_len);
+		else
+			oc_buf_adds(b, "null");
+		oc_buf_addf(b, ",\"timeoutMs\":%ld}", t);
+	}
+	oc_buf_adds(b, "]}\n");
+	return 0;
+}
+
+const char *
+oc_http_helper_path(void)
+{
+	const char *p = getenv("OC_HTTP_HELPER");
+
+	return p != NULL && *p != '\0' ? p : LIBEXECDIR "/oc-http";
+}
+
+/* Start the helper with its stdin and stdout on pipes. An exec failure
+ * comes back through a close-on-exec pipe as an errno, so a missing helper
+ * is told apart from one that ran and failed. */
+static int
+spawn(const char *path, pid_t *pid, int *to, int *from, struct oc_err *err)
+{
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, ep[2] = { -1, -1 };
+	int e = 0, saved;
+	ssize_t r;
+	char *const argv[] = { (char *)(uintptr_t)path, NULL };
+
+	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 ||
+	    pipe2(ep, O_CLOEXEC) < 0) {
+		saved = errno;
+		goto fail;
+	}
+	*pid = fork();
+	if (*pid < 0) {
+		saved = errno;
+		goto fail;
+	}
+	if (*pid == 0) {
+		struct sigaction sa;
+		sigset_t none;
+		int sigs[] = { SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+		size_t i;
+
+		/* The caller may hold signals off while it holds the store
+		 * lock, or ignore some; the helper starts clean. */
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = SIG_DFL;
+		for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+			sigaction(sigs[i], &sa, NULL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (dup2(in[0], STDIN_FILENO) < 0 ||
+		    dup2(out[1], STDOUT_FILENO) < 0) {
+			e = errno;
+		} else {
+			execv(path, argv);
+			e = errno;
+		}
+		while (write(ep[1], &e, sizeof e) < 0 && errno == EINTR)
+			;
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	close(ep[1]);
+	in[0] = out[1] = ep[1] = -1;
+	do
+		r = read(ep[0], &e, sizeof e);
+	while (r < 0 && errno == EINTR);
+	close(ep[0]);
+	if (r == (ssize_t)sizeof e) {
+		while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		close(in[1]);
+		close(out[0]);
+		oc_err_set(err, OC_EX_UNAVAILABLE, "cannot run the HTTP helper "
+		    "%s: %s (install oc-tools completely, or point "
+		    "OC_HTTP_HELPER at oc-http)", path, strerror(e));
+		return -1;
+	}
+	*to = in[1];
+	*from = out[0];
+	return 0;
+fail:
+	close(in[0]); close(in[1]);
+	close(out[0]); close(out[1]);
+	close(ep[0]); close(ep[1]);
+	oc_err_set(err, OC_EX_UNAVAILABLE, "cannot start the HTTP helper %s: "
+	    "%s", path, strerror(saved));
+	return -1;
+}
+
+/* Write the document and read the results at the same time, so neither
+ * side can block the other whatever the sizes. deadline is on the
+ * monotonic clock. Returns 0 at EOF, -1 on a read error, the deadline, or
+ * too much output. */
+static int
+exchange(int to, int from, const struct oc_buf *doc, struct oc_buf *out,
+    size_t out_max, int64_t deadline, const char *path, struct oc_err *err)
+{
+	size_t off = 0;
+	char chunk[65536];
+	int rc = -1;
+
+	fcntl(to, F_SETFL, fcntl(to, F_GETFL) | O_NONBLOCK);
+	while (from >= 0) {
+		struct pollfd pf[2];
+		int np = 0, pr;
+		int64_t left = deadline - mono_ms();
+
+		if (left <= 0) {
+			oc_err_set(err, OC_EX_UNAVAILABLE, "HTTP helper %s did "
+			    "not finish in time", path);
+			goto out;
+		}
+		pf[np].fd = from;
+		pf[np].events = POLLIN;
+		np++;
+		if (to >= 0) {
+			pf[np].fd = to;
+			pf[np].events = POLLOUT;
+			np++;
+		}
+		pr = poll(pf, (nfds_t)np, left > 1000 ? 1000 : (int)left);
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr < 0) {
+			oc_err_set(err, OC_EX_UNAVAILABLE, "HTTP helper: poll: "
+			    "%s", strerror(errno));
+			goto out;
+		}
+		if (to >= 0 && (pf[1].revents & (POLLOUT | POLLERR |
+		    POLLHUP)) != 0) {
+			ssize_t w = write(to, doc->data + off, doc->len - off);
+
+			if (w > 0)
+				off += (size_t)w;
+			/* EPIPE: the helper is gone or stopped reading; its
+			 * exit status will tell why. */
+			if ((w < 0 && errno != EAGAIN && errno != EINTR) ||
+			    off == doc->len) {
+				close(to);
+				to = -1;
+			}
+		}
+		if ((pf[0].revents & (POLLIN | POLLERR | POLLHUP)) != 0) {
+			ssize_t r = read(from, chunk, sizeof chunk);
+
+			if (r < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (r < 0) {
+				oc_err_set(err, OC_EX_UNAVAILABLE, "HTTP helper: "
+				    "read: %s", strerror(errno));
+				goto out;
+			}
+			if (r == 0)
+				break;
+			if (out->len + (size_t)r > out_max) {
+				oc_err_set(err, OC_EX_UNAVAILABLE, "HTTP helper "
+				    "%s wrote too much", path);
+				goto out;
+			}
+			oc_buf_add(out, chunk, (size_t)r);
+		}
+	}
+	rc = 0;
+out:
+	oc_wipe(chunk, sizeof chunk);
+	if (to >= 0)
+		close(to);
+	return rc;
+}
+
+static char *
+body_dup(const char *s, size_t n)
+{
+	char *p = oc_xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+/* One result line into its slot. 0, or -1 when the line is not a result
+ * for one of our requests. */
+static int
+take_line(const char *line, size_t len, struct oc_http_res *res, size_t n,
+    char *seen)
+{
+	json_tokener *tok;
+	json_object *o, *v;
+	const char *id, *s;
+	char *end;
+	unsigned long i;
+	struct oc_http_res *r;
+	int64_t num;
+
+	tok = json_tokener_new();
+	if (tok == NULL)
+		return -1;
+	o = json_tokener_parse_ex(tok, line, (int)len);
+	if (o != NULL && (json_tokener_get_error(tok) != json_tokener_success ||
+	    json_tokener_get_parse_end(tok) != len)) {
+		oc_json_wipe_put(o);
+		o = NULL;
+	}
+	json_tokener_free(tok);
+	if (o == NULL)
+		return -1;
+	id = oc_json_get_str(o, "id");
+	if (!json_object_is_type(o, json_type_object) || id == NULL ||
+	    *id < '0' || *id > '9')
+		goto bad;
+	errno = 0;
+	i = strtoul(id, &end, 10);
+	if (errno != 0 || *end != '\0' || i >= n || seen[i])
+		goto bad;
+	seen[i] = 1;
+	r = &res[i];
+	if (oc_json_get_i64(o, "status", &num) == 1)
+		r->status = (long)num;
+	if (oc_json_get_i64(o, "elapsedMs", &num) == 1)
+		r->elapsed_ms = (long)num;
+	if ((s = oc_json_get_str(o, "error")) != NULL)
+		r->error = oc_xstrdup(s);
+	if (json_object_object_get_ex(o, "body", &v) &&
+	    json_object_is_type(v, json_type_string)) {
+		free(r->body);
+		r->body_len = (size_t)json_object_get_string_len(v);
+		r->body = body_dup(json_object_get_string(v), r->body_len);
+	}
+	if ((v = oc_json_get_obj(o, "headers")) != NULL) {
+		json_object *copy = NULL;
+
+		if (json_object_deep_copy(v, &copy, NULL) == 0) {
+			json_object_put(r->headers);
+			r->headers = copy;
+		}
+	}
+	oc_json_wipe_put(o);
+	return 0;
+bad:
+	oc_json_wipe_put(o);
+	return -1;
+}
+
+int
+oc_http_run(const struct oc_http_req *reqs, size_t n, int concurrency,
+    struct oc_http_res **res, struct oc_err *err)
+{
+	struct oc_buf doc = { 0 }, out = { 0 };
+	struct oc_http_res *rs;
+	struct sigaction ign, old_pipe, dfl, old_chld;
+	const char *path = oc_http_helper_path();
+	int64_t budget;
+	int to = -1, from = -1, status, rc = -1, xrc;
+	pid_t pid, w;
+	char *seen = NULL;
+	size_t i, pos;
+
+	*res = NULL;
+	memset(&old_chld, 0, sizeof old_chld);
+	rs = oc_xcalloc(n, sizeof *rs);
+	for (i = 0; i < n; i++) {
+		rs[i].id = oc_xstrdup(reqs[i].id != NULL ? reqs[i].id : "");
+		rs[i].body = oc_xstrdup("");
+		rs[i].headers = json_object_new_object();
+	}
+	if (n == 0) {
+		*res = rs;
+		return 0;
+	}
+	if (concurrency < 1)
+		concurrency = 1;
+	if (concurrency > HTTP_CONCURRENCY_MAX)
+		concurrency = HTTP_CONCURRENCY_MAX;
+	if (build_doc(&doc, reqs, n, concurrency, &budget, err) < 0)
+		goto out;
+
+	/* With SIGCHLD ignored the kernel reaps the helper itself and
+	 * waitpid could not give us its status. */
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, NULL, &old_chld);
+	if (old_chld.sa_handler == SIG_IGN)
+		sigaction(SIGCHLD, &dfl, NULL);
+	if (spawn(path, &pid, &to, &from, err) < 0)
+		goto out;
+	/* A helper that dies before reading everything must cost us an
+	 * EPIPE, not the process. */
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &ign, &old_pipe);
+	xrc = exchange(to, from, &doc, &out, n * (size_t)HTTP_LINE_MAX +
+	    HTTP_LINE_MAX, mono_ms() + budget, path, err);
+	sigaction(SIGPIPE, &old_pipe, NULL);
+	close(from);
+	if (xrc < 0)
+		kill(pid, SIGKILL);
+	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+		;
+	if (xrc < 0)
+		goto out;
+	if (w < 0) {
+		oc_err_set(err, OC_EX_UNAVAILABLE, "HTTP helper %s: wait: %s",
+		    path, strerror(errno));
+		goto out;
+	}
+	if (WIFSIGNALED(status)) {
+		oc_err_set(err, OC_EX_UNAVAILABLE, "HTTP helper %s died of "
+		    "signal %d", path, WTERMSIG(status));
+		goto out;
+	}
+	if (WEXITSTATUS(status) != 0) {
+		oc_err_set(err, OC_EX_UNAVAILABLE, "HTTP helper %s failed "
+		    "(exit status %d)", path, WEXITSTATUS(status));
+		goto out;
+	}
+
+	seen = oc_xcalloc(n, 1);
+	for (pos = 0; pos < out.len; ) {
+		char *nl = memchr(out.data + pos, '\n', out.len - pos);
+		size_t len = (nl ? (size_t)(nl - out.data) : out.len) - pos;
+
+		if (len > 0 && take_line(out.data + pos, len, rs, n,
+		    seen) < 0) {
+			oc_err_set(err, OC_EX_UNAVAILABLE, "HTTP helper %s "
+			    "wrote malformed output", path);
+			goto out;
+		}
+		pos += len + 1;
+	}
+	for (i = 0; i < n; i++)
+		if (!seen[i])
+			rs[i].error = oc_xstrdup("other: helper gave no result");
+	*res = rs;
+	rs = NULL;
+	rc = 0;
+out:
+	if (old_chld.sa_handler == SIG_IGN)
+		sigaction(SIGCHLD, &old_chld, NULL);
+	free(seen);
+	oc_buf_free(&doc);
+	oc_buf_free(&out);
+	oc_http_res_free(rs, n);
+	return rc;
+}
+
+void
+oc_http_res_free(struct oc_http_res *res, size_t n)
+{
+	size_t i;
+
+	if (res == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(res[i].id);
+		free(res[i].error);
+		if (res[i].body != NULL) {
+			oc_wipe(res[i].body, res[i].body_len);
+			free(res[i].body);
+		}
+		oc_json_wipe_put(res[i].headers);
+	}
+	free(res);
+}
