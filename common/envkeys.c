@@ -73,46 +73,6 @@ static const struct {
 };
 #undef V
 
-/*
- * normalizeProviderId as of 2026.3.24, on top of the suite's normalisation
- * (which folds kimi-code to kimi-coding and knows fewer aliases): the env
- * names must be the ones OpenClaw reads.
- */
-static char *
-norm_dup(const char *provider)
-{
-	static const struct {
-		const char *alias, *id;
-	} extra[] = {
-		{ "kimi-coding", "kimi" },
-		{ "kimi-code", "kimi" },
-		{ "opencode-go-auth", "opencode-go" },
-		{ "bytedance", "volcengine" },
-		{ "doubao", "volcengine" },
-	};
-	char *n = oc_provider_norm_dup(provider);
-	size_t i;
-
-	for (i = 0; i < sizeof extra / sizeof extra[0]; i++)
-		if (strcmp(n, extra[i].alias) == 0) {
-			free(n);
-			return oc_xstrdup(extra[i].id);
-		}
-	return n;
-}
-
-/* normalizeProviderIdForAuth: the plan variants share their base's keys. */
-static char *
-auth_norm_dup(const char *provider)
-{
-	char *n = norm_dup(provider);
-
-	if (strcmp(n, "volcengine-plan") == 0 ||
-	    strcmp(n, "byteplus-plan") == 0)
-		n[strlen(n) - 5] = '\0';
-	return n;
-}
-
 static int
 google_family(const char *n)
 {
@@ -122,7 +82,7 @@ google_family(const char *n)
 char *
 oc_envkeys_base_dup(const char *provider)
 {
-	char *n = norm_dup(provider), *p;
+	char *n = oc_provider_norm_dup(provider), *p;
 
 	if (google_family(n)) {
 		free(n);
@@ -136,7 +96,7 @@ oc_envkeys_base_dup(const char *provider)
 const char *const *
 oc_envkeys_known(const char *provider)
 {
-	char *n = auth_norm_dup(provider);
+	char *n = oc_provider_auth_dup(provider);
 	size_t i;
 
 	for (i = 0; i < sizeof known / sizeof known[0]; i++)
@@ -241,7 +201,7 @@ int
 oc_envkeys_collect(const char *provider, struct oc_envkey **out, size_t *n)
 {
 	struct list l = { 0 };
-	char *base = oc_envkeys_base_dup(provider), *norm = norm_dup(provider);
+	char *base = oc_envkeys_base_dup(provider), *norm = oc_provider_norm_dup(provider);
 	char *live, *prefix, *var, *v;
 	const char *const *kv;
 	size_t i, plen;

@@ -153,36 +153,6 @@ object_ref(const struct oc_ctx *ctx, json_object *o, struct ref *r)
 	return 1;
 }
 
-/* Overwrite every string of a parsed document (it held secrets), then
- * release it. */
-static void
-json_wipe(json_object *o)
-{
-	size_t i;
-
-	if (json_object_is_type(o, json_type_string))
-		oc_wipe((char *)(uintptr_t)json_object_get_string(o),
-		    (size_t)json_object_get_string_len(o));
-	else if (json_object_is_type(o, json_type_array))
-		for (i = 0; i < json_object_array_length(o); i++)
-			json_wipe(json_object_array_get_idx(o, i));
-	else if (json_object_is_type(o, json_type_object)) {
-		json_object_object_foreach(o, k, v) {
-			(void)k;
-			json_wipe(v);
-		}
-	}
-}
-
-static void
-json_wipe_put(json_object *o)
-{
-	if (o == NULL)
-		return;
-	json_wipe(o);
-	json_object_put(o);
-}
-
 /* ---- path checks (assertSecurePath) ---- */
 
 static int
@@ -576,7 +546,7 @@ resolve_file(const struct oc_ctx *ctx, json_object *pcfg, const char *name,
 				    "empty value", r->source, r->provider,
 				    r->id);
 		}
-		json_wipe_put(root);
+		oc_json_wipe_put(root);
 	}
 out:
 	if (data != NULL) {
@@ -943,7 +913,7 @@ exec_parse(const char *name, const struct ref *r, const char *stdout_text,
 	*out = oc_xstrdup(json_object_get_string(v));
 	rc = 0;
 out:
-	json_wipe_put(o);
+	oc_json_wipe_put(o);
 	oc_free_secret(t);
 	return rc;
 }
