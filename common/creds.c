@@ -116,8 +116,6 @@ oc_cstate_name(enum oc_cstate s)
 		return "missing";
 	case OC_CS_INVALID_EXPIRES:
 		return "invalid_expires";
-	case OC_CS_REF:
-		return "ref";
 	}
 	return "unknown";
 }
@@ -127,10 +125,12 @@ oc_cred_state(const struct oc_cred *c, int64_t now, int64_t window)
 {
 	if (c->secret == NULL && c->ref == NULL)
 		return OC_CS_MISSING;
+	/* A SecretRef counts as present here; resolving it is the job of
+	 * oc_cred_resolve. */
 	if (c->type == OC_CT_API_KEY)
-		return c->secret ? OC_CS_OK : OC_CS_REF;
+		return OC_CS_OK;
 	if (c->type == OC_CT_TOKEN && !c->has_expires)
-		return c->secret ? OC_CS_OK : OC_CS_REF;
+		return OC_CS_OK;
 	if (c->type == OC_CT_OAUTH && !c->has_expires)
 		return OC_CS_OK;
 	if (c->expires_invalid)
@@ -142,5 +142,5 @@ oc_cred_state(const struct oc_cred *c, int64_t now, int64_t window)
 		    OC_CS_REFRESHABLE : OC_CS_EXPIRED;
 	if (c->expires - now <= window)
 		return OC_CS_EXPIRING;
-	return c->secret ? OC_CS_OK : OC_CS_REF;
+	return OC_CS_OK;
 }

@@ -51,6 +51,8 @@ parse_mapped(const char *name, const char *text, size_t len,
 		oc_err_set(err, OC_EX_DATAERR, "%s: out of memory", name);
 		return -1;
 	}
+	/* As JSON.parse: no trailing commas, no single quotes. */
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	o = json_tokener_parse_ex(tok, text, (int)len);
 	jerr = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);

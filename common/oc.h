@@ -91,6 +91,9 @@ char *oc_mask_dup(const char *secret);
 /* ---- providers ---- */
 /* OpenClaw's normalisation: lower-case, trim, aliases (z.ai -> zai, ...). */
 char *oc_provider_norm_dup(const char *);
+/* The same, as OpenClaw matches profiles to providers
+ * (normalizeProviderIdForAuth: "volcengine-plan" -> "volcengine", ...). */
+char *oc_provider_auth_dup(const char *);
 /* The env prefix: normalised id upper-cased, '-' and '.' to '_'. */
 char *oc_provider_env_dup(const char *);
 /* Provider part of a profile id "<provider>:<name>", normalised; NULL when
@@ -267,12 +270,37 @@ enum oc_cstate {
 	OC_CS_EXPIRED,
 	OC_CS_REFRESHABLE,	/* oauth: expired access, has a refresh token */
 	OC_CS_MISSING,		/* no secret, or a blanked expires */
-	OC_CS_INVALID_EXPIRES,
-	OC_CS_REF		/* secret behind a SecretRef, not resolved here */
+	OC_CS_INVALID_EXPIRES
 };
 const char *oc_cstate_name(enum oc_cstate);
 enum oc_cstate oc_cred_state(const struct oc_cred *, int64_t now,
     int64_t window_ms);
+
+/* ---- the effective auth order (OpenClaw's resolveAuthProfileOrder) ---- */
+struct oc_order_entry {
+	const char *id;		/* borrowed from the store or config */
+	const char *type;	/* credential type, NULL when missing */
+	const char *reason;	/* why it is here / why it is excluded */
+	int64_t until;		/* cooldown/disabled until (ms), 0 if none */
+};
+struct oc_order {
+	char *provider;		/* normalised */
+	const char *source;	/* "store order", "config auth.order",
+				 * "config auth.profiles", "store profiles" */
+	int explicit_order;	/* an override or auth.order was used */
+	struct oc_order_entry *use;	/* in the order the gateway tries */
+	size_t nuse;
+	struct oc_order_entry *excluded;
+	size_t nexcluded;
+};
+/* Compute the order for provider; entries borrow from store and config,
+ * which must outlive it. */
+void oc_order_effective(struct oc_store *, json_object *config,
+    const char *provider, int64_t now, struct oc_order *);
+void oc_order_free(struct oc_order *);
+/* The override (store "order") for provider, keys compared normalised;
+ * borrowed, NULL when none. */
+json_object *oc_order_override(struct oc_store *, const char *provider);
 
 /* ---- reading a secret (DESIGN.md §2 add) ---- */
 /* From stdin, or on a tty from /dev/tty with echo off after prompt. At most
@@ -399,6 +427,47 @@ void oc_envkeys_free(struct oc_envkey *, size_t n);
  * not resolve (the message never contains a secret). */
 int oc_cred_resolve(const struct oc_ctx *, const struct oc_cred *,
     char **out, struct oc_err *);
+/* The one env key the gateway itself would take for the provider
+ * (OpenClaw's resolveEnvApiKey: the provider's known variables in table
+ * order, first non-empty). 1 found (*out owned, free the members), 0 none. */
+int oc_envkeys_gateway(const char *provider, struct oc_envkey *out);
+/* The provider's known variables (NULL-terminated, static), or NULL when
+ * the provider is not in the table. */
+const char *const *oc_envkeys_known(const char *provider);
+/* The base of the provider's variable names: normalised id upper-cased,
+ * '-' to '_', "GEMINI" for google and google-vertex. Owned. */
+char *oc_envkeys_base_dup(const char *provider);
+/* OpenClaw's rate-limit rule (isApiKeyRateLimitError): a case-insensitive
+ * substring match. Returns the pattern that matched, or NULL. */
+const char *oc_ratelimit_match(const char *text, size_t len);
+/* Length in bytes of the JavaScript white-space character (\s) at s, 0 if
+ * none. s is NUL-terminated. */
+size_t oc_js_space_len(const char *s);
+
+/* dotenv files, parsed as OpenClaw's dotenv 17 parses them. */
+struct oc_dotenv_entry {
+	char *key;
+	char *value;		/* a secret: freed with oc_free_secret */
+	size_t start, end;	/* the entry's bytes in the original text: from
+				 * the start of the line holding the key to the
+				 * end of the line where the value ends (line
+				 * break excluded) */
+	int exported;		/* written with "export " */
+};
+/* Parse text; -1 (OC_EX_DATAERR) only for a NUL byte. */
+int oc_dotenv_parse(const char *text, size_t len,
+    struct oc_dotenv_entry **out, size_t *n, struct oc_err *);
+void oc_dotenv_free(struct oc_dotenv_entry *, size_t n);
+/* value as it must be written after "VAR=" so that it parses back to
+ * itself: bare when possible, else quoted. NULL when dotenv cannot
+ * represent it. Owned (a secret). */
+char *oc_dotenv_quote_dup(const char *value);
+/* Set VAR=value in the env file at path: lock <path>.lock, re-read, replace
+ * the entry for VAR (the first, dropping later duplicates) or append one,
+ * keep every other byte, write atomically, mode 0600. *replaced (may be
+ * NULL) tells whether an entry existed. */
+int oc_env_set(const char *path, const char *var, const char *value,
+    int wait_ms, int *replaced, struct oc_err *);
 
 /* ==== OAuth (sync) ==== */
 /* Refresh an OpenClaw-owned oauth profile under the store lock (re-read,
@@ -407,6 +476,90 @@ int oc_cred_resolve(const struct oc_ctx *, const struct oc_cred *,
  * OC_EX_DATAERR malformed response, OC_EX_TEMPFAIL lock busy. */
 int oc_oauth_refresh(const struct oc_ctx *, const char *profile_id,
     int wait_ms, struct oc_err *);
+
+/* JWT payloads (no signature check: we read claims, we do not trust them).
+ * Decodes base64url or base64, padding optional; *out owned, NUL-ended. */
+int oc_b64url_decode(const char *, size_t, char **out, size_t *outlen);
+int oc_jwt_payload(const char *token, json_object **out);
+/* The "exp" claim x 1000 when it is a number > 0, else 0. */
+int64_t oc_jwt_exp_ms(const char *token);
+/* "https://api.openai.com/auth".chatgpt_account_id, or NULL. */
+char *oc_jwt_account_id_dup(const char *token);
+
+/* Import from other CLIs (oc-sync). A source is read (never written: its
+ * file is opened read-only), then applied to a store loaded under the lock,
+ * then, for Claude Code, to the config. */
+enum oc_import_src {
+	OC_IMPORT_CLAUDE = 0,	/* ~/.claude/.credentials.json */
+	OC_IMPORT_CODEX		/* $CODEX_HOME/auth.json, ~/.codex/auth.json */
+};
+enum oc_import_status {
+	OC_IMPORT_PENDING = 0,	/* read, not applied yet */
+	OC_IMPORT_IMPORTED,
+	OC_IMPORT_UNCHANGED,
+	OC_IMPORT_SKIPPED,	/* reason says why */
+	OC_IMPORT_FAILED	/* err says why */
+};
+struct oc_import {
+	enum oc_import_src src;
+	const char *source;	/* "claude-code", "codex" */
+	const char *profile_id;	/* "anthropic:claude-cli", ... */
+	char *path;		/* the file, "-" for stdin */
+	int named;		/* named on the command line */
+	json_object *cred;	/* the profile the source yields; owned */
+	int64_t expires;
+	enum oc_import_status status;
+	const char *reason;	/* "not found", "source blanked", ... */
+	int code;		/* the exit status this outcome calls for */
+	int store_has;		/* the store holds a token/oauth profile at
+				 * profile_id after apply */
+	const char *config;	/* "created", "migrated" or NULL */
+	struct oc_err err;
+};
+/* path NULL: the source's default place. */
+void oc_import_init(struct oc_import *, enum oc_import_src,
+    const struct oc_ctx *, const char *path);
+/* 0: a credential was read (PENDING); -1: the outcome is already decided
+ * (not found, blanked, unreadable). */
+int oc_import_read(struct oc_import *, int64_t now);
+/* Apply the conflict rules to s; 1 when s changed. */
+int oc_import_apply(struct oc_import *, struct oc_store *, int64_t now);
+/* oc_config_edit_fn, arg a struct oc_import: for Claude Code, set
+ * auth.profiles["anthropic:claude-cli"].mode to "oauth". */
+int oc_import_config_edit(json_object *config, void *arg, struct oc_err *);
+void oc_import_free(struct oc_import *);
+
+/* OAuth refresh. */
+enum oc_refresh_status {
+	OC_REFRESH_REFRESHED = 0,
+	OC_REFRESH_FRESH,	/* not due, or another process refreshed it */
+	OC_REFRESH_SKIPPED,	/* not ours to refresh / no rule: reason */
+	OC_REFRESH_FAILED	/* err */
+};
+struct oc_refresh {
+	enum oc_refresh_status status;
+	const char *reason;	/* static text */
+	int64_t expires;	/* the profile's expiry afterwards */
+	int requested;		/* a request went to the token endpoint */
+};
+/* Whether --refresh may touch this profile: NULL if it is an OpenClaw-owned
+ * oauth profile with a refresh token and a provider with a refresh rule,
+ * else the reason it is left alone. */
+const char *oc_oauth_skip_reason(const char *id, json_object *profile);
+/* The command that re-authenticates a profile (static text). */
+const char *oc_oauth_login_hint(const char *id, const char *provider);
+/* Refresh id when its access token expires within within_ms of now. Under
+ * the store lock, which also covers the request so that concurrent
+ * refreshers (and OpenClaw) make one request: re-read; if seen_expires is
+ * not -1 and the stored expiry differs, another process has refreshed it;
+ * request; write access, refresh and expiry atomically. 0 with res filled
+ * (REFRESHED, FRESH, SKIPPED); -1 with err as for oc_oauth_refresh, the
+ * profile untouched. */
+int oc_oauth_refresh_profile(const struct oc_ctx *, const char *id,
+    int64_t within_ms, int64_t seen_expires, int wait_ms,
+    struct oc_refresh *res, struct oc_err *);
+/* The request timeout, which bounds how long the lock is held. */
+#define OC_OAUTH_TIMEOUT_MS 15000
 
 /* ==== oc-check ==== */
 /* The health of one agent's credentials, judged as `openclaw models status

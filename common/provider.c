@@ -16,10 +16,14 @@ static const struct {
 	{ "z.ai", "zai" },
 	{ "z-ai", "zai" },
 	{ "opencode-zen", "opencode" },
+	{ "opencode-go-auth", "opencode-go" },
 	{ "qwen", "qwen-portal" },
-	{ "kimi-code", "kimi-coding" },
+	{ "kimi-code", "kimi" },
+	{ "kimi-coding", "kimi" },
 	{ "bedrock", "amazon-bedrock" },
 	{ "aws-bedrock", "amazon-bedrock" },
+	{ "bytedance", "volcengine" },
+	{ "doubao", "volcengine" },
 };
 
 char *
@@ -70,4 +74,16 @@ oc_profile_provider_dup(const char *id)
 	n = oc_provider_norm_dup(raw);
 	free(raw);
 	return n;
+}
+
+char *
+oc_provider_auth_dup(const char *p)
+{
+	char *s = oc_provider_norm_dup(p);
+
+	/* normalizeProviderIdForAuth: coding plans share their provider's
+	 * profiles. */
+	if (strcmp(s, "volcengine-plan") == 0 || strcmp(s, "byteplus-plan") == 0)
+		s[strlen(s) - 5] = '\0';
+	return s;
 }

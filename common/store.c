@@ -48,7 +48,17 @@ load_one(const char *path, json_object **out, char **orig, int *exists,
 		return -1;
 	}
 	*out = o;
-	*orig = text;
+	/* Remember the content, not the bytes: a file written by hand in
+	 * another layout is only rewritten when something in it changes. */
+	{
+		struct oc_buf b = { 0 };
+
+		oc_json_dump(&b, o, 2);
+		oc_buf_addc(&b, '\n');
+		*orig = oc_xstrdup(b.data);
+		oc_buf_free(&b);
+	}
+	oc_free_secret(text);
 	return 0;
 }
 

@@ -1,1 +1,152 @@
-echo "1..0 # SKIP todo"
+#!/bin/bash
+# Safety of every write: the lock, concurrent writers, crashes, corrupt input,
+# file modes, the SQLite era.
+. "${OC_SRCDIR:-.}/tests/lib.sh"
+t_home
+put_store '{"version":1,"profiles":{"openai:a":{"type":"api_key","provider":"openai","key":"sk-aaaaaaaaaaaaaaaa"},"openai:b":{"type":"api_key","provider":"openai","key":"sk-bbbbbbbbbbbbbbbb"}}}'
+LOCK=$AGENT/auth-profiles.json.lock
+iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%S.000Z; }
+
+# --- concurrent writers: 8 x 50 adds, nothing lost, JSON valid throughout
+( while [ ! -e "$T_TMP/stop" ]; do
+	if [ -s "$STORE" ] && ! jq -e '.profiles | type == "object"' "$STORE" >/dev/null 2>&1; then
+		echo bad >>"$T_TMP/badreads"
+	fi
+done ) &
+reader=$!
+for w in 1 2 3 4 5 6 7 8; do
+	( for i in $(seq 1 50); do
+		echo "sk-w$w-$i-0123456789abcdef" | oc-profile add -t api_key --wait 60 "groq:w$w-$i" >/dev/null 2>>"$T_TMP/werr" || echo "fail $w $i" >>"$T_TMP/wfail"
+	done ) &
+done
+wait_writers() { for j in $(jobs -p); do [ "$j" = "$reader" ] || wait "$j"; done; }
+wait_writers
+touch "$T_TMP/stop"; wait "$reader"
+is "$(cat "$T_TMP/wfail" 2>/dev/null | wc -l)" 0 "all 400 concurrent adds succeeded"
+jqfile "$STORE" '[.profiles | keys[] | select(startswith("groq:w"))] | length == 400' "store holds all 400 profiles: no lost update"
+jqfile "$STORE" '[.profiles | to_entries[] | select(.key | startswith("groq:w")) | select(.value.key == "sk-" + (.key | ltrimstr("groq:")) + "-0123456789abcdef")] | length == 400' "each with its own key"
+jqfile "$CONFIG" '[.auth.profiles | keys[] | select(startswith("groq:w"))] | length == 400' "config holds all 400 entries: no lost update"
+is "$(cat "$T_TMP/badreads" 2>/dev/null | wc -l)" 0 "a concurrent reader never saw invalid JSON"
+ok "$([ ! -e "$LOCK" ]; echo $?)" "no lock left behind"
+is "$(ls -A "$AGENT" | grep -c tmp)" 0 "no temp file left behind"
+
+# --- a lock held by a live process (OpenClaw's format)
+sleep 300 & holder=$!
+printf '{\n  "pid": %d,\n  "createdAt": "%s"\n}' "$holder" "$(iso "$(date +%s)")" >"$LOCK"
+sum=$(sum_of "$STORE")
+t0=$(date +%s%N)
+run oc-order set --wait 1 -p openai openai:b openai:a
+t1=$(date +%s%N)
+is "$rc" 75 "lock held by a live process: exit 75 after the wait"
+like "$err" 'locked by another process' "says the store is locked"
+ok "$([ $(( (t1 - t0) / 1000000 )) -ge 900 ]; echo $?)" "it waited about --wait (1 s)"
+is "$(sum_of "$STORE")" "$sum" "store untouched"
+ok "$([ -e "$LOCK" ]; echo $?)" "the other process's lock is left alone"
+# A waiter gets through when the holder lets go.
+( sleep 0.5; rm -f "$LOCK" ) &
+run oc-order set --wait 5 -p openai openai:b openai:a
+is "$rc" 0 "a writer waits for the lock and then writes"
+jqfile "$STORE" '.order.openai == ["openai:b","openai:a"]' "and its change is there"
+kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+
+# --- stale locks are broken
+sh -c 'exit 0' & dead=$!; wait $dead
+printf '{"pid":%d,"createdAt":"%s"}' "$dead" "$(iso "$(date +%s)")" >"$LOCK"
+run oc-order clear --wait 1 -p openai
+is "$rc" 0 "a lock whose pid is dead is broken"
+sleep 300 & holder=$!
+printf '{"pid":%d,"createdAt":"%s"}' "$holder" "$(iso $(( $(date +%s) - 60 )))" >"$LOCK"
+run oc-order set --wait 1 -p openai openai:a
+is "$rc" 0 "a lock older than 30 s is broken even with a live pid"
+printf 'garbage' >"$LOCK"; touch -d '-60 seconds' "$LOCK"
+run oc-order clear --wait 1 -p openai
+is "$rc" 0 "an unparsable lock with an old mtime is broken"
+printf 'garbage' >"$LOCK"
+run oc-order set --wait 1 -p openai openai:a
+is "$rc" 75 "an unparsable lock with a fresh mtime is honoured"
+rm -f "$LOCK"
+mkdir "$LOCK"
+run oc-order clear --wait 1 -p openai
+is "$rc" 75 "a directory lock (older OpenClaw) is honoured"
+touch -d '-60 seconds' "$LOCK"
+run oc-order clear --wait 1 -p openai
+is "$rc" 0 "a directory lock older than 30 s is broken"
+ok "$([ ! -e "$LOCK" ]; echo $?)" "and removed"
+kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+# A symlink planted at the lock path is not followed.
+ln -s "$T_TMP/victim" "$LOCK"; touch -h -d '-60 seconds' "$LOCK"
+run oc-order set --wait 1 -p openai openai:a
+ok "$([ ! -e "$T_TMP/victim" ]; echo $?)" "a symlink at the lock path is never written through"
+rm -f "$LOCK"
+
+# --- SIGKILL during a write storm never leaves a partial store
+t_home
+put_store '{"version":1,"profiles":{}}'
+for w in 1 2 3 4; do
+	( i=0; while [ ! -e "$T_TMP/stop" ]; do i=$((i + 1))
+		echo "sk-k$w-$i-0123456789abcdef" | oc-profile add --no-config -t api_key --wait 30 "groq:k$w-$i" >/dev/null 2>&1
+	done ) 2>/dev/null &
+done
+kills=0; end=$(( $(date +%s) + 4 )); bad=0
+while [ "$(date +%s)" -lt "$end" ]; do
+	victim=$(pgrep -n -x oc-profile) && kill -9 "$victim" 2>/dev/null && kills=$((kills + 1))
+	jq -e '.profiles | type == "object"' "$STORE" >/dev/null 2>&1 || bad=$((bad + 1))
+	sleep 0.0$((RANDOM % 5 + 1))
+done
+touch "$T_TMP/stop"; wait
+diag "killed $kills writers"
+ok "$([ "$kills" -gt 10 ]; echo $?)" "the storm killed writers mid-flight ($kills)"
+is "$bad" 0 "the store parsed at every look during the storm"
+jqfile "$STORE" '[.profiles[] | select(.type != "api_key" or .provider != "groq" or (.key | test("^sk-k[0-9]+-[0-9]+-0123456789abcdef$") | not))] | length == 0' "every profile in the store is complete"
+run sh -c "echo sk-after-0123456789 | oc-profile add --no-config -t api_key --wait 5 groq:after"
+is "$rc" 0 "a writer after the storm gets through (a dead writer's lock is stale)"
+
+# --- corrupt input: exit 65, named file and position, byte-identical
+t_home
+put_store '{"version":1,"profiles":{"openai:a":{"type":"api_key","provider":"openai","key":"sk-a"}},}'
+sum=$(sum_of "$STORE")
+for cmd in "oc-order set -p openai openai:a" "oc-order clear -p openai" "oc-profile rm openai:a" "oc-profile cooldowns --clear" "oc-profile add -t api_key openai:z"; do
+	run sh -c "echo sk-zzzzzzzzzzzz | $cmd"
+	is "$rc" 65 "corrupt store: '$cmd' exits 65"
+	like "$err" 'auth-profiles.json: invalid JSON at line 1, column [0-9]+' "'$cmd' names the file and position"
+done
+is "$(sum_of "$STORE")" "$sum" "the corrupt store is byte-identical"
+put_store '{"version":1,"profiles":{}}'
+put_config '{"auth": {"profiles": }'
+csum=$(sum_of "$CONFIG"); sum=$(sum_of "$STORE")
+run sh -c "echo sk-zzzzzzzzzzzz | oc-profile add -t api_key openai:z"
+is "$rc" 65 "corrupt config: exit 65"
+like "$err" 'openclaw.json: invalid JSON at line 1, column [0-9]+' "names the config and the position"
+is "$(sum_of "$CONFIG")$(sum_of "$STORE")" "$csum$sum" "config and store untouched"
+ok "$([ ! -e "$CONFIG.bak" ]; echo $?)" "no .bak made of a file that was not rewritten"
+
+# --- modes under a permissive umask
+t_home
+( umask 000; echo sk-umask-0123456789 | oc-profile add -t api_key openai:u >/dev/null )
+is "$(mode_of "$STORE")" 600 "store 0600 under umask 000"
+is "$(mode_of "$AGENT")" 700 "agent dir 0700 under umask 000"
+is "$(mode_of "$STATE/agents")" 700 "agents dir 0700 under umask 000"
+is "$(mode_of "$CONFIG")" 600 "config 0600 under umask 000"
+
+# --- the SQLite era
+t_home
+put_store '{"version":1,"profiles":{"openai:a":{"type":"api_key","provider":"openai","key":"sk-a"}}}'
+: >"$AGENT/openclaw-agent.sqlite"
+sum=$(sum_of "$STORE")
+run oc-profile list
+is "$rc" 0 "SQLite era: reading still works"
+like "$err" 'no longer reads' "and warns on stderr that the gateway does not read the JSON store"
+run oc-order set -p openai openai:a
+is "$rc" 78 "SQLite era: a write is refused with 78"
+run sh -c "echo sk-x | oc-profile add -t api_key openai:x"
+is "$rc" 78 "add refused with 78"
+is "$(sum_of "$STORE")" "$sum" "nothing written"
+run oc-order set --force -p openai openai:a
+is "$rc" 0 "--force writes anyway"
+rm "$AGENT/openclaw-agent.sqlite"; mkdir -p "$STATE/state"; : >"$STATE/state/openclaw.sqlite"
+run oc-order clear -p openai
+is "$rc" 78 "<state>/state/openclaw.sqlite also marks the SQLite era"
+run oc-profile path --json
+jqok '.era == "sqlite" and (.sqlite | endswith("state/openclaw.sqlite"))' "path reports the era"
+
+done_testing
