@@ -93,6 +93,10 @@ load(struct run *r, struct oc_err *err)
 		return -1;
 	r->have_ctx = 1;
 	(void)oc_era_guard(&r->ctx, 0, 0);
+	/* <state>/.env, as OpenClaw loads it before anything else: keys set
+	 * there count */
+	if (oc_env_load(&r->ctx, err) == -1)
+		return -1;
 	if (oc_store_insecure(&r->ctx.paths))
 		oc_warnx("warning: %s is readable by other users "
 		    "(chmod 600 it)", r->ctx.paths.store_path);

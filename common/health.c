@@ -65,84 +65,7 @@ oc_verdict_name(enum oc_verdict v)
 	return "UNKNOWN";
 }
 
-/* ---- provider ids ---- */
-
-/* normalizeProviderIdForAuth: the plan variants share their parent's
- * credentials. */
-char *
-oc_health_provider_dup(const char *p)
-{
-	char *n = oc_provider_norm_dup(p);
-
-	if (strcmp(n, "volcengine-plan") == 0) {
-		free(n);
-		return oc_xstrdup("volcengine");
-	}
-	if (strcmp(n, "byteplus-plan") == 0) {
-		free(n);
-		return oc_xstrdup("byteplus");
-	}
-	return n;
-}
-
-/* ---- environment keys ----
- *
- * The variables OpenClaw's resolveEnvApiKey reads for a provider, first
- * non-empty wins. This is the single key the gateway falls back to when a
- * provider has no profile (not the rotation list of oc-keys: a provider
- * whose only key is in ANTHROPIC_API_KEY_2 has no usable credential).
- */
-static const struct {
-	const char *provider;
-	const char *vars[4];
-} envkey_table[] = {
-	{ "anthropic", { "ANTHROPIC_OAUTH_TOKEN", "ANTHROPIC_API_KEY" } },
-	{ "brave", { "BRAVE_API_KEY" } },
-	{ "byteplus", { "BYTEPLUS_API_KEY" } },
-	{ "cerebras", { "CEREBRAS_API_KEY" } },
-	{ "chutes", { "CHUTES_OAUTH_TOKEN", "CHUTES_API_KEY" } },
-	{ "cloudflare-ai-gateway", { "CLOUDFLARE_AI_GATEWAY_API_KEY" } },
-	{ "deepgram", { "DEEPGRAM_API_KEY" } },
-	{ "deepseek", { "DEEPSEEK_API_KEY" } },
-	{ "exa", { "EXA_API_KEY" } },
-	{ "fal", { "FAL_KEY" } },
-	{ "firecrawl", { "FIRECRAWL_API_KEY" } },
-	{ "github-copilot", { "COPILOT_GITHUB_TOKEN", "GH_TOKEN",
-	    "GITHUB_TOKEN" } },
-	{ "google", { "GEMINI_API_KEY", "GOOGLE_API_KEY" } },
-	{ "groq", { "GROQ_API_KEY" } },
-	{ "huggingface", { "HUGGINGFACE_HUB_TOKEN", "HF_TOKEN" } },
-	{ "kilocode", { "KILOCODE_API_KEY" } },
-	{ "kimi", { "KIMI_API_KEY", "KIMICODE_API_KEY" } },
-	{ "kimi-coding", { "KIMI_API_KEY", "KIMICODE_API_KEY" } },
-	{ "litellm", { "LITELLM_API_KEY" } },
-	{ "minimax", { "MINIMAX_API_KEY" } },
-	{ "minimax-portal", { "MINIMAX_OAUTH_TOKEN", "MINIMAX_API_KEY" } },
-	{ "mistral", { "MISTRAL_API_KEY" } },
-	{ "modelstudio", { "MODELSTUDIO_API_KEY" } },
-	{ "moonshot", { "MOONSHOT_API_KEY" } },
-	{ "nvidia", { "NVIDIA_API_KEY" } },
-	{ "ollama", { "OLLAMA_API_KEY" } },
-	{ "openai", { "OPENAI_API_KEY" } },
-	{ "opencode", { "OPENCODE_API_KEY", "OPENCODE_ZEN_API_KEY" } },
-	{ "opencode-go", { "OPENCODE_API_KEY", "OPENCODE_ZEN_API_KEY" } },
-	{ "openrouter", { "OPENROUTER_API_KEY" } },
-	{ "perplexity", { "PERPLEXITY_API_KEY", "OPENROUTER_API_KEY" } },
-	{ "qianfan", { "QIANFAN_API_KEY" } },
-	{ "qwen-portal", { "QWEN_OAUTH_TOKEN", "QWEN_PORTAL_API_KEY" } },
-	{ "sglang", { "SGLANG_API_KEY" } },
-	{ "synthetic", { "SYNTHETIC_API_KEY" } },
-	{ "tavily", { "TAVILY_API_KEY" } },
-	{ "together", { "TOGETHER_API_KEY" } },
-	{ "venice", { "VENICE_API_KEY" } },
-	{ "vercel-ai-gateway", { "AI_GATEWAY_API_KEY" } },
-	{ "vllm", { "VLLM_API_KEY" } },
-	{ "volcengine", { "VOLCANO_ENGINE_API_KEY" } },
-	{ "voyage", { "VOYAGE_API_KEY" } },
-	{ "xai", { "XAI_API_KEY" } },
-	{ "xiaomi", { "XIAOMI_API_KEY" } },
-	{ "zai", { "ZAI_API_KEY", "Z_AI_API_KEY" } },
-};
+/* ---- secrets ---- */
 
 /*
  * OpenClaw's normalizeSecretInput decides whether a value counts: line
@@ -173,28 +96,22 @@ oc_health_secret_present(const char *s)
 	return 0;
 }
 
-const char *
-oc_health_envkey(const char *provider, const char **value)
+/* The variable holding the provider's env key, as the gateway reads it
+ * (oc_envkeys_gateway: resolveEnvApiKey's fixed list, first non-empty),
+ * or NULL; owned. A provider whose only key sits in a rotation variable
+ * (ANTHROPIC_API_KEY_1, OPENAI_API_KEYS) has none: the gateway does not
+ * fall back to those. */
+static char *
+envkey_var_dup(const char *provider)
 {
-	size_t i, j;
+	struct oc_envkey k;
+	char *var;
 
-	if (value != NULL)
-		*value = NULL;
-	for (i = 0; i < sizeof envkey_table / sizeof envkey_table[0]; i++) {
-		if (strcmp(envkey_table[i].provider, provider) != 0)
-			continue;
-		for (j = 0; j < 4 && envkey_table[i].vars[j]; j++) {
-			const char *v = getenv(envkey_table[i].vars[j]);
-
-			if (oc_health_secret_present(v)) {
-				if (value != NULL)
-					*value = v;
-				return envkey_table[i].vars[j];
-			}
-		}
+	if (!oc_envkeys_gateway(provider, &k))
 		return NULL;
-	}
-	return NULL;
+	var = k.var;
+	oc_free_secret(k.value);
+	return var;
 }
 
 /* ---- config: providers and the models in use ---- */
@@ -213,7 +130,7 @@ oc_health_provider_config(json_object *config, const char *provider)
 		return direct;
 	{
 		json_object_object_foreach(ps, k, v) {
-			char *n = oc_health_provider_dup(k);
+			char *n = oc_provider_auth_dup(k);
 			int m = strcmp(n, provider) == 0;
 
 			free(n);
@@ -656,7 +573,7 @@ profile_health(struct oc_hprofile *hp, struct oc_jval key, struct oc_jval p,
 	{
 		char *raw = oc_jstr_dup(f.provider);
 
-		hp->provider = oc_health_provider_dup(raw);
+		hp->provider = oc_provider_auth_dup(raw);
 		free(raw);
 	}
 	hp->label = oc_jstr_dup(f.email);
@@ -914,7 +831,7 @@ oc_health_load(struct oc_health *h, const struct oc_ctx *ctx, int64_t now,
 {
 	size_t vcap = 0, i, j;
 	int exp_or_missing = 0, expiring = 0, expired = 0;
-	char *main_dir;
+	char *main_dir, *var;
 
 	memset(h, 0, sizeof *h);
 	h->now = now;
@@ -968,7 +885,7 @@ oc_health_load(struct oc_health *h, const struct oc_ctx *ctx, int64_t now,
 
 		if (ps != NULL) {
 			json_object_object_foreach(ps, k, v) {
-				char *n = oc_health_provider_dup(k);
+				char *n = oc_provider_auth_dup(k);
 
 				(void)v;
 				if (*n != '\0')
@@ -987,12 +904,14 @@ oc_health_load(struct oc_health *h, const struct oc_ctx *ctx, int64_t now,
 		}
 	}
 	for (i = 0; i < sizeof env_scan / sizeof env_scan[0]; i++)
-		if (oc_health_envkey(env_scan[i], NULL) != NULL)
+		if ((var = envkey_var_dup(env_scan[i])) != NULL) {
 			(void)provider_get(h, env_scan[i], &vcap);
+			free(var);
+		}
 	for (i = 0; i < h->nprov; i++) {
 		struct oc_hprovider *pv = &h->prov[i];
 
-		pv->env_var = oc_health_envkey(pv->id, NULL);
+		pv->env_var = envkey_var_dup(pv->id);
 		pv->config_key = config_has_key(ctx->config, pv->id);
 		pv->missing = pv->in_use && pv->nprofiles == 0 &&
 		    pv->env_var == NULL && !pv->config_key;
@@ -1051,8 +970,10 @@ oc_health_free(struct oc_health *h)
 	for (i = 0; i < h->np; i++)
 		hprofile_free(&h->p[i]);
 	free(h->p);
-	for (i = 0; i < h->nprov; i++)
+	for (i = 0; i < h->nprov; i++) {
 		free(h->prov[i].id);
+		free(h->prov[i].env_var);
+	}
 	free(h->prov);
 	for (i = 0; i < h->nmodels; i++) {
 		free(h->models[i].ref);

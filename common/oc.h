@@ -636,7 +636,7 @@ struct oc_hprovider {
 	int in_use;		/* used by the default/fallback/image models */
 	const char *used_by;	/* the first model ref using it (borrowed) */
 	size_t nprofiles;
-	const char *env_var;	/* the variable holding its env key, or NULL */
+	char *env_var;		/* the variable holding its env key, or NULL */
 	int config_key;		/* models.providers.<id>.apiKey is set */
 	int missing;		/* in use and no credential at all */
 	enum oc_hstatus status;	/* summary over its profiles */
@@ -672,11 +672,6 @@ int oc_health_load(struct oc_health *, const struct oc_ctx *, int64_t now,
 void oc_health_free(struct oc_health *);
 const char *oc_hstatus_name(enum oc_hstatus);
 const char *oc_verdict_name(enum oc_verdict);
-/* OpenClaw's normalizeProviderIdForAuth. */
-char *oc_health_provider_dup(const char *);
-/* The variable holding the provider's env key (resolveEnvApiKey: the fixed
- * per-provider list, first non-empty), or NULL; *value borrows it. */
-const char *oc_health_envkey(const char *provider, const char **value);
 /* A secret string that counts (normalizeSecretInput leaves something). */
 int oc_health_secret_present(const char *);
 /* A SecretRef OpenClaw accepts (coerceSecretRef). */

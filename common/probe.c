@@ -340,7 +340,7 @@ explicit_order(json_object *const *maps, size_t nmaps, const char *provider)
 		if (maps[i] == NULL)
 			continue;
 		json_object_object_foreach(maps[i], k, v) {
-			char *n = oc_health_provider_dup(k);
+			char *n = oc_provider_auth_dup(k);
 			int m = strcmp(n, provider) == 0;
 
 			free(n);
@@ -423,12 +423,12 @@ profile_secret(const struct oc_ctx *ctx, const struct oc_hprofile *hp,
 		    "not probed: no secret and no SecretRef"));
 		goto out;
 	}
+	/* inline, "${VAR}", keyRef/tokenRef: a ref that does not resolve
+	 * (unset, insecure file, failing command) is this profile's result,
+	 * not the run's */
 	oc_err_clear(&rerr);
-	(void)ctx;
-	if (c.secret != NULL)
-		*secret = oc_xstrdup(c.secret);
-	else {
-		oc_err_set(&rerr, OC_EX_NEG, "SecretRefs: not yet");
+	if (oc_cred_resolve(ctx, &c, secret, &rerr) == -1) {
+		*secret = NULL;
 		skip(r, "unknown", "unresolved_ref", oc_xstrdup(rerr.msg));
 		goto out;
 	}
@@ -548,7 +548,7 @@ oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
 	struct oc_http_req *reqs = NULL;
 	struct oc_http_res *res = NULL;
 	size_t cap = 0, nt = 0, i, j;
-	char *want = o->provider ? oc_health_provider_dup(o->provider) : NULL;
+	char *want = o->provider ? oc_provider_auth_dup(o->provider) : NULL;
 	int64_t t0 = mono_ms();
 	int rc = -1;
 
@@ -615,13 +615,14 @@ oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
 		}
 		if (nprof == 0 && o->nprofiles == 0) {
 			/* no profiles: the env key, else the config key */
-			const char *val = NULL;
-			const char *var = oc_health_envkey(pv->id, &val);
+			struct oc_envkey ek = { NULL, NULL };
+			const char *var = NULL;
 			struct oc_probe_result *r;
 
-			if (var != NULL)
-				secret = oc_xstrdup(val);
-			else
+			if (oc_envkeys_gateway(pv->id, &ek)) {
+				var = ek.var;
+				secret = ek.value;
+			} else
 				secret = config_secret(ctx, pv->id);
 			if (secret == NULL) {
 				free(base);
@@ -639,6 +640,7 @@ oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
 				    no_request_msg(pv->id));
 			} else
 				add_target(&tv, &nt, s, r, k, base, secret);
+			free(ek.var);
 		}
 		free(base);
 	}

@@ -84,6 +84,22 @@ run oc-check -a nosuch
 is "$rc" 1 "unknown agent: exit 1 as OpenClaw"
 like "$err" 'unknown agent id "nosuch"' "unknown agent: says so"
 
+
+# <state>/.env counts as environment (OpenClaw loads it first); a rotation
+# variable alone does not.
+check_setup x - -
+mkdir -p "$STATE"
+printf '# keys\nexport ANTHROPIC_API_KEY="sk-ant-api03-from-dotenv"\n' >"$STATE/.env"
+run oc-check --json
+is "$rc" 0 ".env: its anthropic key satisfies the default model"
+jqok '.providers[0] | .provider == "anthropic" and .env == "ANTHROPIC_API_KEY"' \
+    ".env: the variable is named"
+unlike "$out" 'from-dotenv' ".env: the key is not printed"
+printf 'ANTHROPIC_API_KEY_1=sk-ant-api03-rot\n' >"$STATE/.env"
+run oc-check
+is "$rc" 1 ".env with only a rotation variable: still missing"
+rm -f "$STATE/.env"
+
 # ldd: oc-check never loads libcurl (only json-c and libc).
 if command -v ldd >/dev/null 2>&1; then
 	run ldd "$OC_BUILDDIR/oc-check"

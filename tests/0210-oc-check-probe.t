@@ -245,6 +245,41 @@ run oc-check --probe --profile anthropic:nope
 is "$rc" 1 "--profile naming no profile: exit 1"
 like "$err" 'no such profile' "--profile naming no profile: says so"
 
+
+# ---- SecretRefs: resolved for the request, or reported ----
+fake_start "[$MODELS]"; probe_env
+put_config '{"agents":{"defaults":{"model":"openai/gpt-5"}}}'
+put_store '{"version":1,"profiles":{
+ "openai:ref":{"type":"api_key","provider":"openai","keyRef":{"source":"env","provider":"default","id":"MY_OPENAI_KEY"}},
+ "openai:tpl":{"type":"api_key","provider":"openai","key":"${MY_OTHER_KEY}"},
+ "openai:gone":{"type":"api_key","provider":"openai","keyRef":{"source":"env","provider":"default","id":"NOT_SET_ANYWHERE"}}}}'
+run env MY_OPENAI_KEY="$OKEY-ref" MY_OTHER_KEY="$OKEY-tpl" oc-check --probe --json
+jqok '[.probes.results[] | {profileId, status, reasonCode}] == [
+ {"profileId":"openai:gone","status":"unknown","reasonCode":"unresolved_ref"},
+ {"profileId":"openai:ref","status":"ok","reasonCode":null},
+ {"profileId":"openai:tpl","status":"ok","reasonCode":null}]' \
+    "keyRef and \${VAR} resolved; an unset ref is unresolved_ref"
+is "$(fake_count /v1/models)" 2 "SecretRefs: two requests"
+is "$(jq -r -s '[.[] | .headers.authorization] | sort | join(" ")' "$FAKE_LOG")" \
+    "Bearer $OKEY-ref Bearer $OKEY-tpl" "SecretRefs: the resolved keys were sent"
+is "$rc" 0 "an unresolved ref alone does not change the verdict"
+unlike "$out$err" "$OKEY" "SecretRefs: no resolved key printed"
+
+# a key in <state>/.env is loaded (a variable already set wins)
+fake_start "[$MODELS]"; probe_env
+put_store '{"version":1,"profiles":{}}'
+printf 'OPENAI_API_KEY=%s-dotenv\n' "$OKEY" >"$STATE/.env"
+chmod 600 "$STATE/.env"
+run oc-check --probe --json
+jqok '.probes.results == [.probes.results[0]] and .probes.results[0].source == "env" and .probes.results[0].status == "ok"' \
+    ".env key probed"
+fake_req /v1/models '.headers.authorization == "Bearer '"$OKEY"'-dotenv"' ".env: its key was sent"
+fake_start "[$MODELS]"; probe_env
+run env OPENAI_API_KEY="$OKEY-process" oc-check --probe --json
+fake_req /v1/models '.headers.authorization == "Bearer '"$OKEY"'-process"' \
+    ".env: the process environment wins"
+rm -f "$STATE/.env" "$CONFIG"
+
 # ---- concurrency: 8 answers of 300 ms each ----
 fake_start '[{"path":"/v1/models","delayMs":300,"body":"{\"data\":[]}"}]'; probe_env
 s='{"version":1,"profiles":{'

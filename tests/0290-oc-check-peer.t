@@ -71,6 +71,9 @@ peer_case agent_default_work "$AKS" '{"agents":{"list":[{"id":"main"},{"id":"wor
 peer_case corrupt_store '{"version":1,"profiles":{' - - "" "" &
 peer_case corrupt_config "$AKS" '{"agents":' - "" "" &
 wait
+peer_case dotenv_key - - - "" "mkdir -p \$STATE && echo ANTHROPIC_API_KEY=sk-ant-api03-dotenv >\$STATE/.env" &
+peer_case dotenv_rotation_only - - - "" "mkdir -p \$STATE && echo ANTHROPIC_API_KEY_1=sk-ant-api03-dotenv >\$STATE/.env" &
+wait
 
 rc_of() { cat "$ROOT/$1/$2.rc"; }
 
@@ -99,6 +102,8 @@ same agent_main
 same agent_work
 same agent_nosuch
 same agent_env_dir
+same dotenv_key
+same dotenv_rotation_only
 differs agent_default_work 0 1 \
     "without -a, oc-check checks the config's default agent (here work, expired token); models status checks main"
 differs corrupt_store 1 65 \
