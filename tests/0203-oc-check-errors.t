@@ -86,6 +86,43 @@ run oc-check -V
 is "$rc" 0 "-V: exit 0"
 like "$out" '^oc-check \(oc-tools\) [0-9]' "-V: the version"
 
+
+# OpenClaw rewrites the store in place (truncate, then write) on every
+# request it routes: a reader that catches it half written reads again
+# instead of calling a healthy store corrupt.
+rm -f "$CONFIG"
+put_store '{"version":1,"profiles":{"anthropic:a":{"type":"api_key","provider":"anthropic","key":"k"}}}'
+cp "$STORE" "$T_TMP/full"
+head -c 40 "$T_TMP/full" >"$T_TMP/half"
+(
+	while [ -f "$T_TMP/writing" ]; do
+		cat "$T_TMP/half" >"$STORE"	# caught mid-write
+		sleep 0.01
+		cat "$T_TMP/full" >"$STORE"
+		sleep 0.03
+	done
+) &
+wpid=$!
+: >"$T_TMP/writing"
+bad=0 i=0
+while [ "$i" -lt 40 ]; do
+	oc-check -q 2>>"$T_TMP/werr"
+	c=$?
+	[ "$c" -ne 0 ] && bad=$((bad + 1)) && echo "run $i: exit $c" >>"$T_TMP/werr"
+	i=$((i + 1))
+done
+rm -f "$T_TMP/writing"
+wait "$wpid"
+is "$bad" 0 "a store rewritten in place during 40 runs: never misread"
+[ "$bad" -ne 0 ] && diag "$(cat "$T_TMP/werr")"
+# ...while a store that stays corrupt is still reported (after one pause)
+cp "$T_TMP/half" "$STORE"
+t0=$(date +%s%N)
+run oc-check
+t1=$(date +%s%N)
+is "$rc" 65 "a truncated store that stays so: 65"
+ok "$([ $(( (t1 - t0) / 1000000 )) -lt 1000 ] && echo 0 || echo 1)" "...reported without a long wait"
+
 # A held lock does not matter: oc-check only reads.
 rm -f "$CONFIG"
 put_store '{"version":1,"profiles":{"anthropic:a":{"type":"api_key","provider":"anthropic","key":"k"}}}'
