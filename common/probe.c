@@ -499,9 +499,40 @@ add_target(struct target **tv, size_t *nt, struct oc_probe_set *s,
 	build_request(t, r, base);
 }
 
+/* Replace every copy of secret in s (owned) by its mask: some providers
+ * echo the key they were sent in their error message. */
+static char *
+scrub(char *s, const char *secret)
+{
+	size_t n = strlen(secret);
+	struct oc_buf b = { 0 };
+	char *p, *m, *out;
+
+	if (n < 4 || strstr(s, secret) == NULL)
+		return s;
+	m = oc_mask_dup(secret);
+	for (p = s; *p;) {
+		char *q = strstr(p, secret);
+
+		if (q == NULL) {
+			oc_buf_adds(&b, p);
+			break;
+		}
+		oc_buf_add(&b, p, (size_t)(q - p));
+		oc_buf_adds(&b, m);
+		p = q + n;
+	}
+	out = oc_xstrdup(b.data != NULL ? b.data : "");
+	oc_buf_free(&b);
+	free(m);
+	oc_free_secret(s);
+	return out;
+}
+
 /* Turn the helper's answer into a status. */
 static void
-judge(struct oc_probe_result *r, const struct oc_http_res *h)
+judge(struct oc_probe_result *r, const struct oc_http_res *h,
+    const char *secret)
 {
 	const char *body = h->body != NULL ? h->body : "";
 
@@ -529,6 +560,8 @@ judge(struct oc_probe_result *r, const struct oc_http_res *h)
 		r->error = oc_xasprintf("HTTP %ld%s%.*s", h->status,
 		    n ? ": " : "", (int)(n > 200 ? 200 : n), body);
 	}
+	if (r->error != NULL)
+		r->error = scrub(r->error, secret);
 	if (contains_ci(body, CLAUDE_CODE_ONLY))
 		r->hint = "this token is only authorized for Claude Code: "
 		    "use an Anthropic API key (sk-ant-api03-...) instead";
@@ -658,7 +691,7 @@ oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
 		if (oc_http_run(reqs, nt, o->concurrency, &res, err) == -1)
 			goto out;
 		for (i = 0; i < nt; i++)
-			judge(&s->r[tv[i].ri], &res[i]);
+			judge(&s->r[tv[i].ri], &res[i], tv[i].secret);
 	}
 	for (i = 0; i < s->n; i++)
 		s->nfailed += s->r[i].failed;

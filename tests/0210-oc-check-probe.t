@@ -163,6 +163,15 @@ run oc-check --probe -p openai --prometheus
 like "$out" 'oc_check_probe_ok\{agent="main",provider="openai",profile="openai:p",status="auth"\} 0' \
     "rejected key, --prometheus: oc_check_probe_ok 0"
 
+# a provider that echoes the key in its error: the key is masked
+fake_start '[{"path":"/v1/models","status":401,"body":"{\"error\":\"Incorrect API key provided: '"$OKEY"'. Check it.\"}"}]'; probe_env
+run oc-check --probe --json -p openai
+jqok '.probes.results[0].status == "auth" and (.probes.results[0].error | test("Incorrect API key provided: sk-proj-\\.\\.\\."))' \
+    "an echoed key: the error keeps the message"
+unlike "$out$err" "$OKEY" "an echoed key: masked in the error"
+run oc-check --probe -p openai
+unlike "$out$err" "$OKEY" "an echoed key: masked in the text too"
+
 # a 2xx whose body is not JSON is not the provider's API
 fake_start '[{"path":"/v1/models","body":"<html>captive portal</html>"}]'; probe_env
 run oc-check --probe --json -p openai
