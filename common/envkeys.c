@@ -108,6 +108,19 @@ oc_envkeys_known(const char *provider)
 	return NULL;
 }
 
+int
+oc_envkeys_is_known_var(const char *name)
+{
+	size_t i;
+	const char *const *v;
+
+	for (i = 0; i < sizeof known / sizeof known[0]; i++)
+		for (v = known[i].vars; *v; v++)
+			if (strcmp(*v, name) == 0)
+				return 1;
+	return 0;
+}
+
 /* String.prototype.trim: JavaScript white space off both ends. */
 static char *
 js_trim_dup(const char *s)

@@ -434,6 +434,8 @@ int oc_envkeys_gateway(const char *provider, struct oc_envkey *out);
 /* The provider's known variables (NULL-terminated, static), or NULL when
  * the provider is not in the table. */
 const char *const *oc_envkeys_known(const char *provider);
+/* 1 when name is a variable of any provider's known list. */
+int oc_envkeys_is_known_var(const char *name);
 /* The base of the provider's variable names: normalised id upper-cased,
  * '-' to '_', "GEMINI" for google and google-vertex. Owned. */
 char *oc_envkeys_base_dup(const char *provider);
@@ -468,6 +470,32 @@ char *oc_dotenv_quote_dup(const char *value);
  * NULL) tells whether an entry existed. */
 int oc_env_set(const char *path, const char *var, const char *value,
     int wait_ms, int *replaced, struct oc_err *);
+/* Resolve a SecretRef object {source, provider, id} or an inline
+ * "${VAR}" string (as in config models.providers.<id>.apiKey). 1 resolved
+ * (*out owned), 0 not a reference, -1 with err as oc_cred_resolve. */
+int oc_secretref_resolve(const struct oc_ctx *, json_object *ref,
+    char **out, struct oc_err *);
+
+/* The credential the gateway would use for a provider (OpenClaw's
+ * resolveApiKeyForProvider): the profiles in the effective auth order
+ * (oc_order_effective; an expired OpenClaw-owned oauth token refreshed
+ * first when refresh is set), then the environment (oc_envkeys_gateway),
+ * then config models.providers.<id>.apiKey. profile pins one profile. */
+struct oc_pick {
+	char *secret;		/* owned; oc_free_secret */
+	char *source;		/* "profile:ID", "env: VAR",
+				 * "config: models.providers.P.apiKey" */
+	char *profile_id;	/* NULL unless from a profile */
+	const char *mode;	/* "oauth", "token", "api-key" */
+	char *var;		/* the variable, when from the environment */
+	struct oc_err skipped;	/* the first candidate that failed, if any:
+				 * code 0 when none */
+	char *skipped_id;
+};
+int oc_keys_pick(const struct oc_ctx *, const char *provider,
+    const char *profile, int refresh, int wait_ms, struct oc_pick *,
+    struct oc_err *);
+void oc_pick_free(struct oc_pick *);
 
 /* ==== OAuth (sync) ==== */
 /* Refresh an OpenClaw-owned oauth profile under the store lock (re-read,

@@ -1166,3 +1166,29 @@ oc_cred_resolve(const struct oc_ctx *ctx, const struct oc_cred *c,
 	    " (its SecretRef is not usable)" : "");
 	return -1;
 }
+
+int
+oc_secretref_resolve(const struct oc_ctx *ctx, json_object *v, char **out,
+    struct oc_err *err)
+{
+	struct ref r = { 0 };
+	int rc;
+
+	*out = NULL;
+	if (v == NULL)
+		return 0;
+	if (json_object_is_type(v, json_type_object)) {
+		if (!object_ref(ctx, v, &r))
+			return 0;
+	} else if (json_object_is_type(v, json_type_string)) {
+		if (!template_ref(ctx, json_object_get_string(v), &r))
+			return 0;
+	} else
+		return 0;
+	rc = resolve_ref(ctx, &r, out, err);
+	ref_free(&r);
+	if (rc == -1)
+		return -1;
+	oc_token_normalize(*out, 0);
+	return 1;
+}
