@@ -1,0 +1,684 @@
+/*
+ * oc-keys - which key the gateway uses, the keys it rotates through, and
+ * running a command across them on rate limits.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "oc.h"
+
+#define SECRET_MAX (64u << 10)
+
+extern char **environ;
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: oc-keys [-a agent] [--json] list -p provider [--reveal] "
+	    "[--primary]\n"
+	    "       oc-keys [-a agent] [--json] get -p provider "
+	    "[--profile id] [--no-refresh]\n"
+	    "       oc-keys [-a agent] exec -p provider [-e var] [--primary] "
+	    "-- command [arg ...]\n"
+	    "       oc-keys [--json] classify\n"
+	    "       oc-keys [-a agent] [--json] set -p provider | -e var "
+	    "[--wait dur]\n"
+	    "       oc-keys -h | -V\n");
+}
+
+enum {
+	OPT_REVEAL = OC_OPT_FIRST_PRIVATE,
+	OPT_PROFILE,
+	OPT_PRIMARY,
+	OPT_NO_REFRESH
+};
+
+struct opts {
+	struct oc_cli cli;
+	const char *provider;
+	const char *var;
+	const char *profile;
+	int reveal, primary, no_refresh;
+};
+
+/* The names the caller's environment had before the dotenv files were
+ * loaded: a command run by exec gets that environment, not ours. */
+struct names {
+	char **v;
+	size_t n;
+};
+
+static void
+names_snapshot(struct names *s)
+{
+	size_t i;
+
+	s->v = NULL;
+	s->n = 0;
+	for (i = 0; environ != NULL && environ[i] != NULL; i++) {
+		const char *eq = strchr(environ[i], '=');
+
+		if (eq == NULL)
+			continue;
+		s->v = oc_xrealloc(s->v, (s->n + 1) * sizeof *s->v);
+		s->v[s->n++] = oc_xstrndup(environ[i],
+		    (size_t)(eq - environ[i]));
+	}
+}
+
+static int
+names_has(const struct names *s, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (strlen(s->v[i]) == len && strncmp(s->v[i], name, len) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+names_free(struct names *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+}
+
+static void
+load_env(const struct oc_ctx *ctx)
+{
+	struct oc_err err;
+
+	/* A bad .env must not stop the keys the rest can give. */
+	if (oc_env_load(ctx, &err) == -1)
+		oc_warnx("warning: %s", err.msg);
+}
+
+static int
+need_provider(const struct opts *o, const char *cmd)
+{
+	if (o->provider == NULL || *o->provider == '\0') {
+		oc_warnx("%s: -p provider is required", cmd);
+		return OC_EX_USAGE;
+	}
+	return 0;
+}
+
+/* The rotation candidates; with --primary the credential get picks goes
+ * first, as in OpenClaw's own rotation. */
+static int
+candidates(const struct oc_ctx *ctx, const struct opts *o,
+    struct oc_envkey **keys, size_t *n)
+{
+	struct oc_pick p;
+	struct oc_err err;
+	size_t i;
+
+	oc_envkeys_collect(o->provider, keys, n);
+	if (!o->primary)
+		return 0;
+	if (oc_keys_pick(ctx, o->provider, NULL, !o->no_refresh,
+	    o->cli.wait_ms, &p, &err) == -1) {
+		if (err.code == OC_EX_NOPERM || err.code == OC_EX_DATAERR)
+			return oc_report(&err);
+		oc_pick_free(&p);
+		return 0;
+	}
+	for (i = 0; i < *n; i++)
+		if (strcmp((*keys)[i].value, p.secret) == 0)
+			break;
+	if (i < *n) {
+		/* Move the existing entry to the front. */
+		struct oc_envkey k = (*keys)[i];
+
+		memmove(*keys + 1, *keys, i * sizeof **keys);
+		(*keys)[0] = k;
+	} else {
+		*keys = oc_xrealloc(*keys, (*n + 1) * sizeof **keys);
+		memmove(*keys + 1, *keys, *n * sizeof **keys);
+		(*keys)[0].var = oc_xstrdup(p.source);
+		(*keys)[0].value = p.secret;
+		p.secret = NULL;
+		(*n)++;
+	}
+	oc_pick_free(&p);
+	return 0;
+}
+
+/* ---- list ---- */
+static int
+cmd_list(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
+{
+	struct oc_envkey *keys;
+	size_t n, i;
+	int r;
+
+	if (argc != 0) {
+		oc_warnx("list: unexpected argument \"%s\"", argv[0]);
+		return OC_EX_USAGE;
+	}
+	if ((r = need_provider(o, "list")) != 0)
+		return r;
+	load_env(ctx);
+	if ((r = candidates(ctx, o, &keys, &n)) != 0)
+		return r;
+	if (o->cli.json) {
+		json_object *arr = json_object_new_array();
+
+		for (i = 0; i < n; i++) {
+			json_object *e = json_object_new_object();
+			char *k = o->reveal ? oc_xstrdup(keys[i].value) :
+			    oc_mask_dup(keys[i].value);
+
+			json_object_object_add(e, "var",
+			    json_object_new_string(keys[i].var));
+			json_object_object_add(e, "key",
+			    json_object_new_string(k));
+			oc_free_secret(k);
+			json_object_array_add(arr, e);
+		}
+		oc_json_print(stdout, arr);
+		oc_json_wipe_put(arr);
+	} else {
+		struct oc_table t;
+
+		oc_table_init(&t, 2);
+		for (i = 0; i < n; i++) {
+			char *k = o->reveal ? oc_xstrdup(keys[i].value) :
+			    oc_mask_dup(keys[i].value);
+			const char *cells[2] = { keys[i].var, k };
+
+			oc_table_add(&t, cells);
+			oc_free_secret(k);
+		}
+		oc_table_print(&t, stdout);
+		oc_table_free(&t);
+	}
+	oc_envkeys_free(keys, n);
+	if (n == 0) {
+		if (!o->cli.json)
+			oc_warnx("no keys for provider %s in the environment",
+			    o->provider);
+		return OC_EX_NEG;
+	}
+	return 0;
+}
+
+/* ---- get ---- */
+static int
+cmd_get(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
+{
+	struct oc_pick p;
+	struct oc_err err;
+	int r;
+
+	if (argc != 0) {
+		oc_warnx("get: unexpected argument \"%s\"", argv[0]);
+		return OC_EX_USAGE;
+	}
+	if ((r = need_provider(o, "get")) != 0)
+		return r;
+	(void)oc_era_guard(ctx, 0, 0);
+	load_env(ctx);
+	if (oc_keys_pick(ctx, o->provider, o->profile, !o->no_refresh,
+	    o->cli.wait_ms, &p, &err) == -1) {
+		oc_pick_free(&p);
+		return oc_report(&err);
+	}
+	if (p.skipped.code == OC_EX_NOPERM)
+		oc_warnx("warning: skipped profile %s: %s", p.skipped_id,
+		    p.skipped.msg);
+	if (o->cli.json) {
+		json_object *j = json_object_new_object();
+		char *prov = oc_provider_norm_dup(o->provider);
+
+		json_object_object_add(j, "provider",
+		    json_object_new_string(prov));
+		json_object_object_add(j, "source",
+		    json_object_new_string(p.source));
+		json_object_object_add(j, "profileId", p.profile_id ?
+		    json_object_new_string(p.profile_id) : NULL);
+		json_object_object_add(j, "var", p.var ?
+		    json_object_new_string(p.var) : NULL);
+		json_object_object_add(j, "mode",
+		    json_object_new_string(p.mode));
+		json_object_object_add(j, "key",
+		    json_object_new_string(p.secret));
+		oc_json_print(stdout, j);
+		oc_json_wipe_put(j);
+		free(prov);
+	} else
+		printf("%s\n", p.secret);
+	oc_pick_free(&p);
+	return fflush(stdout) == 0 ? 0 : OC_EX_CANTCREAT;
+}
+
+/* ---- classify and exec: the rate-limit rule over a stream ---- */
+struct matcher {
+	char tail[32];
+	size_t ntail;
+	const char *hit;
+};
+
+static void
+matcher_feed(struct matcher *m, const char *p, size_t n)
+{
+	struct oc_buf b = { 0 };
+
+	if (m->hit != NULL || n == 0)
+		return;
+	/* Carry the end of the last chunk so a pattern split across reads
+	 * still matches. */
+	oc_buf_add(&b, m->tail, m->ntail);
+	oc_buf_add(&b, p, n);
+	m->hit = oc_ratelimit_match(b.data, b.len);
+	m->ntail = b.len < sizeof m->tail ? b.len : sizeof m->tail;
+	memcpy(m->tail, b.data + b.len - m->ntail, m->ntail);
+	oc_buf_free(&b);
+}
+
+static int
+cmd_classify(struct opts *o, int argc, char **argv)
+{
+	struct matcher m = { { 0 }, 0, NULL };
+	char buf[8192];
+	ssize_t n;
+
+	if (argc != 0) {
+		oc_warnx("classify: unexpected argument \"%s\"", argv[0]);
+		return OC_EX_USAGE;
+	}
+	for (;;) {
+		n = read(STDIN_FILENO, buf, sizeof buf);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			oc_warnx("classify: cannot read stdin: %s",
+			    strerror(errno));
+			return OC_EX_DATAERR;
+		}
+		if (n == 0)
+			break;
+		matcher_feed(&m, buf, (size_t)n);
+	}
+	if (o->cli.json) {
+		json_object *j = json_object_new_object();
+
+		json_object_object_add(j, "rateLimit",
+		    json_object_new_boolean(m.hit != NULL));
+		json_object_object_add(j, "pattern", m.hit ?
+		    json_object_new_string(m.hit) : NULL);
+		oc_json_print(stdout, j);
+		json_object_put(j);
+	}
+	return m.hit != NULL ? 0 : OC_EX_NEG;
+}
+
+static volatile sig_atomic_t child_pid;
+
+static void
+forward(int sig)
+{
+	if (child_pid > 0)
+		kill((pid_t)child_pid, sig);
+}
+
+/* Run argv once with var=key; stderr is passed through as it comes and
+ * watched for the rate-limit rule. Returns the exit status as a shell
+ * reports it (128 + signal). */
+static int
+attempt(char **argv, const char *var, const char *key,
+    const struct names *caller, int *limited, int *signaled)
+{
+	struct matcher m = { { 0 }, 0, NULL };
+	int ep[2], status, saved;
+	pid_t pid;
+
+	*limited = 0;
+	*signaled = 0;
+	if (pipe(ep) == -1) {
+		oc_warnx("exec: pipe: %s", strerror(errno));
+		return OC_EX_CANTCREAT;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid == -1) {
+		oc_warnx("exec: fork: %s", strerror(errno));
+		close(ep[0]);
+		close(ep[1]);
+		return OC_EX_TEMPFAIL;
+	}
+	if (pid == 0) {
+		size_t i;
+
+		close(ep[0]);
+		if (dup2(ep[1], STDERR_FILENO) == -1)
+			_exit(126);
+		if (ep[1] != STDERR_FILENO)
+			close(ep[1]);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		/* The caller's environment: what the dotenv files added
+		 * is ours, not the command's. */
+		for (i = 0; environ != NULL && environ[i] != NULL; ) {
+			const char *e = environ[i], *eq = strchr(e, '=');
+			char *name;
+
+			if (eq == NULL || names_has(caller, e,
+			    (size_t)(eq - e))) {
+				i++;
+				continue;
+			}
+			name = oc_xstrndup(e, (size_t)(eq - e));
+			unsetenv(name);
+			free(name);
+		}
+		if (setenv(var, key, 1) == -1)
+			_exit(126);
+		execvp(argv[0], argv);
+		saved = errno;
+		fprintf(stderr, "oc-keys: %s: %s\n", argv[0], strerror(saved));
+		_exit(saved == ENOENT ? 127 : 126);
+	}
+	close(ep[1]);
+	child_pid = pid;
+	for (;;) {
+		char buf[8192];
+		ssize_t n = read(ep[0], buf, sizeof buf);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		/* Tee: the caller sees stderr live, we read it too. */
+		{
+			ssize_t off = 0;
+
+			while (off < n) {
+				ssize_t w = write(STDERR_FILENO, buf + off,
+				    (size_t)(n - off));
+
+				if (w == -1 && errno == EINTR)
+					continue;
+				if (w == -1)
+					break;
+				off += w;
+			}
+		}
+		matcher_feed(&m, buf, (size_t)n);
+	}
+	close(ep[0]);
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR) {
+			child_pid = 0;
+			return OC_EX_TEMPFAIL;
+		}
+	child_pid = 0;
+	*limited = m.hit != NULL;
+	if (WIFSIGNALED(status)) {
+		*signaled = 1;
+		return 128 + WTERMSIG(status);
+	}
+	return WEXITSTATUS(status);
+}
+
+static int
+cmd_exec(struct oc_ctx *ctx, struct opts *o, int argc, char **argv,
+    const struct names *caller)
+{
+	struct oc_envkey *keys;
+	struct sigaction sa, oint, oquit, oterm, ohup;
+	char *var = NULL;
+	size_t n, i;
+	int r, code = OC_EX_NEG;
+
+	if ((r = need_provider(o, "exec")) != 0)
+		return r;
+	if (argc < 1) {
+		oc_warnx("exec: no command (put it after --)");
+		return OC_EX_USAGE;
+	}
+	load_env(ctx);
+	if ((r = candidates(ctx, o, &keys, &n)) != 0)
+		return r;
+	if (n == 0) {
+		oc_warnx("exec: no keys for provider %s in the environment",
+		    o->provider);
+		return OC_EX_NEG;
+	}
+	if (o->var != NULL)
+		var = oc_xstrdup(o->var);
+	else {
+		char *base = oc_envkeys_base_dup(o->provider);
+
+		var = oc_xasprintf("%s_API_KEY", base);
+		free(base);
+	}
+	/* Like env(1) and sudo: the terminal's signals reach the command
+	 * directly; ours go to it. */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &sa, &oint);
+	sigaction(SIGQUIT, &sa, &oquit);
+	sa.sa_handler = forward;
+	sigaction(SIGTERM, &sa, &oterm);
+	sigaction(SIGHUP, &sa, &ohup);
+	for (i = 0; i < n; i++) {
+		int limited, signaled;
+
+		code = attempt(argv, var, keys[i].value, caller, &limited,
+		    &signaled);
+		if (code == 0 || signaled)
+			break;
+		if (code != OC_EX_TEMPFAIL && !limited)
+			break;
+		if (i + 1 == n) {
+			oc_warnx("exec: every key (%zu) was rate-limited; "
+			    "exit status %d", n, code);
+			break;
+		}
+		oc_warnx("exec: key %zu/%zu (%s) rate-limited (exit %d); "
+		    "trying the next", i + 1, n, keys[i].var, code);
+	}
+	sigaction(SIGINT, &oint, NULL);
+	sigaction(SIGQUIT, &oquit, NULL);
+	sigaction(SIGTERM, &oterm, NULL);
+	sigaction(SIGHUP, &ohup, NULL);
+	oc_envkeys_free(keys, n);
+	free(var);
+	return code;
+}
+
+/* ---- set ---- */
+static int
+var_ok(const char *v)
+{
+	if (!((*v >= 'A' && *v <= 'Z') || (*v >= 'a' && *v <= 'z') ||
+	    *v == '_'))
+		return 0;
+	for (; *v; v++)
+		if (!((*v >= 'A' && *v <= 'Z') || (*v >= 'a' && *v <= 'z') ||
+		    (*v >= '0' && *v <= '9') || *v == '_'))
+			return 0;
+	return 1;
+}
+
+static int
+cmd_set(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
+{
+	struct oc_err err;
+	char *var, *secret = NULL, *prompt;
+	int replaced = 0, rc = 0;
+
+	if (argc != 0) {
+		/* The key never comes from argv. */
+		oc_warnx("set: unexpected argument (the key is read from "
+		    "stdin)");
+		return OC_EX_USAGE;
+	}
+	if (o->var == NULL && (o->provider == NULL || *o->provider == '\0')) {
+		oc_warnx("set: -p provider or -e var is required");
+		return OC_EX_USAGE;
+	}
+	if (o->var != NULL)
+		var = oc_xstrdup(o->var);
+	else {
+		char *base = oc_envkeys_base_dup(o->provider);
+
+		var = oc_xasprintf("%s_API_KEY", base);
+		free(base);
+	}
+	if (!var_ok(var)) {
+		oc_warnx("set: \"%s\" is not a portable variable name", var);
+		free(var);
+		return OC_EX_USAGE;
+	}
+	prompt = oc_xasprintf("%s: ", var);
+	if (oc_secret_read(prompt, SECRET_MAX, &secret, &err) == -1) {
+		free(prompt);
+		free(var);
+		return oc_report(&err);
+	}
+	free(prompt);
+	oc_token_normalize(secret, 0);
+	if (*secret == '\0') {
+		oc_warnx("set: no key on stdin");
+		rc = OC_EX_DATAERR;
+		goto out;
+	}
+	if (oc_env_set(ctx->paths.env_path, var, secret, o->cli.wait_ms,
+	    &replaced, &err) == -1) {
+		rc = oc_report(&err);
+		goto out;
+	}
+	if (getenv(var) != NULL)
+		oc_warnx("note: %s is set in this environment; a process that "
+		    "has it set ignores the .env value", var);
+	if (o->cli.json) {
+		json_object *j = json_object_new_object();
+
+		json_object_object_add(j, "var", json_object_new_string(var));
+		json_object_object_add(j, "path",
+		    json_object_new_string(ctx->paths.env_path));
+		json_object_object_add(j, "replaced",
+		    json_object_new_boolean(replaced));
+		oc_json_print(stdout, j);
+		json_object_put(j);
+	} else
+		printf("%s %s %s\n", var, replaced ? "replaced in" : "added to",
+		    ctx->paths.env_path);
+out:
+	oc_free_secret(secret);
+	free(var);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		OC_COMMON_LONGOPTS,
+		{ "provider", required_argument, NULL, 'p' },
+		{ "var", required_argument, NULL, 'e' },
+		{ "reveal", no_argument, NULL, OPT_REVEAL },
+		{ "profile", required_argument, NULL, OPT_PROFILE },
+		{ "primary", no_argument, NULL, OPT_PRIMARY },
+		{ "no-refresh", no_argument, NULL, OPT_NO_REFRESH },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct opts o;
+	struct oc_ctx ctx;
+	struct oc_err err;
+	struct names caller;
+	const char *cmd;
+	int ch, r;
+
+	oc_set_progname(argv[0]);
+	memset(&o, 0, sizeof o);
+	oc_cli_init(&o.cli);
+	while ((ch = getopt_long(argc, argv, "a:hVp:e:", longopts, NULL)) !=
+	    -1) {
+		if ((r = oc_cli_option(&o.cli, ch, optarg)) == 1)
+			continue;
+		if (r == -1)
+			return OC_EX_USAGE;
+		switch (ch) {
+		case 'p':
+			o.provider = optarg;
+			break;
+		case 'e':
+			o.var = optarg;
+			break;
+		case OPT_REVEAL:
+			o.reveal = 1;
+			break;
+		case OPT_PROFILE:
+			o.profile = optarg;
+			break;
+		case OPT_PRIMARY:
+			o.primary = 1;
+			break;
+		case OPT_NO_REFRESH:
+			o.no_refresh = 1;
+			break;
+		default:
+			usage(stderr);
+			return OC_EX_USAGE;
+		}
+	}
+	if (o.cli.help) {
+		usage(stdout);
+		return 0;
+	}
+	if (o.cli.version) {
+		oc_version();
+		return 0;
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1) {
+		usage(stderr);
+		return OC_EX_USAGE;
+	}
+	cmd = argv[0];
+	argc--;
+	argv++;
+	if (strcmp(cmd, "classify") == 0)
+		return cmd_classify(&o, argc, argv);
+	if (strcmp(cmd, "list") != 0 && strcmp(cmd, "get") != 0 &&
+	    strcmp(cmd, "exec") != 0 && strcmp(cmd, "set") != 0) {
+		oc_warnx("unknown command \"%s\"", cmd);
+		usage(stderr);
+		return OC_EX_USAGE;
+	}
+	names_snapshot(&caller);
+	if (oc_ctx_open(&ctx, o.cli.agent, &err) == -1) {
+		names_free(&caller);
+		return oc_report(&err);
+	}
+	if (strcmp(cmd, "list") == 0)
+		r = cmd_list(&ctx, &o, argc, argv);
+	else if (strcmp(cmd, "get") == 0)
+		r = cmd_get(&ctx, &o, argc, argv);
+	else if (strcmp(cmd, "exec") == 0)
+		r = cmd_exec(&ctx, &o, argc, argv, &caller);
+	else
+		r = cmd_set(&ctx, &o, argc, argv);
+	oc_ctx_close(&ctx);
+	names_free(&caller);
+	return r;
+}
