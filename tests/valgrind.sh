@@ -1,0 +1,54 @@
+#!/bin/bash
+# Runs the commands' main paths under valgrind (memcheck, leak check) in a
+# throw-away home and prints one TAP line per command; .ci/run calls it.
+# Usage: tests/valgrind.sh BUILDDIR
+set -u
+B=${1:?builddir}
+S=$(cd "$(dirname "$0")/.." && pwd)
+export OC_SRCDIR=$S OC_BUILDDIR=$B
+. "$S/tests/lib.sh"
+. "$S/tests/fake-http.sh"
+t_home
+# vg DESC CMD... (stdin from $VG_IN, else /dev/null)
+vg() {
+	local desc=$1; shift
+	if valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	    --log-file="$T_TMP/vg.log" "$@" >/dev/null 2>"$T_TMP/vg.err" <"${VG_IN:-/dev/null}"; then rc=0; else rc=$?; fi
+	if [ "$rc" -eq 99 ] || [ -s "$T_TMP/vg.log" ]; then ok 1 "valgrind clean: $desc"; diag "$(head -30 "$T_TMP/vg.log")"
+	else ok 0 "valgrind clean: $desc"; fi
+}
+# The harness itself: a program that leaks must fail it.
+printf '#include <stdlib.h>\nint main(void){ void *volatile p = malloc(64); p = 0; return 0; }\n' >"$T_TMP/leak.c"
+if cc -O0 -o "$T_TMP/leak" "$T_TMP/leak.c" 2>/dev/null; then
+	saved_n=$T_N saved_f=$T_FAIL
+	vg "self-check" "$T_TMP/leak" >/dev/null
+	T_N=$saved_n
+	if [ "$T_FAIL" -gt "$saved_f" ]; then T_FAIL=$saved_f; ok 0 "the valgrind harness catches a leak"
+	else ok 1 "the valgrind harness catches a leak"; fi
+fi
+printf '%s' "$(anthropic_token)" | oc-profile add --expires-in 12h anthropic:me >/dev/null
+printf 'sk-openai-0123456789abcdef' | oc-profile add -t api_key openai:k >/dev/null
+printf 'ANTHROPIC_API_KEY=sk-ant-env-0123456789\n' >"$STATE/.env"
+vg "oc-profile list --json" oc-profile list --json
+vg "oc-profile show" oc-profile show anthropic:me
+vg "oc-profile path" oc-profile path --json
+vg "oc-order set" oc-order set -p anthropic anthropic:me
+vg "oc-order get --effective" oc-order get -p anthropic --effective --json
+vg "oc-order clear" oc-order clear -p anthropic
+vg "oc-check" oc-check
+vg "oc-check --json" oc-check --json
+vg "oc-check --nagios" oc-check --nagios
+vg "oc-check --prometheus" oc-check --prometheus
+fake_start '[{"method":"*","pathPrefix":"/","status":200,"body":"{\"data\":[]}"}]'
+export OC_PROBE_BASE_URL_ANTHROPIC=$FAKE_URL OC_PROBE_BASE_URL_OPENAI=$FAKE_URL/v1
+vg "oc-check --probe" oc-check --probe --json
+vg "oc-keys list" oc-keys list -p anthropic
+vg "oc-keys get" oc-keys get -p openai
+echo "429 Too Many Requests" >"$T_TMP/msg"
+VG_IN=$T_TMP/msg vg "oc-keys classify" oc-keys classify
+printf '{"concurrency":2,"requests":[{"id":"a","method":"GET","url":"%s/v1/models","headers":["x-api-key: k"],"body":null,"timeoutMs":2000}]}' "$FAKE_URL" >"$T_TMP/req"
+VG_IN=$T_TMP/req vg "oc-http" "$OC_BUILDDIR/oc-http"
+fake_stop
+vg "oc-sync --dry-run" oc-sync --dry-run
+vg "oc-profile rm" oc-profile rm openai:k
+done_testing
