@@ -358,6 +358,7 @@ main(int argc, char **argv)
 		{ "effective", no_argument, NULL, OPT_EFFECTIVE },
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char *const cmds[] = { "get", "set", "clear", NULL };
 	struct opts o;
 	struct oc_ctx ctx;
 	struct oc_err err;
@@ -385,29 +386,9 @@ main(int argc, char **argv)
 			return OC_EX_USAGE;
 		}
 	}
-	if (o.cli.help) {
-		usage(stdout);
-		return 0;
-	}
-	if (o.cli.version) {
-		oc_version();
-		return 0;
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc < 1) {
-		usage(stderr);
-		return OC_EX_USAGE;
-	}
-	cmd = argv[0];
-	argc--;
-	argv++;
-	if (strcmp(cmd, "get") != 0 && strcmp(cmd, "set") != 0 &&
-	    strcmp(cmd, "clear") != 0) {
-		oc_warnx("unknown command \"%s\"", cmd);
-		usage(stderr);
-		return OC_EX_USAGE;
-	}
+	if ((r = oc_cli_command(&o.cli, usage, cmds, &argc, &argv,
+	    &cmd)) != -1)
+		return r;
 	if (o.provider == NULL) {
 		oc_warnx("%s: -p provider is required", cmd);
 		return OC_EX_USAGE;

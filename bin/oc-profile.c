@@ -319,80 +319,13 @@ struct cfg_arg {
 	const char *id, *provider, *mode, *email;
 };
 
-/*
- * OpenClaw's applyAuthProfileConfig: auth.profiles[id] = {provider, mode
- * [, email]} (replaced); an existing auth.order[provider] gets the id moved
- * to the front; with no order, one is created (id first, then the other
- * configured profiles of the provider) only when those have another mode.
- */
 static int
 cfg_add_edit(json_object *cfg, void *arg, struct oc_err *err)
 {
 	struct cfg_arg *a = arg;
-	json_object *auth = oc_json_obj_ensure(cfg, "auth");
-	json_object *profiles = oc_json_obj_ensure(auth, "profiles");
-	json_object *order = oc_json_get_obj(auth, "order");
-	json_object *existing = oc_json_get(order, a->provider);
-	json_object *entry = json_object_new_object();
-	int mixed = 0;
 
 	(void)err;
-	json_object_object_add(entry, "provider",
-	    json_object_new_string(a->provider));
-	json_object_object_add(entry, "mode", json_object_new_string(a->mode));
-	if (a->email)
-		json_object_object_add(entry, "email",
-		    json_object_new_string(a->email));
-
-	{
-		json_object_object_foreach(profiles, pid, pv) {
-			const char *pp = oc_json_get_str(pv, "provider");
-			const char *pm = oc_json_get_str(pv, "mode");
-			char *n;
-
-			if (pp == NULL || strcmp(pid, a->id) == 0)
-				continue;
-			n = oc_provider_norm_dup(pp);
-			if (strcmp(n, a->provider) == 0 &&
-			    (pm == NULL || strcmp(pm, a->mode) != 0))
-				mixed = 1;
-			free(n);
-		}
-	}
-	if (existing != NULL && json_object_is_type(existing, json_type_array)) {
-		json_object *nv = json_object_new_array();
-		size_t i, n = json_object_array_length(existing);
-
-		json_object_array_add(nv, json_object_new_string(a->id));
-		for (i = 0; i < n; i++) {
-			json_object *e = json_object_array_get_idx(existing, i);
-
-			if (json_object_is_type(e, json_type_string) &&
-			    strcmp(json_object_get_string(e), a->id) == 0)
-				continue;
-			json_object_array_add(nv, json_object_get(e));
-		}
-		json_object_object_add(order, a->provider, nv);
-	} else if (existing == NULL && mixed) {
-		json_object *nv = json_object_new_array();
-
-		json_object_array_add(nv, json_object_new_string(a->id));
-		json_object_object_foreach(profiles, pid, pv) {
-			const char *pp = oc_json_get_str(pv, "provider");
-			char *n;
-
-			if (pp == NULL || strcmp(pid, a->id) == 0)
-				continue;
-			n = oc_provider_norm_dup(pp);
-			if (strcmp(n, a->provider) == 0)
-				json_object_array_add(nv,
-				    json_object_new_string(pid));
-			free(n);
-		}
-		json_object_object_add(oc_json_obj_ensure(auth, "order"),
-		    a->provider, nv);
-	}
-	json_object_object_add(profiles, a->id, entry);
+	oc_authcfg_set_profile(cfg, a->id, a->provider, a->mode, a->email);
 	return 1;
 }
 
@@ -591,72 +524,20 @@ struct rm_arg {
 	const char *missing;
 };
 
-/* Drop id from every array value of obj (an order map). */
-static int
-drop_from_orders(json_object *obj, const char *id)
-{
-	int changed = 0;
-
-	if (obj == NULL)
-		return 0;
-	json_object_object_foreach(obj, prov, arr) {
-		size_t i;
-
-		(void)prov;
-		if (!json_object_is_type(arr, json_type_array))
-			continue;
-		for (i = json_object_array_length(arr); i-- > 0;) {
-			json_object *e = json_object_array_get_idx(arr, i);
-
-			if (json_object_is_type(e, json_type_string) &&
-			    strcmp(json_object_get_string(e), id) == 0) {
-				json_object_array_del_idx(arr, i, 1);
-				changed = 1;
-			}
-		}
-	}
-	return changed;
-}
-
-static void
-drop_last_good(json_object *lg, const char *id)
-{
-	int again = 1;
-
-	while (lg != NULL && again) {
-		again = 0;
-		json_object_object_foreach(lg, prov, v) {
-			if (json_object_is_type(v, json_type_string) &&
-			    strcmp(json_object_get_string(v), id) == 0) {
-				json_object_object_del(lg, prov);
-				again = 1;
-				break;
-			}
-		}
-	}
-}
-
 static int
 rm_edit(struct oc_store *s, void *arg, struct oc_err *err)
 {
 	struct rm_arg *a = arg;
-	json_object *profiles = oc_store_profiles(s);
 	int i;
 
 	for (i = 0; i < a->n; i++)
-		if (oc_json_get(profiles, a->ids[i]) == NULL) {
+		if (oc_store_profile(s, a->ids[i]) == NULL) {
 			oc_err_set(err, OC_EX_NEG, "no such profile: %s (in %s); "
 			    "nothing removed", a->ids[i], s->path);
 			return -1;
 		}
-	for (i = 0; i < a->n; i++) {
-		json_object_object_del(profiles, a->ids[i]);
-		drop_from_orders(oc_json_get_obj(s->root, "order"), a->ids[i]);
-		drop_from_orders(oc_json_get_obj(s->state, "order"), a->ids[i]);
-		drop_last_good(oc_json_get_obj(s->root, "lastGood"), a->ids[i]);
-		drop_last_good(oc_json_get_obj(s->state, "lastGood"), a->ids[i]);
-		oc_store_routing_del(s, "usageStats", a->ids[i]);
-	}
+	for (i = 0; i < a->n; i++)
+		(void)oc_store_remove_profile(s, a->ids[i]);
 	return 1;
 }
 
@@ -664,19 +545,11 @@ static int
 cfg_rm_edit(json_object *cfg, void *arg, struct oc_err *err)
 {
 	struct rm_arg *a = arg;
-	json_object *auth = oc_json_get_obj(cfg, "auth");
-	json_object *profiles = oc_json_get_obj(auth, "profiles");
 	int i, changed = 0;
 
 	(void)err;
-	for (i = 0; i < a->n; i++) {
-		if (oc_json_get(profiles, a->ids[i]) != NULL) {
-			json_object_object_del(profiles, a->ids[i]);
-			changed = 1;
-		}
-		changed |= drop_from_orders(oc_json_get_obj(auth, "order"),
-		    a->ids[i]);
-	}
+	for (i = 0; i < a->n; i++)
+		changed |= oc_authcfg_remove_profile(cfg, a->ids[i]);
 	return changed;
 }
 
@@ -778,55 +651,29 @@ cmd_path(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 }
 
 /* ---- cooldowns ---- */
-static const char *const cooldown_fields[] = { "cooldownUntil",
-    "disabledUntil", "disabledReason", "errorCount", "failureCounts",
-    "lastFailureAt" };
-
 struct cd_arg {
 	char **ids;
 	int n;
 };
 
 static int
+cd_clear_edit(struct oc_store *s, void *arg, struct oc_err *err)
+{
+	struct cd_arg *a = arg;
+
+	(void)err;
+	return oc_usage_clear(s, a->ids, (size_t)a->n);
+}
+
+static int
 wanted(char **ids, int n, const char *id)
 {
 	int i;
 
-	if (n == 0)
-		return 1;
 	for (i = 0; i < n; i++)
 		if (strcmp(ids[i], id) == 0)
 			return 1;
-	return 0;
-}
-
-static int
-cd_clear_edit(struct oc_store *s, void *arg, struct oc_err *err)
-{
-	struct cd_arg *a = arg;
-	json_object *places[2] = { oc_json_get_obj(s->state, "usageStats"),
-	    oc_json_get_obj(s->root, "usageStats") };
-	int changed = 0, i;
-	size_t f;
-
-	(void)err;
-	for (i = 0; i < 2; i++) {
-		if (places[i] == NULL)
-			continue;
-		json_object_object_foreach(places[i], id, st) {
-			if (!wanted(a->ids, a->n, id) ||
-			    !json_object_is_type(st, json_type_object))
-				continue;
-			for (f = 0; f < sizeof cooldown_fields /
-			    sizeof cooldown_fields[0]; f++)
-				if (oc_json_get(st, cooldown_fields[f])) {
-					json_object_object_del(st,
-					    cooldown_fields[f]);
-					changed = 1;
-				}
-		}
-	}
-	return changed;
+	return n == 0;
 }
 
 static int
@@ -865,27 +712,16 @@ cmd_cooldowns(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 	}
 	if (us != NULL) {
 		json_object_object_foreach(us, id, st) {
-			int64_t cd = 0, dis = 0, errs = 0, until;
+			int64_t errs = 0, until;
 			const char *state, *reason;
 			char iso[40] = "-", ebuf[24];
 
 			if (!wanted(argv, argc, id) ||
 			    !json_object_is_type(st, json_type_object))
 				continue;
-			(void)oc_json_get_i64(st, "cooldownUntil", &cd);
-			(void)oc_json_get_i64(st, "disabledUntil", &dis);
 			(void)oc_json_get_i64(st, "errorCount", &errs);
 			reason = oc_json_get_str(st, "disabledReason");
-			if (dis > now) {
-				state = "disabled";
-				until = dis;
-			} else if (cd > now) {
-				state = "cooldown";
-				until = cd;
-			} else {
-				state = "ok";
-				until = 0;
-			}
+			state = oc_usage_state(st, now, &until);
 			if (until)
 				oc_iso8601(until, iso, sizeof iso);
 			if (arr) {
@@ -943,6 +779,7 @@ main(int argc, char **argv)
 		{ "clear", no_argument, NULL, OPT_CLEAR },
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char *const cmds[] = { "list", "ls", "show", "add", "rm", "path", "cooldowns", NULL };
 	struct opts o;
 	struct oc_ctx ctx;
 	struct oc_err err;
@@ -987,31 +824,9 @@ main(int argc, char **argv)
 			return OC_EX_USAGE;
 		}
 	}
-	if (o.cli.help) {
-		usage(stdout);
-		return 0;
-	}
-	if (o.cli.version) {
-		oc_version();
-		return 0;
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc < 1) {
-		usage(stderr);
-		return OC_EX_USAGE;
-	}
-	cmd = argv[0];
-	argc--;
-	argv++;
-	if (strcmp(cmd, "list") != 0 && strcmp(cmd, "ls") != 0 &&
-	    strcmp(cmd, "show") != 0 && strcmp(cmd, "add") != 0 &&
-	    strcmp(cmd, "rm") != 0 && strcmp(cmd, "path") != 0 &&
-	    strcmp(cmd, "cooldowns") != 0) {
-		oc_warnx("unknown command \"%s\"", cmd);
-		usage(stderr);
-		return OC_EX_USAGE;
-	}
+	if ((r = oc_cli_command(&o.cli, usage, cmds, &argc, &argv,
+	    &cmd)) != -1)
+		return r;
 	if (oc_ctx_open(&ctx, o.cli.agent, &err) == -1)
 		return oc_report(&err);
 	if (strcmp(cmd, "list") == 0 || strcmp(cmd, "ls") == 0) {

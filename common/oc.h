@@ -237,6 +237,32 @@ int oc_store_update(const struct oc_paths *, int wait_ms, oc_store_edit_fn,
 /* Warn-worthy: an existing store readable by group/other. */
 int oc_store_insecure(const struct oc_paths *);
 
+/* Remove a profile with its order, lastGood and usageStats entries, in
+ * every place the layout keeps them. 1 if it existed. */
+int oc_store_remove_profile(struct oc_store *, const char *id);
+
+/* ---- usageStats: cooldowns ---- */
+/* "disabled", "cooldown" or "ok", and until when. */
+const char *oc_usage_state(json_object *stats, int64_t now, int64_t *until);
+/* Reset the cooldown fields of the named profiles (all when n is 0), as
+ * OpenClaw does when a profile works again. 1 if anything changed. */
+int oc_usage_clear(struct oc_store *, char *const *ids, size_t n);
+
+/* ---- the credential parts of the config (auth.profiles, auth.order) ---- */
+/* OpenClaw's applyAuthProfileConfig: auth.profiles[id] = {provider, mode
+ * [, email]}, replaced; an existing auth.order[provider] gets id moved to
+ * the front; with none, one is created (id first, then the other
+ * configured profiles of the provider) when those have another mode. */
+void oc_authcfg_set_profile(json_object *cfg, const char *id,
+    const char *provider, const char *mode, const char *email);
+/* Drop id from auth.profiles and every auth.order list. 1 if changed. */
+int oc_authcfg_remove_profile(json_object *cfg, const char *id);
+/* Drop id from every array member of an order map. 1 if changed. */
+int oc_json_orders_drop(json_object *orders, const char *id);
+/* The array member of obj whose key normalises to provider (an order map
+ * written by hand may say "Anthropic"); borrowed, NULL when none. */
+json_object *oc_json_provider_member(json_object *obj, const char *provider);
+
 /* ---- credentials ---- */
 enum oc_ctype {
 	OC_CT_UNKNOWN = 0,
@@ -372,6 +398,11 @@ struct oc_cli {
 void oc_cli_init(struct oc_cli *);
 /* 1: handled; 0: not a common option; -1: bad value (message printed). */
 int oc_cli_option(struct oc_cli *, int opt, const char *arg);
+/* After the getopt loop: answers -h and -V, then takes the command word
+ * (one of cmds, NULL-terminated) off argc/argv. Returns -1 to go on, or
+ * the exit status when the program is done. */
+int oc_cli_command(const struct oc_cli *, void (*usage)(FILE *),
+    const char *const *cmds, int *argc, char ***argv, const char **cmd);
 
 /* ==== HTTP (net): the commands never link libcurl; requests go to the
  * oc-http helper program (pkglibexecdir, or $OC_HTTP_HELPER) over a pipe,

@@ -21,22 +21,10 @@
 json_object *
 oc_order_override(struct oc_store *s, const char *provider)
 {
-	json_object *order = oc_store_routing(s, "order");
 	char *want = oc_provider_norm_dup(provider);
-	json_object *found = NULL;
+	json_object *found = oc_json_provider_member(
+	    oc_store_routing(s, "order"), want);
 
-	if (order != NULL) {
-		json_object_object_foreach(order, k, v) {
-			char *n = oc_provider_norm_dup(k);
-			int m = strcmp(n, want) == 0;
-
-			free(n);
-			if (m && json_object_is_type(v, json_type_array)) {
-				found = v;
-				break;
-			}
-		}
-	}
 	free(want);
 	return found;
 }
@@ -44,23 +32,8 @@ oc_order_override(struct oc_store *s, const char *provider)
 static json_object *
 config_order(json_object *config, const char *provider)
 {
-	json_object *order = oc_json_get_obj(oc_json_get_obj(config, "auth"),
-	    "order");
-	json_object *found = NULL;
-
-	if (order == NULL)
-		return NULL;
-	json_object_object_foreach(order, k, v) {
-		char *n = oc_provider_norm_dup(k);
-		int m = strcmp(n, provider) == 0;
-
-		free(n);
-		if (m && json_object_is_type(v, json_type_array)) {
-			found = v;
-			break;
-		}
-	}
-	return found;
+	return oc_json_provider_member(oc_json_get_obj(
+	    oc_json_get_obj(config, "auth"), "order"), provider);
 }
 
 static int

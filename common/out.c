@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <getopt.h>
 #include <unistd.h>
 
 #include "oc.h"
@@ -162,4 +163,37 @@ oc_cli_option(struct oc_cli *c, int opt, const char *arg)
 		return 1;
 	}
 	return 0;
+}
+
+int
+oc_cli_command(const struct oc_cli *c, void (*usage)(FILE *),
+    const char *const *cmds, int *argc, char ***argv, const char **cmd)
+{
+	size_t i;
+
+	if (c->help) {
+		usage(stdout);
+		return 0;
+	}
+	if (c->version) {
+		oc_version();
+		return 0;
+	}
+	*argc -= optind;
+	*argv += optind;
+	if (cmds == NULL)
+		return -1;
+	if (*argc < 1) {
+		usage(stderr);
+		return OC_EX_USAGE;
+	}
+	*cmd = (*argv)[0];
+	(*argc)--;
+	(*argv)++;
+	for (i = 0; cmds[i] != NULL; i++)
+		if (strcmp(cmds[i], *cmd) == 0)
+			return -1;
+	oc_warnx("unknown command \"%s\"", *cmd);
+	usage(stderr);
+	return OC_EX_USAGE;
 }

@@ -252,3 +252,34 @@ oc_store_insecure(const struct oc_paths *p)
 
 	return stat(p->store_path, &st) == 0 && (st.st_mode & 077) != 0;
 }
+
+int
+oc_store_remove_profile(struct oc_store *s, const char *id)
+{
+	json_object *profiles = oc_json_get_obj(s->root, "profiles");
+	json_object *lgs[2] = { oc_json_get_obj(s->state, "lastGood"),
+	    oc_json_get_obj(s->root, "lastGood") };
+	int i, existed = oc_json_get(profiles, id) != NULL;
+
+	if (existed)
+		json_object_object_del(profiles, id);
+	(void)oc_json_orders_drop(oc_json_get_obj(s->root, "order"), id);
+	(void)oc_json_orders_drop(oc_json_get_obj(s->state, "order"), id);
+	for (i = 0; i < 2; i++) {
+		int again = 1;
+
+		while (lgs[i] != NULL && again) {
+			again = 0;
+			json_object_object_foreach(lgs[i], prov, v) {
+				if (json_object_is_type(v, json_type_string) &&
+				    strcmp(json_object_get_string(v), id) == 0) {
+					json_object_object_del(lgs[i], prov);
+					again = 1;
+					break;
+				}
+			}
+		}
+	}
+	(void)oc_store_routing_del(s, "usageStats", id);
+	return existed;
+}

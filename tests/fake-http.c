@@ -372,7 +372,8 @@ serve(int fd)
 
 			if (j == NULL)
 				die("out of memory");
-			sprintf(j, "%s, %s", json_object_get_string(old), v);
+			snprintf(j, ol + strlen(v) + 3, "%s, %s",
+			    json_object_get_string(old), v);
 			json_object_object_add(hdrs, line,
 			    json_object_new_string(j));
 			free(j);
