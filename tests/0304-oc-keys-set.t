@@ -140,4 +140,25 @@ done
 wait
 is "$(grep -c '^SAME=' "$ENV")" 1 "10 concurrent sets of one variable: one entry"
 
+# --- crash mid-write: a writer killed at any moment leaves the old or the
+# new file, never a partial one; its stale lock does not block the next
+printf '# keep me\nOTHER=1\nBIG=old\n' >"$ENV"
+big=$(head -c 50000 /dev/zero | tr '\0' 'k')
+printf '%s' "$big" >"$T_TMP/big"
+bad=0; i=0
+while [ $i -lt 25 ]; do
+	oc-keys set -e BIG <"$T_TMP/big" >/dev/null 2>&1 &
+	pid=$!
+	sleep "0.00$((i % 10))"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	v=$(parsed BIG)
+	if [ "$v" != old ] && [ "$v" != "$big" ]; then bad=$((bad + 1)); fi
+	[ "$(parsed OTHER)" = 1 ] && head -n 1 "$ENV" | grep -q '^# keep me$' || bad=$((bad + 1))
+	printf 'old' | oc-keys set -e BIG --wait 2 >/dev/null 2>&1 || bad=$((bad + 1))
+	i=$((i + 1))
+done
+is "$bad" 0 "25 writers killed at random moments: the file is always whole, old or new"
+[ ! -e "$ENV.lock" ]; ok $? "no lock left behind after the last writer"
+
 done_testing
