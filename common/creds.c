@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #include "oc.h"
@@ -43,17 +44,25 @@ oc_ctype_parse(const char *s)
 	return OC_CT_UNKNOWN;
 }
 
+/* A secret counts when something is left after trimming, as OpenClaw's
+ * normalizeSecretInput sees it. */
 static const char *
 nonempty_str(json_object *o, const char *key)
 {
-	const char *s = oc_json_get_str(o, key);
+	const char *s = oc_json_get_str(o, key), *p;
 
-	return s != NULL && *s != '\0' ? s : NULL;
+	if (s == NULL)
+		return NULL;
+	for (p = s; *p; p++)
+		if (!isspace((unsigned char)*p))
+			return s;
+	return NULL;
 }
 
 void
 oc_cred_parse(const char *id, json_object *p, struct oc_cred *c)
 {
+	json_object *ev;
 	int64_t e;
 	int r;
 
@@ -84,16 +93,19 @@ oc_cred_parse(const char *id, json_object *p, struct oc_cred *c)
 	default:
 		break;
 	}
-	if (oc_json_get(p, "expires") != NULL &&
-	    !json_object_is_type(oc_json_get(p, "expires"), json_type_null)) {
+	/* OpenClaw takes only a JSON number: null or a string is invalid. */
+	if (json_object_is_type(p, json_type_object) &&
+	    json_object_object_get_ex(p, "expires", &ev)) {
 		c->has_expires = 1;
-		r = oc_json_get_i64(p, "expires", &e);
+		r = ev != NULL && (json_object_is_type(ev, json_type_int) ||
+		    json_object_is_type(ev, json_type_double)) ?
+		    oc_json_get_i64(p, "expires", &e) : -1;
 		if (r == 1 && e > 0) {
 			c->expires_valid = 1;
 			c->expires = e;
 		} else if (r == 1)
 			c->expires = e;
-		else if (r == -1)
+		else
 			c->expires_invalid = 1;
 	}
 	c->email = oc_json_get_str(p, "email");
@@ -131,8 +143,9 @@ oc_cred_state(const struct oc_cred *c, int64_t now, int64_t window)
 		return OC_CS_OK;
 	if (c->type == OC_CT_TOKEN && !c->has_expires)
 		return OC_CS_OK;
+	/* As `models status`: an oauth profile needs an expiry. */
 	if (c->type == OC_CT_OAUTH && !c->has_expires)
-		return OC_CS_OK;
+		return OC_CS_MISSING;
 	if (c->expires_invalid)
 		return OC_CS_INVALID_EXPIRES;
 	if (c->has_expires && !c->expires_valid)

@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,54 +48,76 @@ unblock_signals(void)
 	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 }
 
-/* 1 stale, 0 live, -1 vanished (retry at once). *judged is the lock that
- * was looked at, so the breaker removes that one and not a successor. */
+/* Judge the lock open on fd (whose stat is st): 1 stale, 0 live. */
 static int
-lock_is_stale(const char *path, int64_t now, struct stat *judged)
+judge(int fd, const struct stat *st, const char *path, int64_t now)
 {
-	struct stat st;
+	int64_t mtime = (int64_t)st->st_mtim.tv_sec * 1000 +
+	    st->st_mtim.tv_nsec / 1000000;
+	json_object *o = NULL;
+	struct oc_err e;
+	int64_t pid = 0, created;
+	const char *c;
 	char buf[512];
 	ssize_t n;
-	int fd;
-	int64_t mtime;
+	int stale;
 
-	if (lstat(path, &st) == -1)
-		return -1;
-	*judged = st;
-	mtime = (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
-	if (S_ISDIR(st.st_mode))
+	if (S_ISDIR(st->st_mode))
 		return now - mtime > OC_LOCK_STALE_MS;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	if (fd == -1)
-		return errno == ENOENT ? -1 : now - mtime > OC_LOCK_STALE_MS;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0) {
-		/* Being written right now, or empty: judge by age. */
+	n = pread(fd, buf, sizeof buf - 1, 0);
+	/* Empty (being written right now) or unparsable: judge by age. */
+	if (n <= 0)
 		return now - mtime > OC_LOCK_STALE_MS;
-	}
 	buf[n] = '\0';
-	{
-		json_object *o = NULL;
-		struct oc_err e;
-		int64_t pid = 0, created;
-		const char *c;
-		int stale;
-
-		if (oc_json_parse(path, buf, (size_t)n, &o, &e) == -1)
-			return now - mtime > OC_LOCK_STALE_MS;
-		if (oc_json_get_i64(o, "pid", &pid) == 1 && pid > 0 &&
-		    pid < INT32_MAX && kill((pid_t)pid, 0) == -1 &&
-		    errno == ESRCH) {
-			json_object_put(o);
-			return 1;
-		}
-		c = oc_json_get_str(o, "createdAt");
-		stale = c == NULL || oc_parse_iso8601(c, &created) == -1 ||
-		    now - created > OC_LOCK_STALE_MS;
+	if (oc_json_parse(path, buf, (size_t)n, &o, &e) == -1)
+		return now - mtime > OC_LOCK_STALE_MS;
+	if (oc_json_get_i64(o, "pid", &pid) == 1 && pid > 0 &&
+	    pid < INT32_MAX && kill((pid_t)pid, 0) == -1 && errno == ESRCH) {
 		json_object_put(o);
-		return stale;
+		return 1;
 	}
+	c = oc_json_get_str(o, "createdAt");
+	stale = c == NULL || oc_parse_iso8601(c, &created) == -1 ||
+	    now - created > OC_LOCK_STALE_MS;
+	json_object_put(o);
+	return stale;
+}
+
+/*
+ * Look at the lock at path and break it if it is stale. The lock is judged
+ * through an open descriptor, which keeps its inode from being reused, and
+ * removed only while the path still names that inode and this process holds
+ * flock(2) on it, so two waiters never both break it and a waiter never
+ * removes a successor's fresh lock (a holder that has released and exited
+ * leaves a dead pid in a file that is no longer the lock).
+ */
+static void
+break_if_stale(const char *path, int64_t now)
+{
+	struct stat st, cur;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd == -1) {
+		/* A symlink planted there: never followed, removed once old. */
+		if (errno == ELOOP && lstat(path, &st) == 0 &&
+		    now - ((int64_t)st.st_mtim.tv_sec * 1000) > OC_LOCK_STALE_MS)
+			(void)unlink(path);
+		return;
+	}
+	if (fstat(fd, &st) == -1 || judge(fd, &st, path, now) != 1 ||
+	    flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		close(fd);
+		return;
+	}
+	if (lstat(path, &cur) == 0 && cur.st_ino == st.st_ino &&
+	    cur.st_dev == st.st_dev) {
+		if (S_ISDIR(cur.st_mode))
+			(void)rmdir(path);
+		else
+			(void)unlink(path);
+	}
+	close(fd);
 }
 
 static void
@@ -113,7 +136,6 @@ oc_lock_acquire(struct oc_lock *l, const char *path, int wait_ms,
 	int64_t start = oc_now_ms(), now;
 	long backoff = 5;
 	unsigned seed = (unsigned)getpid() ^ (unsigned)start;
-	struct stat judged;
 
 	l->path = NULL;
 	l->held = 0;
@@ -156,27 +178,9 @@ oc_lock_acquire(struct oc_lock *l, const char *path, int wait_ms,
 			return -1;
 		}
 		now = oc_now_ms();
-		switch (lock_is_stale(path, now, &judged)) {
-		case -1:
+		break_if_stale(path, now);
+		if (!oc_path_exists(path))
 			continue;
-		case 1: {
-			struct stat st;
-
-			/* Break it, unless another waiter already broke it
-			 * and took the lock (a different inode now). */
-			if (lstat(path, &st) == -1 ||
-			    st.st_ino != judged.st_ino ||
-			    st.st_dev != judged.st_dev)
-				continue;
-			if (S_ISDIR(st.st_mode))
-				(void)rmdir(path);
-			else
-				(void)unlink(path);
-			continue;
-		}
-		default:
-			break;
-		}
 		if (now - start >= wait_ms) {
 			unblock_signals();
 			oc_err_set(err, OC_EX_TEMPFAIL,

@@ -620,4 +620,195 @@ int oc_oauth_refresh_profile(const struct oc_ctx *, const char *id,
 /* The request timeout, which bounds how long the lock is held. */
 #define OC_OAUTH_TIMEOUT_MS 15000
 
+/* ==== oc-check ==== */
+/* The health of one agent's credentials, judged as `openclaw models status
+ * --check` judges it (common/health.c); the probes of `oc-check --probe`
+ * (common/probe.c). */
+/* ---- zero-copy JSON reading (common/jscan.c) ---- */
+/* A span of a JSON text holding one value (strings with their quotes). */
+struct oc_jval {
+	const char *p;
+	size_t n;
+};
+enum oc_jtype {
+	OC_JT_NONE = 0,
+	OC_JT_OBJECT,
+	OC_JT_ARRAY,
+	OC_JT_STRING,
+	OC_JT_NUMBER,
+	OC_JT_BOOL,
+	OC_JT_NULL
+};
+struct oc_jiter {
+	const char *p, *end;
+};
+/* Check text is strict JSON (as JSON.parse takes it); *root spans the
+ * value. The error names the file, line and column. Everything below
+ * assumes a checked text. */
+int oc_jscan_check(const char *name, const char *text, size_t len,
+    struct oc_jval *root, struct oc_err *);
+enum oc_jtype oc_jval_type(struct oc_jval);
+void oc_jiter_init(struct oc_jiter *, struct oc_jval);
+/* Next object member (key, value) or array element (key.p NULL); 0 at
+ * the end. */
+int oc_jiter_next(struct oc_jiter *, struct oc_jval *key, struct oc_jval *val);
+/* The decoded string (owned), NULL when not a string. */
+char *oc_jstr_dup(struct oc_jval);
+int oc_jstr_eq(struct oc_jval, const char *);
+/* 1 and the value for a number, else 0. */
+int oc_jnum(struct oc_jval, double *);
+/* The member's value (the last of duplicates), 1 if found. */
+int oc_jobj_get(struct oc_jval obj, const char *key, struct oc_jval *val);
+
+enum oc_hstatus {
+	OC_HS_OK = 0,
+	OC_HS_STATIC,		/* api keys, tokens without expiry, env keys */
+	OC_HS_EXPIRING,		/* within the window */
+	OC_HS_EXPIRED,
+	OC_HS_MISSING,		/* no secret, or an unusable "expires" */
+	OC_HS_IGNORED		/* an entry OpenClaw's loader drops */
+};
+enum oc_verdict {
+	OC_V_OK = 0,
+	OC_V_EXPIRING,
+	OC_V_EXPIRED,
+	OC_V_MISSING
+};
+struct oc_hprofile {
+	char *id;
+	char *provider;		/* normalised; NULL when ignored */
+	const char *type;	/* "api_key", "token", "oauth" or as written */
+	char *type_raw;		/* owns type when it is none of those */
+	enum oc_ctype ctype;
+	enum oc_hstatus status;
+	const char *reason;	/* OpenClaw reason code, or NULL */
+	int has_expiry;
+	int64_t expires_at;	/* ms */
+	int64_t remaining_ms;	/* may be negative */
+	int refreshable;	/* oauth: expired/expiring access, refresh set */
+	int from_main;		/* inherited from the main agent's store */
+	char *label;		/* email or displayName */
+	struct oc_jval raw;	/* the profile's JSON, in the health's text */
+};
+struct oc_hprovider {
+	char *id;		/* normalised */
+	int in_use;		/* used by the default/fallback/image models */
+	const char *used_by;	/* the first model ref using it (borrowed) */
+	size_t nprofiles;
+	char *env_var;		/* the variable holding its env key, or NULL */
+	int config_key;		/* models.providers.<id>.apiKey is set */
+	int missing;		/* in use and no credential at all */
+	enum oc_hstatus status;	/* summary over its profiles */
+};
+struct oc_hmodel {
+	char *ref;		/* as configured */
+	const char *role;	/* "default", "fallback", "image", ... */
+	char *provider;
+};
+struct oc_health {
+	int64_t now, warn_ms;
+	struct oc_hprofile *p;	/* sorted by provider, then id */
+	size_t np, pcap;
+	struct oc_hprovider *prov;	/* sorted by id */
+	size_t nprov;
+	struct oc_hmodel *models;
+	size_t nmodels;
+	size_t nexpired, nmissing, nexpiring;
+	enum oc_verdict verdict;
+	int exit_code;		/* 0, 1 or 2 */
+	char *text[2];		/* the agent's and the main store (secrets) */
+	size_t textlen[2];
+	int exists[2];
+	char *main_dir;		/* the main agent dir, when merged in */
+	json_object *orders[2];	/* the stores' routing "order" maps */
+};
+/* Read the agent's store (and the main agent's, merged under it, when the
+ * agent is another) and judge it, with the environment and ctx's config.
+ * A store that cannot be parsed is OC_EX_DATAERR naming the file and
+ * position. The stores are scanned, not turned into json-c trees. */
+int oc_health_load(struct oc_health *, const struct oc_ctx *, int64_t now,
+    int64_t warn_ms, struct oc_err *);
+void oc_health_free(struct oc_health *);
+const char *oc_hstatus_name(enum oc_hstatus);
+const char *oc_verdict_name(enum oc_verdict);
+/* A secret string that counts (normalizeSecretInput leaves something). */
+int oc_health_secret_present(const char *);
+/* A SecretRef OpenClaw accepts (coerceSecretRef). */
+int oc_health_secret_ref_valid(json_object *);
+/* models.providers.<id> (exact key, else normalised), borrowed. */
+json_object *oc_health_provider_config(json_object *config,
+    const char *provider);
+/* The main agent dir, whose store every other agent's store is merged over,
+ * and whether two dirs are the same. */
+char *oc_health_main_dir_dup(const struct oc_ctx *);
+int oc_health_same_dir(const char *, const char *);
+
+/* ---- probes (common/probe.c) ---- */
+struct oc_probe_opts {
+	long timeout_ms;	/* per request */
+	int concurrency;
+	const char *provider;	/* only this provider, or NULL */
+	const char *const *profiles;	/* only these profile ids */
+	size_t nprofiles;
+};
+struct oc_probe_result {
+	char *provider;
+	const char *profile_id;	/* borrowed from the health; NULL: env/config */
+	long hindex;		/* its index in the health's profiles, or -1 */
+	char *label;		/* profile id, "env:VAR" or "config" */
+	const char *source;	/* "profile", "env", "config" */
+	const char *mode;	/* "api_key", "token", "oauth" */
+	const char *status;	/* ok auth rate_limit billing timeout format
+				 * unknown no_model */
+	const char *reason_code;	/* why it was not probed, or NULL */
+	char *request;		/* "GET <url>" (no secret), NULL if none */
+	long http_status;	/* 0: no answer or not sent */
+	long latency_ms;	/* -1: not sent */
+	char *error;		/* one line, never a secret */
+	const char *hint;	/* e.g. the Claude-Code-only token advice */
+	int failed;		/* auth or billing */
+};
+struct oc_probe_set {
+	struct oc_probe_result *r;
+	size_t n, nfailed;
+	long duration_ms;
+};
+/* Probe every credential of the health (profiles, then the env or config
+ * key of providers without one); the auth order (the stores' "order", then
+ * config auth.order) excludes profiles. -1 only when the probes could not
+ * run at all. */
+int oc_probe_run(struct oc_probe_set *, const struct oc_ctx *,
+    const struct oc_health *, const struct oc_probe_opts *,
+    struct oc_err *);
+void oc_probe_set_free(struct oc_probe_set *);
+/* OpenClaw's status for an HTTP answer (status 0: error says why). */
+const char *oc_probe_classify(long status, const char *error,
+    const char *body);
+
+/* ---- the verdict line and the output forms (common/checkfmt.c) ---- */
+struct oc_check {
+	const struct oc_ctx *ctx;
+	const struct oc_health *h;
+	const struct oc_probe_set *probes;	/* NULL without --probe */
+	long timeout_ms;
+	int concurrency;
+	/* set by oc_check_decide: */
+	enum oc_verdict verdict;
+	int exit_code;
+	char reason[512];
+	const struct oc_probe_result **probe_by_profile;	/* owned */
+};
+/* The verdict (health, and rejected probes) and its one-line reason. */
+void oc_check_decide(struct oc_check *);
+void oc_check_free(struct oc_check *);
+void oc_check_text(const struct oc_check *, FILE *);
+void oc_check_json(const struct oc_check *, FILE *);
+void oc_check_json_error(int code, const char *msg, FILE *);
+void oc_check_nagios(const struct oc_check *, FILE *);
+/* 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN for an oc-check exit code. */
+int oc_check_nagios_code(int exit_code);
+/* c NULL: only oc_check_up 0 and the time, for a run that failed. */
+void oc_check_prometheus(const struct oc_check *, const char *agent,
+    FILE *);
+
 #endif /* OC_H */

@@ -93,6 +93,15 @@ jqok '.stateDir == env.HOME + "/.openclaw" and .agentId == "main" and .store == 
 run oc-profile path
 like "$out" '^home +/' "path text output"
 
+# States as `openclaw models status` judges them.
+put_store '{"version":1,"profiles":{
+ "a:oauth-noexp":{"type":"oauth","provider":"a","access":"acc-0123456789","refresh":"r"},
+ "a:null":{"type":"token","provider":"a","token":"tok-0123456789","expires":null},
+ "a:str":{"type":"token","provider":"a","token":"tok-0123456789","expires":"'$((now + 3600000))'"},
+ "a:ws":{"type":"token","provider":"a","token":"   "}}}'
+run oc-profile list --json
+jqok 'map({(.id): .state}) | add == {"a:oauth-noexp":"missing","a:null":"invalid_expires","a:str":"invalid_expires","a:ws":"missing"}' "oauth without expiry is missing; null or string expires is invalid; a blank token is missing"
+
 # A corrupt store: exit 65 with file and position.
 printf '{"version":1,\n "profiles":{"a:b":{"type":"token",}}}\n' >"$STORE"
 run oc-profile list

@@ -1,0 +1,831 @@
+/*
+ * checkfmt.c - oc-check's verdict line and its four output forms (text,
+ * JSON, Nagios, Prometheus), written to a stream the command hands in.
+ *
+ * Everything is streamed row by row: a store of 10,000 profiles must not
+ * cost a table or a JSON tree in memory (oc-check's budget is 8 MB there).
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oc.h"
+
+#define FLUSH_AT (64u << 10)
+
+/* ---- small formatting helpers ---- */
+
+static void
+fmt_left(int64_t ms, char *buf, size_t sz)
+{
+	char span[48];
+
+	oc_format_span(ms, span, sizeof span);
+	snprintf(buf, sz, "%s%s", ms < 0 ? "-" : "", span);
+}
+
+/* The window as given: "24h", "90m", else a span. */
+static void
+fmt_window(int64_t ms, char *buf, size_t sz)
+{
+	if (ms > 0 && ms % 3600000 == 0)
+		snprintf(buf, sz, "%" PRId64 "h", ms / 3600000);
+	else if (ms > 0 && ms % 60000 == 0)
+		snprintf(buf, sz, "%" PRId64 "m", ms / 60000);
+	else
+		oc_format_span(ms, buf, sz);
+}
+
+/* "2026-11-21T23:40:00Z": whole seconds are enough on a status line. */
+static void
+fmt_when(int64_t ms, char *buf, size_t sz)
+{
+	char iso[40];
+
+	oc_iso8601(ms, iso, sizeof iso);
+	snprintf(buf, sz, "%.19sZ", iso);
+}
+
+static void
+flush(struct oc_buf *b, FILE *f, int force)
+{
+	if (b->len > 0 && (force || b->len >= FLUSH_AT)) {
+		fwrite(b->data, 1, b->len, f);
+		b->len = 0;
+		b->data[0] = '\0';
+	}
+}
+
+/* ---- probes by credential ---- */
+
+static const struct oc_probe_result *
+probe_of_profile(const struct oc_check *c, size_t i)
+{
+	return c->probe_by_profile != NULL ? c->probe_by_profile[i] : NULL;
+}
+
+static const struct oc_probe_result *
+probe_of_provider(const struct oc_check *c, const char *provider)
+{
+	size_t i;
+
+	/* env and config keys: at most one per provider, a short list */
+	for (i = 0; c->probes != NULL && i < c->probes->n; i++)
+		if (c->probes->r[i].profile_id == NULL &&
+		    strcmp(c->probes->r[i].provider, provider) == 0)
+			return &c->probes->r[i];
+	return NULL;
+}
+
+/* ---- the verdict ---- */
+
+static void
+first_problem(char *what, size_t sz, size_t *nbad, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+first_problem(char *what, size_t sz, size_t *nbad, const char *fmt, ...)
+{
+	va_list ap;
+
+	if ((*nbad)++ > 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(what, sz, fmt, ap);
+	va_end(ap);
+}
+
+static int
+expirable(const struct oc_hprofile *hp)
+{
+	return hp->ctype == OC_CT_TOKEN || hp->ctype == OC_CT_OAUTH;
+}
+
+void
+oc_check_decide(struct oc_check *c)
+{
+	const struct oc_health *h = c->h;
+	char left[64], what[400] = "";
+	size_t i, nbad = 0;
+
+	c->verdict = h->verdict;
+	c->exit_code = h->exit_code;
+	if (c->probes != NULL && c->probes->nfailed > 0) {
+		/* a rejected credential is as bad as an expired one */
+		c->exit_code = OC_EX_NEG;
+		if (c->verdict != OC_V_MISSING)
+			c->verdict = OC_V_EXPIRED;
+	}
+	if (c->probes != NULL && h->np > 0) {
+		c->probe_by_profile = oc_xcalloc(h->np,
+		    sizeof *c->probe_by_profile);
+		for (i = 0; i < c->probes->n; i++)
+			if (c->probes->r[i].hindex >= 0)
+				c->probe_by_profile[c->probes->r[i].hindex] =
+				    &c->probes->r[i];
+	}
+
+	/* the worst problem first: expired, then missing, then a
+	 * rejected credential; the others are counted */
+	if (c->exit_code == OC_EX_NEG) {
+		for (i = 0; i < h->np; i++)
+			if (expirable(&h->p[i]) &&
+			    h->p[i].status == OC_HS_EXPIRED) {
+				oc_format_span(h->p[i].remaining_ms, left,
+				    sizeof left);
+				first_problem(what, sizeof what, &nbad,
+				    "%s expired %s ago", h->p[i].id, left);
+			}
+		for (i = 0; i < h->nprov; i++)
+			if (h->prov[i].missing)
+				first_problem(what, sizeof what, &nbad,
+				    "no credential for %s (used by %s)",
+				    h->prov[i].id, h->prov[i].used_by);
+		for (i = 0; i < h->np; i++)
+			if (expirable(&h->p[i]) &&
+			    h->p[i].status == OC_HS_MISSING)
+				first_problem(what, sizeof what, &nbad,
+				    "%s is unusable (%s)", h->p[i].id,
+				    h->p[i].reason ? h->p[i].reason :
+				    "missing");
+		for (i = 0; c->probes != NULL && i < c->probes->n; i++)
+			if (c->probes->r[i].failed)
+				first_problem(what, sizeof what, &nbad,
+				    "%s rejected by %s (%s)",
+				    c->probes->r[i].label,
+				    c->probes->r[i].provider,
+				    c->probes->r[i].status);
+	} else if (c->exit_code == OC_EX_EXPIRING) {
+		for (i = 0; i < h->np; i++)
+			if (expirable(&h->p[i]) &&
+			    h->p[i].status == OC_HS_EXPIRING) {
+				oc_format_span(h->p[i].remaining_ms, left,
+				    sizeof left);
+				first_problem(what, sizeof what, &nbad,
+				    "%s expires in %s", h->p[i].id, left);
+			}
+	} else {
+		size_t n = 0, inuse = 0;
+
+		for (i = 0; i < h->np; i++)
+			n += h->p[i].status != OC_HS_IGNORED;
+		for (i = 0; i < h->nprov; i++)
+			inuse += h->prov[i].in_use;
+		fmt_window(h->warn_ms, left, sizeof left);
+		snprintf(what, sizeof what, "%zu profile%s, %zu provider%s "
+		    "in use, nothing expires within %s", n, n == 1 ? "" : "s",
+		    inuse, inuse == 1 ? "" : "s", left);
+	}
+	if (nbad > 1)
+		snprintf(c->reason, sizeof c->reason, "%s (+%zu more)", what,
+		    nbad - 1);
+	else
+		snprintf(c->reason, sizeof c->reason, "%s", what);
+}
+
+void
+oc_check_free(struct oc_check *c)
+{
+	if (c == NULL)
+		return;
+	free(c->probe_by_profile);
+	c->probe_by_profile = NULL;
+}
+
+/* ---- the credential rows (text and Nagios long output) ---- */
+
+static void
+note_probe(struct oc_buf *b, const struct oc_probe_result *pr)
+{
+	if (pr == NULL)
+		return;
+	oc_buf_addf(b, "%sprobe: %s", b->len ? "; " : "", pr->status);
+	if (pr->http_status > 0)
+		oc_buf_addf(b, " (HTTP %ld, %ld ms)", pr->http_status,
+		    pr->latency_ms);
+	else if (pr->reason_code != NULL)
+		oc_buf_addf(b, " (%s)", pr->reason_code);
+	if (pr->hint != NULL)
+		oc_buf_addf(b, ": %s", pr->hint);
+}
+
+typedef void (*row_fn)(const char *const *cells, void *arg);
+
+/* Every row, in order: profiles, env/config keys and missing providers,
+ * ignored entries. */
+static void
+each_row(const struct oc_check *c, row_fn fn, void *arg)
+{
+	const struct oc_health *h = c->h;
+	size_t i;
+
+	for (i = 0; i < h->np; i++) {
+		const struct oc_hprofile *hp = &h->p[i];
+		char left[64] = "-", when[48] = "never";
+		struct oc_buf note = { 0 };
+		const char *cells[6];
+
+		if (hp->status == OC_HS_IGNORED)
+			continue;
+		if (hp->has_expiry) {
+			fmt_left(hp->remaining_ms, left, sizeof left);
+			fmt_when(hp->expires_at, when, sizeof when);
+		} else if (hp->status == OC_HS_MISSING)
+			snprintf(when, sizeof when, "-");
+		if (hp->reason != NULL && hp->status != OC_HS_EXPIRED)
+			oc_buf_adds(&note, hp->reason);
+		/* usable (the gateway refreshes it), but say so */
+		if (hp->refreshable)
+			oc_buf_adds(&note, hp->remaining_ms <= 0 ?
+			    "expired (refreshable)" : "expiring (refreshable)");
+		if (hp->from_main)
+			oc_buf_addf(&note, "%sfrom the main agent",
+			    note.len ? "; " : "");
+		note_probe(&note, probe_of_profile(c, i));
+		cells[0] = hp->id;
+		cells[1] = hp->type;
+		cells[2] = oc_hstatus_name(hp->status);
+		cells[3] = left;
+		cells[4] = when;
+		cells[5] = note.len ? note.data : "";
+		fn(cells, arg);
+		oc_buf_free(&note);
+	}
+	for (i = 0; i < h->nprov; i++) {
+		const struct oc_hprovider *pv = &h->prov[i];
+		struct oc_buf note = { 0 };
+		const char *cells[6];
+
+		if (pv->nprofiles > 0)
+			continue;
+		if (pv->missing) {
+			oc_buf_addf(&note, "used by %s, no credential",
+			    pv->used_by);
+			cells[1] = "-";
+			cells[2] = "missing";
+			cells[4] = "-";
+		} else if (pv->env_var != NULL || pv->config_key) {
+			if (pv->env_var)
+				oc_buf_addf(&note, "env %s", pv->env_var);
+			else
+				oc_buf_adds(&note, "config apiKey");
+			cells[1] = pv->env_var ? "env" : "config";
+			cells[2] = "static";
+			cells[4] = "never";
+		} else
+			continue;
+		note_probe(&note, probe_of_provider(c, pv->id));
+		cells[0] = pv->id;
+		cells[3] = "-";
+		cells[5] = note.data;
+		fn(cells, arg);
+		oc_buf_free(&note);
+	}
+	for (i = 0; i < h->np; i++) {
+		const struct oc_hprofile *hp = &h->p[i];
+		const char *cells[6];
+
+		if (hp->status != OC_HS_IGNORED)
+			continue;
+		cells[0] = hp->id;
+		cells[1] = hp->type;
+		cells[2] = "ignored";
+		cells[3] = "-";
+		cells[4] = "-";
+		cells[5] = hp->reason;
+		fn(cells, arg);
+	}
+}
+
+struct rows {
+	size_t w[6];
+	struct oc_buf b;
+	FILE *f;
+};
+
+static void
+row_width(const char *const *cells, void *arg)
+{
+	struct rows *r = arg;
+	size_t i, l;
+
+	for (i = 0; i < 6; i++)
+		if ((l = strlen(cells[i])) > r->w[i])
+			r->w[i] = l;
+}
+
+static void
+row_print(const char *const *cells, void *arg)
+{
+	struct rows *r = arg;
+	size_t i, start = r->b.len;
+	static const char blanks[] = "                                ";
+
+	for (i = 0; i < 6; i++) {
+		size_t l = strlen(cells[i]), pad;
+
+		oc_buf_add(&r->b, cells[i], l);
+		if (i == 5)
+			break;
+		/* pad to the column, plus the two-blank gutter */
+		for (pad = r->w[i] - l + 2; pad > 0;) {
+			size_t k = pad < sizeof blanks - 1 ? pad :
+			    sizeof blanks - 1;
+
+			oc_buf_add(&r->b, blanks, k);
+			pad -= k;
+		}
+	}
+	/* no trailing blanks when the last cells are empty */
+	while (r->b.len > start && r->b.data[r->b.len - 1] == ' ')
+		r->b.data[--r->b.len] = '\0';
+	oc_buf_addc(&r->b, '\n');
+	flush(&r->b, r->f, 0);
+}
+
+/* Two passes over the rows: widths, then aligned lines; nothing kept. */
+static void
+print_rows(const struct oc_check *c, struct oc_buf *b, FILE *f)
+{
+	struct rows r;
+
+	memset(&r, 0, sizeof r);
+	r.f = f;
+	r.b = *b;
+	each_row(c, row_width, &r);
+	each_row(c, row_print, &r);
+	*b = r.b;
+}
+
+void
+oc_check_text(const struct oc_check *c, FILE *f)
+{
+	struct oc_buf b = { 0 };
+
+	oc_buf_addf(&b, "%s: %s\n", oc_verdict_name(c->verdict), c->reason);
+	print_rows(c, &b, f);
+	flush(&b, f, 1);
+	oc_buf_free(&b);
+}
+
+/* ---- JSON, streamed ---- */
+
+struct jw {
+	struct oc_buf b;
+	FILE *f;
+	int depth;
+	int first;		/* no member yet at this depth */
+};
+
+static void
+jw_string(struct jw *w, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *run;
+
+	if (s == NULL) {
+		oc_buf_add(&w->b, "null", 4);
+		return;
+	}
+	oc_buf_addc(&w->b, '"');
+	for (;;) {
+		unsigned char ch;
+		char esc[7];
+
+		/* copy the run of characters that need no escape at once */
+		for (run = s; (unsigned char)*s >= 0x20 && *s != '"' &&
+		    *s != '\\'; s++)
+			;
+		if (s > run)
+			oc_buf_add(&w->b, run, (size_t)(s - run));
+		if ((ch = (unsigned char)*s) == '\0')
+			break;
+		s++;
+		switch (ch) {
+		case '"': oc_buf_add(&w->b, "\\\"", 2); continue;
+		case '\\': oc_buf_add(&w->b, "\\\\", 2); continue;
+		case '\n': oc_buf_add(&w->b, "\\n", 2); continue;
+		case '\r': oc_buf_add(&w->b, "\\r", 2); continue;
+		case '\t': oc_buf_add(&w->b, "\\t", 2); continue;
+		case '\b': oc_buf_add(&w->b, "\\b", 2); continue;
+		case '\f': oc_buf_add(&w->b, "\\f", 2); continue;
+		}
+		memcpy(esc, "\\u00", 4);
+		esc[4] = hex[ch >> 4];
+		esc[5] = hex[ch & 15];
+		oc_buf_add(&w->b, esc, 6);
+	}
+	oc_buf_addc(&w->b, '"');
+}
+
+static void
+jw_newline(struct jw *w)
+{
+	static const char spaces[] = "\n                                ";
+	size_t n = 1 + 2 * (size_t)w->depth;
+
+	if (n <= sizeof spaces - 1)
+		oc_buf_add(&w->b, spaces, n);
+	else {
+		int i;
+
+		oc_buf_addc(&w->b, '\n');
+		for (i = 0; i < w->depth; i++)
+			oc_buf_add(&w->b, "  ", 2);
+	}
+}
+
+/* Start a member (key != NULL) or an array element. */
+static void
+jw_item(struct jw *w, const char *key)
+{
+	if (!w->first)
+		oc_buf_addc(&w->b, ',');
+	w->first = 0;
+	jw_newline(w);
+	if (key != NULL) {
+		jw_string(w, key);
+		oc_buf_adds(&w->b, ": ");
+	}
+}
+
+static void
+jw_open(struct jw *w, const char *key, char ch)
+{
+	if (key != NULL || w->depth > 0)
+		jw_item(w, key);
+	oc_buf_addc(&w->b, ch);
+	w->depth++;
+	w->first = 1;
+}
+
+static void
+jw_close(struct jw *w, char ch)
+{
+	w->depth--;
+	if (!w->first)
+		jw_newline(w);
+	oc_buf_addc(&w->b, ch);
+	w->first = 0;
+	flush(&w->b, w->f, 0);
+}
+
+static void
+jw_str(struct jw *w, const char *key, const char *v)
+{
+	jw_item(w, key);
+	jw_string(w, v);
+}
+
+static void
+jw_i64(struct jw *w, const char *key, int64_t v)
+{
+	jw_item(w, key);
+	oc_buf_addf(&w->b, "%" PRId64, v);
+}
+
+static void
+jw_bool(struct jw *w, const char *key, int v)
+{
+	jw_item(w, key);
+	oc_buf_adds(&w->b, v ? "true" : "false");
+}
+
+static void
+jw_null(struct jw *w, const char *key)
+{
+	jw_item(w, key);
+	oc_buf_adds(&w->b, "null");
+}
+
+static void
+jw_end(struct jw *w)
+{
+	oc_buf_addc(&w->b, '\n');
+	flush(&w->b, w->f, 1);
+	oc_buf_free(&w->b);
+}
+
+static void
+json_probe(struct jw *w, const struct oc_probe_result *pr)
+{
+	jw_open(w, NULL, '{');
+	jw_str(w, "provider", pr->provider);
+	jw_str(w, "profileId", pr->profile_id);
+	jw_str(w, "source", pr->source);
+	jw_str(w, "mode", pr->mode);
+	jw_str(w, "status", pr->status);
+	jw_str(w, "reasonCode", pr->reason_code);
+	jw_str(w, "request", pr->request);
+	if (pr->http_status > 0)
+		jw_i64(w, "httpStatus", pr->http_status);
+	else
+		jw_null(w, "httpStatus");
+	if (pr->latency_ms >= 0)
+		jw_i64(w, "latencyMs", pr->latency_ms);
+	else
+		jw_null(w, "latencyMs");
+	jw_str(w, "error", pr->error);
+	jw_str(w, "hint", pr->hint);
+	jw_close(w, '}');
+}
+
+void
+oc_check_json(const struct oc_check *c, FILE *f)
+{
+	const struct oc_health *h = c->h;
+	struct jw w;
+	size_t i;
+	char when[48];
+
+	memset(&w, 0, sizeof w);
+	w.f = f;
+	jw_open(&w, NULL, '{');
+	jw_i64(&w, "schemaVersion", 1);
+	jw_bool(&w, "ok", c->exit_code == 0);
+	jw_str(&w, "verdict", oc_verdict_name(c->verdict));
+	jw_i64(&w, "exitCode", c->exit_code);
+	jw_str(&w, "reason", c->reason);
+	jw_str(&w, "agent", c->ctx->paths.agent_id);
+	jw_str(&w, "agentDir", c->ctx->paths.agent_dir);
+	jw_str(&w, "store", c->ctx->paths.store_path);
+	jw_str(&w, "config", c->ctx->paths.config_path);
+	jw_i64(&w, "now", h->now);
+	jw_i64(&w, "warnAfterMs", h->warn_ms);
+
+	jw_open(&w, "models", '[');
+	for (i = 0; i < h->nmodels; i++) {
+		jw_open(&w, NULL, '{');
+		jw_str(&w, "ref", h->models[i].ref);
+		jw_str(&w, "role", h->models[i].role);
+		jw_str(&w, "provider", h->models[i].provider);
+		jw_close(&w, '}');
+	}
+	jw_close(&w, ']');
+
+	jw_open(&w, "profiles", '[');
+	for (i = 0; i < h->np; i++) {
+		const struct oc_hprofile *hp = &h->p[i];
+
+		jw_open(&w, NULL, '{');
+		jw_str(&w, "id", hp->id);
+		jw_str(&w, "provider", hp->provider);
+		jw_str(&w, "type", hp->type);
+		jw_str(&w, "status", oc_hstatus_name(hp->status));
+		jw_str(&w, "reasonCode", hp->reason);
+		if (hp->has_expiry) {
+			jw_i64(&w, "expiresAt", hp->expires_at);
+			oc_iso8601(hp->expires_at, when, sizeof when);
+			jw_str(&w, "expires", when);
+			jw_i64(&w, "remainingMs", hp->remaining_ms);
+		} else {
+			jw_null(&w, "expiresAt");
+			jw_null(&w, "expires");
+			jw_null(&w, "remainingMs");
+		}
+		jw_bool(&w, "refreshable", hp->refreshable);
+		jw_str(&w, "source", hp->from_main ? "main-store" : "store");
+		if (hp->label != NULL)
+			jw_str(&w, "label", hp->label);
+		jw_close(&w, '}');
+	}
+	jw_close(&w, ']');
+
+	jw_open(&w, "providers", '[');
+	for (i = 0; i < h->nprov; i++) {
+		const struct oc_hprovider *pv = &h->prov[i];
+
+		jw_open(&w, NULL, '{');
+		jw_str(&w, "provider", pv->id);
+		jw_str(&w, "status", oc_hstatus_name(pv->status));
+		jw_bool(&w, "inUse", pv->in_use);
+		jw_str(&w, "usedBy", pv->used_by);
+		jw_i64(&w, "profiles", (int64_t)pv->nprofiles);
+		jw_str(&w, "env", pv->env_var);
+		jw_bool(&w, "configKey", pv->config_key);
+		jw_bool(&w, "missing", pv->missing);
+		jw_close(&w, '}');
+	}
+	jw_close(&w, ']');
+
+	if (c->probes != NULL) {
+		jw_open(&w, "probes", '{');
+		jw_i64(&w, "durationMs", c->probes->duration_ms);
+		jw_i64(&w, "timeoutMs", c->timeout_ms);
+		jw_i64(&w, "concurrency", c->concurrency);
+		jw_open(&w, "results", '[');
+		for (i = 0; i < c->probes->n; i++)
+			json_probe(&w, &c->probes->r[i]);
+		jw_close(&w, ']');
+		jw_close(&w, '}');
+	}
+	jw_close(&w, '}');
+	jw_end(&w);
+}
+
+void
+oc_check_json_error(int code, const char *msg, FILE *f)
+{
+	struct jw w;
+
+	memset(&w, 0, sizeof w);
+	w.f = f;
+	jw_open(&w, NULL, '{');
+	jw_i64(&w, "schemaVersion", 1);
+	jw_bool(&w, "ok", 0);
+	jw_str(&w, "verdict", "UNKNOWN");
+	jw_i64(&w, "exitCode", code);
+	jw_str(&w, "error", msg);
+	jw_close(&w, '}');
+	jw_end(&w);
+}
+
+/* ---- Nagios / Icinga (monitoring-plugins conventions) ---- */
+
+int
+oc_check_nagios_code(int exit_code)
+{
+	return exit_code == OC_EX_OK ? 0 : exit_code == OC_EX_EXPIRING ? 1 :
+	    exit_code == OC_EX_NEG ? 2 : 3;
+}
+
+/* Perfdata labels may not contain "'" or "="; they are quoted. */
+static void
+perf_label(struct oc_buf *b, const char *s)
+{
+	oc_buf_addc(b, '\'');
+	for (; *s; s++)
+		oc_buf_addc(b, *s == '\'' || *s == '=' ? '_' : *s);
+	oc_buf_addc(b, '\'');
+}
+
+void
+oc_check_nagios(const struct oc_check *c, FILE *f)
+{
+	static const char *const word[] = { "OK", "WARNING", "CRITICAL",
+	    "UNKNOWN" };
+	const struct oc_health *h = c->h;
+	struct oc_buf b = { 0 };
+	size_t i;
+	int n = 0;
+
+	oc_buf_addf(&b, "OC-CHECK %s - %s: %s",
+	    word[oc_check_nagios_code(c->exit_code)],
+	    oc_verdict_name(c->verdict), c->reason);
+	for (i = 0; i < h->np; i++) {
+		const struct oc_hprofile *hp = &h->p[i];
+
+		if (!hp->has_expiry || hp->refreshable)
+			continue;
+		oc_buf_adds(&b, n++ ? " " : " | ");
+		perf_label(&b, hp->id);
+		/* seconds left (rounded down), warn below the window, crit
+		 * below zero */
+		oc_buf_addf(&b, "=%" PRId64 "s;%" PRId64 ":;0:",
+		    hp->remaining_ms >= 0 ? hp->remaining_ms / 1000 :
+		    -((-hp->remaining_ms + 999) / 1000), h->warn_ms / 1000);
+		flush(&b, f, 0);
+	}
+	oc_buf_addc(&b, '\n');
+	print_rows(c, &b, f);
+	flush(&b, f, 1);
+	oc_buf_free(&b);
+}
+
+/* ---- Prometheus textfile collector ---- */
+
+static void
+prom_str(struct oc_buf *b, const char *s)
+{
+	const char *run;
+
+	oc_buf_addc(b, '"');
+	while (s != NULL) {
+		for (run = s; *s && *s != '\\' && *s != '"' && *s != '\n'; s++)
+			;
+		if (s > run)
+			oc_buf_add(b, run, (size_t)(s - run));
+		if (*s == '\0')
+			break;
+		oc_buf_add(b, *s == '\n' ? "\\n" : *s == '"' ? "\\\"" :
+		    "\\\\", 2);
+		s++;
+	}
+	oc_buf_addc(b, '"');
+}
+
+static void
+prom_head(struct oc_buf *b, const char *name, const char *help)
+{
+	oc_buf_addf(b, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+static void
+prom_secs(struct oc_buf *b, int64_t ms)
+{
+	int64_t s = ms / 1000, frac = ms % 1000;
+
+	if (ms < 0 && frac != 0) {
+		s -= 1;
+		frac += 1000;
+	}
+	oc_buf_addf(b, "%" PRId64 ".%03" PRId64 "\n", s, frac);
+}
+
+static void
+prom_profile_labels(struct oc_buf *b, const char *agent,
+    const struct oc_hprofile *hp)
+{
+	oc_buf_adds(b, "{agent=");
+	prom_str(b, agent);
+	oc_buf_adds(b, ",profile=");
+	prom_str(b, hp->id);
+	oc_buf_adds(b, ",provider=");
+	prom_str(b, hp->provider ? hp->provider : "");
+	oc_buf_adds(b, ",type=");
+	prom_str(b, hp->type);
+}
+
+void
+oc_check_prometheus(const struct oc_check *c, const char *agent, FILE *f)
+{
+	const struct oc_health *h = c != NULL ? c->h : NULL;
+	struct oc_buf b = { 0 }, al = { 0 };
+	size_t i;
+
+	if (agent == NULL)
+		agent = "";
+	oc_buf_adds(&al, "{agent=");
+	prom_str(&al, agent);
+	oc_buf_adds(&al, "}");
+	prom_head(&b, "oc_check_up",
+	    "1 when oc-check could read the store and config.");
+	oc_buf_addf(&b, "oc_check_up%s %d\n", al.data, h != NULL);
+	prom_head(&b, "oc_check_last_run_timestamp_seconds",
+	    "When oc-check ran.");
+	oc_buf_addf(&b, "oc_check_last_run_timestamp_seconds%s ", al.data);
+	prom_secs(&b, oc_now_ms());
+	if (h == NULL)
+		goto out;
+	prom_head(&b, "oc_check_status",
+	    "oc-check exit code: 0 ok, 1 expired or missing, 2 expiring.");
+	oc_buf_addf(&b, "oc_check_status%s %d\n", al.data, c->exit_code);
+	prom_head(&b, "oc_check_profile_status",
+	    "1 for each profile, labelled with its status.");
+	for (i = 0; i < h->np; i++) {
+		oc_buf_adds(&b, "oc_check_profile_status");
+		prom_profile_labels(&b, agent, &h->p[i]);
+		oc_buf_adds(&b, ",status=");
+		prom_str(&b, oc_hstatus_name(h->p[i].status));
+		oc_buf_adds(&b, "} 1\n");
+		flush(&b, f, 0);
+	}
+	prom_head(&b, "oc_check_profile_expiry_timestamp_seconds",
+	    "When the profile's credential expires.");
+	for (i = 0; i < h->np; i++) {
+		/* the gateway refreshes these itself: an access token that
+		 * expired an hour ago is no reason to alert */
+		if (!h->p[i].has_expiry || h->p[i].refreshable)
+			continue;
+		oc_buf_adds(&b, "oc_check_profile_expiry_timestamp_seconds");
+		prom_profile_labels(&b, agent, &h->p[i]);
+		oc_buf_adds(&b, "} ");
+		prom_secs(&b, h->p[i].expires_at);
+		flush(&b, f, 0);
+	}
+	prom_head(&b, "oc_check_provider_missing",
+	    "1 when a provider in use has no credential.");
+	for (i = 0; i < h->nprov; i++) {
+		if (!h->prov[i].in_use)
+			continue;
+		oc_buf_adds(&b, "oc_check_provider_missing{agent=");
+		prom_str(&b, agent);
+		oc_buf_adds(&b, ",provider=");
+		prom_str(&b, h->prov[i].id);
+		oc_buf_addf(&b, "} %d\n", h->prov[i].missing);
+	}
+	if (c->probes != NULL) {
+		prom_head(&b, "oc_check_probe_ok",
+		    "1 when the provider accepted the credential.");
+		for (i = 0; i < c->probes->n; i++) {
+			const struct oc_probe_result *pr = &c->probes->r[i];
+
+			oc_buf_adds(&b, "oc_check_probe_ok{agent=");
+			prom_str(&b, agent);
+			oc_buf_adds(&b, ",provider=");
+			prom_str(&b, pr->provider);
+			oc_buf_adds(&b, ",profile=");
+			prom_str(&b, pr->label);
+			oc_buf_adds(&b, ",status=");
+			prom_str(&b, pr->status);
+			oc_buf_addf(&b, "} %d\n",
+			    strcmp(pr->status, "ok") == 0);
+		}
+	}
+out:
+	flush(&b, f, 1);
+	oc_buf_free(&b);
+	oc_buf_free(&al);
+}

@@ -1,0 +1,95 @@
+#!/bin/sh
+# The monitoring recipes in contrib/: the systemd units pass
+# systemd-analyze verify, the Termux scripts pass shellcheck, have Termux's
+# $PREFIX shebang, use no /tmp, and do what they say (driven here with
+# stand-in termux-notification and termux-job-scheduler commands that
+# record their arguments).
+. "${OC_SRCDIR:-.}/tests/lib.sh"
+t_home
+C=$OC_SRCDIR/contrib
+
+# ---- systemd ----
+for u in oc-check.service oc-check.timer oc-check-notify@.service; do
+	ok "$([ -f "$C/systemd/$u" ] && echo 0 || echo 1)" "contrib/systemd/$u exists"
+done
+grep -q '^OnBootSec=' "$C/systemd/oc-check.timer"; ok $? "timer: OnBootSec"
+grep -q '^OnUnitActiveSec=30min$' "$C/systemd/oc-check.timer"; ok $? "timer: OnUnitActiveSec=30min"
+grep -q '^Persistent=true$' "$C/systemd/oc-check.timer"; ok $? "timer: Persistent=true"
+grep -q '^Type=oneshot$' "$C/systemd/oc-check.service"; ok $? "service: oneshot"
+grep -q '^OnFailure=oc-check-notify@%n.service$' "$C/systemd/oc-check.service"
+ok $? "service: OnFailure= notification"
+grep -q '^#SuccessExitStatus=2$' "$C/systemd/oc-check.service"
+ok $? "service: SuccessExitStatus=2 guidance"
+if command -v systemd-analyze >/dev/null 2>&1; then
+	# the units name the installed /usr/local/bin/oc-check; verify
+	# checks that the command exists, so point them at the build
+	mkdir -p "$T_TMP/units"
+	for u in "$C"/systemd/*; do
+		sed "s|/usr/local/bin/oc-check|$OC_BUILDDIR/oc-check|g" "$u" \
+		    >"$T_TMP/units/$(basename "$u")"
+	done
+	run systemd-analyze verify --man=no "$T_TMP/units/oc-check.service" \
+	    "$T_TMP/units/oc-check.timer" "$T_TMP/units/oc-check-notify@.service"
+	is "$rc" 0 "systemd-analyze verify: clean exit"
+	is "$out$err" "" "systemd-analyze verify: no complaints"
+else
+	skip "systemd-analyze not installed (apt-get install systemd)"
+	skip "systemd-analyze not installed (apt-get install systemd)"
+fi
+# the notifier's pipeline, run as systemd would (systemd-cat stood in)
+mkdir -p "$T_TMP/bin"
+printf '#!/bin/sh\nprintf "%%s|" "$@" >>"%s/cat.args"; cat >>"%s/cat.in"\n' "$T_TMP" "$T_TMP" >"$T_TMP/bin/systemd-cat"
+chmod 755 "$T_TMP/bin/systemd-cat"
+cmd=$(sed -n "s|^ExecStart=/bin/sh -c '\\(.*\\)'\$|\\1|p" "$C/systemd/oc-check-notify@.service" |
+    sed "s|/usr/local/bin/oc-check|$OC_BUILDDIR/oc-check|")
+PATH="$T_TMP/bin:$PATH" /bin/sh -c "$cmd"
+is "$(cat "$T_TMP/cat.in")" "MISSING: no credential for anthropic (used by anthropic/claude-opus-4-6)" \
+    "notify@: the verdict line goes to the journal"
+is "$(cat "$T_TMP/cat.args")" "-t|oc-check|-p|warning|" "notify@: tagged oc-check, priority warning"
+
+# ---- Termux ----
+for s in oc-check-notify oc-check-schedule; do
+	is "$(head -n1 "$C/termux/$s")" "#!/data/data/com.termux/files/usr/bin/sh" \
+	    "termux/$s: Termux \$PREFIX shebang"
+	ok "$([ -x "$C/termux/$s" ] && echo 0 || echo 1)" "termux/$s: executable"
+done
+run grep -rn '/tmp' "$C"
+is "$out" "" "contrib: no /tmp anywhere"
+if command -v shellcheck >/dev/null 2>&1; then
+	run shellcheck -s sh "$C/termux/oc-check-notify" "$C/termux/oc-check-schedule"
+	is "$rc $out" "0 " "shellcheck: clean"
+else
+	skip "shellcheck not installed (apt-get install shellcheck)"
+fi
+
+# stand-ins for the Termux:API commands
+for c in termux-notification termux-notification-remove termux-job-scheduler; do
+	printf '#!/bin/sh\necho "%s $*" >>"%s/api.log"\n' "$c" "$T_TMP" >"$T_TMP/bin/$c"
+	chmod 755 "$T_TMP/bin/$c"
+done
+N=$(now_ms)
+put_store "{\"version\":1,\"profiles\":{\"anthropic:default\":{\"type\":\"token\",\"provider\":\"anthropic\",\"token\":\"t\",\"expires\":$((N + 7200000))}}}"
+: >"$T_TMP/api.log"
+run env PATH="$T_TMP/bin:$PATH" sh "$C/termux/oc-check-notify"
+is "$rc" 2 "notify: exits with oc-check's status (expiring)"
+like "$(cat "$T_TMP/api.log")" '^termux-notification --id oc-check --title OpenClaw credentials --content EXPIRING: anthropic:default expires in 1h [0-9]+m --priority high$' \
+    "notify: posts oc-check's first line"
+: >"$T_TMP/api.log"
+run env PATH="$T_TMP/bin:$PATH" OC_CHECK_WARN=1h sh "$C/termux/oc-check-notify"
+is "$rc" 0 "notify, -w 1h: all well, exit 0"
+is "$(cat "$T_TMP/api.log")" "termux-notification-remove oc-check" \
+    "notify: all well removes the old notification"
+: >"$T_TMP/api.log"
+run env PATH="$T_TMP/bin:$PATH" OC_CHECK_NOTIFY="$C/termux/oc-check-notify" sh "$C/termux/oc-check-schedule"
+is "$rc" 0 "schedule: exit 0"
+is "$(cat "$T_TMP/api.log")" "termux-job-scheduler --job-id 4711 --script $C/termux/oc-check-notify --period-ms 1800000 --persisted true" \
+    "schedule: a persisted 30-minute job running the notifier"
+: >"$T_TMP/api.log"
+run env PATH="$T_TMP/bin:$PATH" sh "$C/termux/oc-check-schedule" cancel
+is "$(cat "$T_TMP/api.log")" "termux-job-scheduler --cancel --job-id 4711" "schedule cancel"
+run env PATH="$T_TMP/bin:$PATH" PREFIX="$T_TMP/none" sh "$C/termux/oc-check-schedule"
+is "$rc" 1 "schedule: the notifier not installed: exit 1"
+run env PATH="$T_TMP/bin:$PATH" sh "$C/termux/oc-check-schedule" bogus
+is "$rc" 64 "schedule: bad argument: 64"
+
+done_testing
