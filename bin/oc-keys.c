@@ -5,7 +5,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -334,6 +336,37 @@ forward(int sig)
 		kill((pid_t)child_pid, sig);
 }
 
+/* Copy what the pipe holds now to our stderr and through the matcher.
+ * 1 at end of file, 0 when it would block, -1 on error. */
+static int
+tee_available(int fd, struct matcher *m)
+{
+	char buf[8192];
+
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf), off = 0;
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return errno == EAGAIN ? 0 : -1;
+		if (n == 0)
+			return 1;
+		/* Tee: the caller sees stderr live, we read it too. */
+		while (off < n) {
+			ssize_t w = write(STDERR_FILENO, buf + off,
+			    (size_t)(n - off));
+
+			if (w == -1 && errno == EINTR)
+				continue;
+			if (w == -1)
+				break;
+			off += w;
+		}
+		matcher_feed(m, buf, (size_t)n);
+	}
+}
+
 /* Run argv once with var=key; stderr is passed through as it comes and
  * watched for the rate-limit rule. Returns the exit status as a shell
  * reports it (128 + signal). */
@@ -396,37 +429,43 @@ attempt(char **argv, const char *var, const char *key,
 	}
 	close(ep[1]);
 	child_pid = pid;
+	(void)fcntl(ep[0], F_SETFL, O_NONBLOCK);
+	/*
+	 * Read until the command has exited and its stderr is drained. A
+	 * process it left behind may hold the pipe open for long after: we
+	 * do not wait for that one, only for the command.
+	 */
 	for (;;) {
-		char buf[8192];
-		ssize_t n = read(ep[0], buf, sizeof buf);
+		struct pollfd pf = { ep[0], POLLIN, 0 };
+		int exited = 0;
+		pid_t w;
 
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
+		if (poll(&pf, 1, 100) == -1 && errno != EINTR) {
+			while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+				;
 			break;
-		/* Tee: the caller sees stderr live, we read it too. */
-		{
-			ssize_t off = 0;
-
-			while (off < n) {
-				ssize_t w = write(STDERR_FILENO, buf + off,
-				    (size_t)(n - off));
-
-				if (w == -1 && errno == EINTR)
-					continue;
-				if (w == -1)
-					break;
-				off += w;
-			}
 		}
-		matcher_feed(&m, buf, (size_t)n);
-	}
-	close(ep[0]);
-	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR) {
+		if (tee_available(ep[0], &m) == 1) {
+			/* EOF: everyone closed it; the command is ending. */
+			while ((w = waitpid(pid, &status, 0)) == -1 &&
+			    errno == EINTR)
+				;
+			break;
+		}
+		w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			exited = 1;
+		else if (w == -1 && errno != EINTR) {
+			close(ep[0]);
 			child_pid = 0;
 			return OC_EX_TEMPFAIL;
 		}
+		if (exited) {
+			(void)tee_available(ep[0], &m);
+			break;
+		}
+	}
+	close(ep[0]);
 	child_pid = 0;
 	*limited = m.hit != NULL;
 	if (WIFSIGNALED(status)) {

@@ -48,17 +48,9 @@ load_one(const char *path, json_object **out, char **orig, int *exists,
 		return -1;
 	}
 	*out = o;
-	/* Remember the content, not the bytes: a file written by hand in
-	 * another layout is only rewritten when something in it changes. */
-	{
-		struct oc_buf b = { 0 };
-
-		oc_json_dump(&b, o, 2);
-		oc_buf_addc(&b, '\n');
-		*orig = oc_xstrdup(b.data);
-		oc_buf_free(&b);
-	}
-	oc_free_secret(text);
+	/* Keep the bytes; save_one compares their content when it writes,
+	 * so commands that only read a large store do not pay for it. */
+	*orig = text;
 	return 0;
 }
 
@@ -175,11 +167,27 @@ save_one(const char *path, json_object *o, const char *orig,
     struct oc_err *err)
 {
 	struct oc_buf b = { 0 };
-	int r = 0;
+	int r = 0, same = 0;
 
 	oc_json_dump(&b, o, 2);
 	oc_buf_addc(&b, '\n');
-	if (orig == NULL || strcmp(orig, b.data) != 0) {
+	if (orig != NULL) {
+		/* Compare the content, not the bytes: a file written by hand
+		 * in another layout is only rewritten when something in it
+		 * changes. */
+		json_object *was = NULL;
+		struct oc_buf wb = { 0 };
+		struct oc_err e2;
+
+		if (oc_json_parse(path, orig, strlen(orig), &was, &e2) == 0) {
+			oc_json_dump(&wb, was, 2);
+			oc_buf_addc(&wb, '\n');
+			json_object_put(was);
+			same = strcmp(wb.data, b.data) == 0;
+		}
+		oc_buf_free(&wb);
+	}
+	if (!same) {
 		/* Reparse what we are about to write: never replace a good
 		 * file with a bad one. */
 		json_object *check = NULL;

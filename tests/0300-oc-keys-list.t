@@ -25,6 +25,12 @@ run oc-keys list
 is "$rc" 64 "list without -p: usage error"
 run oc-keys frob
 is "$rc" 64 "unknown command: 64"
+# oc-keys makes no HTTP request of its own (a refresh goes through oc-http)
+if command -v ldd >/dev/null 2>&1; then
+	unlike "$(ldd "$(command -v oc-keys)" 2>&1)" "libcurl" "oc-keys does not link libcurl"
+else
+	skip "no ldd"
+fi
 
 # --- nothing at all
 run env -i HOME="$HOME" PATH="$PATH" oc-keys list -p anthropic

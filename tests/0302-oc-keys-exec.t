@@ -151,4 +151,22 @@ wait $bg
 is "$?" 0 "the slow command finished: exit 0"
 is "$(tr '\n' ' ' <"$T_TMP/live.out")" "first-out second-out " "all of stdout"
 
+# --- a process the command leaves behind holding stderr does not hold us
+cat >"$T_TMP/bg.sh" <<'X'
+#!/bin/sh
+echo "$OPENAI_API_KEY" >>"$LOG"
+sleep 6 &
+echo "HTTP 429 from $OPENAI_API_KEY" >&2
+[ "$OPENAI_API_KEY" = kb2 ] && exit 0
+exit 1
+X
+chmod 755 "$T_TMP/bg.sh"
+: >"$LOG"
+t0=$(date +%s)
+run env -i HOME="$HOME" PATH="$PATH" LOG="$LOG" OPENAI_API_KEYS="kb1 kb2" oc-keys exec -p openai -- "$T_TMP/bg.sh"
+t1=$(date +%s)
+is "$rc" 0 "a background child keeps stderr open: still rotates and ends"
+is "$(attempts)" "kb1 kb2 " "its rate-limit message was seen"
+[ $((t1 - t0)) -lt 5 ]; ok $? "not held until the background process exits"
+
 done_testing

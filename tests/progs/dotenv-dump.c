@@ -25,9 +25,13 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: dotenv-dump [-s] file\n");
 		return 64;
 	}
-	if (oc_file_read(path, 1u << 20, &text, &len, &err) == -1 ||
-	    oc_dotenv_parse(text, len, &v, &n, &err) == -1) {
+	if (oc_file_read(path, 1u << 20, &text, &len, &err) == -1) {
 		fprintf(stderr, "dotenv-dump: %s\n", err.msg);
+		return err.code;
+	}
+	if (oc_dotenv_parse(text, len, &v, &n, &err) == -1) {
+		fprintf(stderr, "dotenv-dump: %s\n", err.msg);
+		oc_free_secret(text);
 		return err.code;
 	}
 	o = spans ? json_object_new_array() : json_object_new_object();
