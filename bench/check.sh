@@ -40,8 +40,8 @@ store() {
 			p = pv[i % 10 + 1]; t = i % 3
 			printf "%s\n    \"%s:p%d\": {", i ? "," : "", p, i
 			if (t == 0) printf "\"type\": \"api_key\", \"provider\": \"%s\", \"key\": \"sk-%040d\"", p, i
-			else if (t == 1) printf "\"type\": \"token\", \"provider\": \"%s\", \"token\": \"tok-%040d\", \"expires\": %d", p, i, now + 86400000 * (2 + i % 30)
-			else printf "\"type\": \"oauth\", \"provider\": \"%s\", \"access\": \"acc-%040d\", \"refresh\": \"ref-%040d\", \"expires\": %d, \"email\": \"u%d@example.com\"", p, i, i, now + 3600000 * (i % 48), i
+			else if (t == 1) printf "\"type\": \"token\", \"provider\": \"%s\", \"token\": \"tok-%040d\", \"expires\": %.0f", p, i, now + 86400000 * (2 + i % 30)
+			else printf "\"type\": \"oauth\", \"provider\": \"%s\", \"access\": \"acc-%040d\", \"refresh\": \"ref-%040d\", \"expires\": %.0f, \"email\": \"u%d@example.com\"", p, i, i, now + 3600000 * (i % 48), i
 			printf "}"
 		}
 		printf "\n  }\n}\n"
