@@ -110,6 +110,23 @@ unusable_until(struct oc_store *s, const char *provider, const char *id)
 	return cd > dis ? cd : dis;
 }
 
+/* The store's profile ids of a provider, in insertion order
+ * (listProfilesForProvider). */
+static const char **
+store_ids_of(struct oc_store *s, const char *auth_p, size_t *n)
+{
+	const char **v = NULL;
+
+	*n = 0;
+	json_object_object_foreach(oc_store_profiles(s), pid, pv) {
+		if (provider_is(oc_json_get_str(pv, "provider"), auth_p)) {
+			v = oc_xrealloc(v, (*n + 1) * sizeof *v);
+			v[(*n)++] = pid;
+		}
+	}
+	return v;
+}
+
 static int
 type_score(const char *t)
 {
@@ -215,16 +232,8 @@ oc_order_effective(struct oc_store *s, json_object *config,
 	} else {
 		o->source = "store profiles";
 	}
-	if (explicit == NULL && base == NULL) {
-		json_object_object_foreach(oc_store_profiles(s), pid, pv) {
-			if (provider_is(oc_json_get_str(pv, "provider"),
-			    auth_p)) {
-				base = oc_xrealloc(base,
-				    (nbase + 1) * sizeof *base);
-				base[nbase++] = pid;
-			}
-		}
-	}
+	if (explicit == NULL && base == NULL)
+		base = store_ids_of(s, auth_p, &nbase);
 	for (i = 0; i < nbase; i++)
 		if (oc_store_profile(s, base[i]) != NULL)
 			all_missing = 0;
@@ -232,16 +241,7 @@ oc_order_effective(struct oc_store *s, json_object *config,
 	 * back to the store's own profiles of the provider. */
 	if (nbase > 0 && all_missing && ncids > 0) {
 		free(base);
-		base = NULL;
-		nbase = 0;
-		json_object_object_foreach(oc_store_profiles(s), pid, pv) {
-			if (provider_is(oc_json_get_str(pv, "provider"),
-			    auth_p)) {
-				base = oc_xrealloc(base,
-				    (nbase + 1) * sizeof *base);
-				base[nbase++] = pid;
-			}
-		}
+		base = store_ids_of(s, auth_p, &nbase);
 		o->source = "store profiles";
 	}
 	for (i = 0; i < nbase; i++) {
