@@ -46,20 +46,6 @@ struct opts {
 	int reveal, no_config, clear;
 };
 
-/* Members of a profile that hold secrets. */
-static int
-is_secret_field(const char *k)
-{
-	static const char *const f[] = { "key", "apiKey", "token", "access",
-	    "refresh", "idToken", "id_token", "clientSecret" };
-	size_t i;
-
-	for (i = 0; i < sizeof f / sizeof f[0]; i++)
-		if (strcmp(k, f[i]) == 0)
-			return 1;
-	return 0;
-}
-
 static void
 fmt_expires(const struct oc_cred *c, char *buf, size_t sz)
 {
@@ -80,50 +66,6 @@ secret_source(const struct oc_cred *c)
 	const char *src = oc_json_get_str(c->ref, "source");
 
 	return src ? src : "ref";
-}
-
-static json_object *
-profile_summary_json(const struct oc_cred *c, enum oc_cstate st, int reveal)
-{
-	json_object *o = json_object_new_object();
-	char *norm = c->provider ? oc_provider_norm_dup(c->provider) : NULL;
-
-	json_object_object_add(o, "id", json_object_new_string(c->id));
-	json_object_object_add(o, "type", json_object_new_string(c->type_str));
-	json_object_object_add(o, "provider",
-	    norm ? json_object_new_string(norm) : NULL);
-	json_object_object_add(o, "state",
-	    json_object_new_string(oc_cstate_name(st)));
-	if (c->expires_valid) {
-		char iso[40];
-
-		json_object_object_add(o, "expires",
-		    json_object_new_int64(c->expires));
-		oc_iso8601(c->expires, iso, sizeof iso);
-		json_object_object_add(o, "expiresAt",
-		    json_object_new_string(iso));
-	} else {
-		json_object_object_add(o, "expires", NULL);
-		json_object_object_add(o, "expiresAt", NULL);
-	}
-	if (c->secret != NULL) {
-		char *m = reveal ? oc_xstrdup(c->secret) :
-		    oc_mask_dup(c->secret);
-
-		json_object_object_add(o, "secret", json_object_new_string(m));
-		oc_free_secret(m);
-	} else
-		json_object_object_add(o, "secret", NULL);
-	if (c->ref != NULL)
-		json_object_object_add(o, "ref", json_object_get(c->ref));
-	if (c->email != NULL)
-		json_object_object_add(o, "email",
-		    json_object_new_string(c->email));
-	if (c->managed_by != NULL)
-		json_object_object_add(o, "managedBy",
-		    json_object_new_string(c->managed_by));
-	free(norm);
-	return o;
 }
 
 static int
@@ -187,7 +129,7 @@ cmd_list(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 			st = oc_cred_state(&c, now, 24 * 3600 * 1000LL);
 			if (arr) {
 				json_object_array_add(arr,
-				    profile_summary_json(&c, st, o->reveal));
+				    oc_cred_json(&c, st, o->reveal));
 				free(norm);
 				continue;
 			}
@@ -245,21 +187,7 @@ cmd_show(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 	}
 	oc_cred_parse(argv[0], p, &c);
 	/* A copy with the secrets masked, unless --reveal. */
-	out = json_object_new_object();
-	{
-		json_object_object_foreach(p, k, v) {
-			if (!o->reveal && is_secret_field(k) &&
-			    json_object_is_type(v, json_type_string)) {
-				char *m = oc_mask_dup(json_object_get_string(v));
-
-				json_object_object_add(out, k,
-				    json_object_new_string(m));
-				free(m);
-			} else
-				json_object_object_add(out, k,
-				    json_object_get(v));
-		}
-	}
+	out = o->reveal ? json_object_get(p) : oc_profile_masked(p);
 	if (o->cli.json) {
 		json_object *w = json_object_new_object();
 
@@ -606,31 +534,8 @@ cmd_path(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 	}
 	(void)oc_era_guard(ctx, 0, 0);
 	if (o->cli.json) {
-		json_object *j = json_object_new_object();
+		json_object *j = oc_ctx_json(ctx);
 
-		json_object_object_add(j, "home", json_object_new_string(p->home));
-		json_object_object_add(j, "stateDir",
-		    json_object_new_string(p->state_dir));
-		json_object_object_add(j, "config",
-		    json_object_new_string(p->config_path));
-		json_object_object_add(j, "configExists",
-		    json_object_new_boolean(ctx->config_exists));
-		json_object_object_add(j, "agentId",
-		    json_object_new_string(p->agent_id));
-		json_object_object_add(j, "agentDir",
-		    json_object_new_string(p->agent_dir));
-		json_object_object_add(j, "store",
-		    json_object_new_string(p->store_path));
-		json_object_object_add(j, "authState",
-		    json_object_new_string(p->state_path));
-		json_object_object_add(j, "lock",
-		    json_object_new_string(p->lock_path));
-		json_object_object_add(j, "envFile",
-		    json_object_new_string(p->env_path));
-		json_object_object_add(j, "layout", json_object_new_string(layout));
-		json_object_object_add(j, "era", json_object_new_string(era));
-		json_object_object_add(j, "sqlite", ctx->sqlite_path ?
-		    json_object_new_string(ctx->sqlite_path) : NULL);
 		oc_json_print(stdout, j);
 		json_object_put(j);
 		return 0;

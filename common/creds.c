@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "oc.h"
@@ -157,3 +158,80 @@ oc_cred_state(const struct oc_cred *c, int64_t now, int64_t window)
 		return OC_CS_EXPIRING;
 	return OC_CS_OK;
 }
+
+/* Members of a profile that hold secrets. */
+static int
+is_secret_field(const char *k)
+{
+	static const char *const f[] = { "key", "apiKey", "token", "access",
+	    "refresh", "idToken", "id_token", "clientSecret" };
+	size_t i;
+
+	for (i = 0; i < sizeof f / sizeof f[0]; i++)
+		if (strcmp(k, f[i]) == 0)
+			return 1;
+	return 0;
+}
+
+json_object *
+oc_profile_masked(json_object *p)
+{
+	json_object *out = json_object_new_object();
+
+	json_object_object_foreach(p, k, v) {
+		if (is_secret_field(k) && json_object_is_type(v,
+		    json_type_string)) {
+			char *m = oc_mask_dup(json_object_get_string(v));
+
+			json_object_object_add(out, k, json_object_new_string(m));
+			free(m);
+		} else
+			json_object_object_add(out, k, json_object_get(v));
+	}
+	return out;
+}
+
+json_object *
+oc_cred_json(const struct oc_cred *c, enum oc_cstate st, int reveal)
+{
+	json_object *o = json_object_new_object();
+	char *norm = c->provider ? oc_provider_norm_dup(c->provider) : NULL;
+
+	json_object_object_add(o, "id", json_object_new_string(c->id));
+	json_object_object_add(o, "type", json_object_new_string(c->type_str));
+	json_object_object_add(o, "provider",
+	    norm ? json_object_new_string(norm) : NULL);
+	json_object_object_add(o, "state",
+	    json_object_new_string(oc_cstate_name(st)));
+	if (c->expires_valid) {
+		char iso[40];
+
+		json_object_object_add(o, "expires",
+		    json_object_new_int64(c->expires));
+		oc_iso8601(c->expires, iso, sizeof iso);
+		json_object_object_add(o, "expiresAt",
+		    json_object_new_string(iso));
+	} else {
+		json_object_object_add(o, "expires", NULL);
+		json_object_object_add(o, "expiresAt", NULL);
+	}
+	if (c->secret != NULL) {
+		char *m = reveal ? oc_xstrdup(c->secret) :
+		    oc_mask_dup(c->secret);
+
+		json_object_object_add(o, "secret", json_object_new_string(m));
+		oc_free_secret(m);
+	} else
+		json_object_object_add(o, "secret", NULL);
+	if (c->ref != NULL)
+		json_object_object_add(o, "ref", json_object_get(c->ref));
+	if (c->email != NULL)
+		json_object_object_add(o, "email",
+		    json_object_new_string(c->email));
+	if (c->managed_by != NULL)
+		json_object_object_add(o, "managedBy",
+		    json_object_new_string(c->managed_by));
+	free(norm);
+	return o;
+}
+

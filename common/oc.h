@@ -169,6 +169,8 @@ struct oc_ctx {
  * agent (agent may be NULL) and its files, detect the era. */
 int oc_ctx_open(struct oc_ctx *, const char *agent, struct oc_err *);
 void oc_ctx_close(struct oc_ctx *);
+/* The resolved paths, layout and era, as oc-profile path --json prints. */
+json_object *oc_ctx_json(const struct oc_ctx *);
 /* Expand a leading "~" or "~/" against home. */
 char *oc_expand_home_dup(const char *path, const char *home);
 /* The ids in the config's agents.list, NULL-terminated; NULL when none. */
@@ -301,6 +303,12 @@ enum oc_cstate {
 const char *oc_cstate_name(enum oc_cstate);
 enum oc_cstate oc_cred_state(const struct oc_cred *, int64_t now,
     int64_t window_ms);
+/* The summary oc-profile list --json prints (id, type, provider, state,
+ * expires, expiresAt, secret masked unless reveal, ref, email, managedBy). */
+json_object *oc_cred_json(const struct oc_cred *, enum oc_cstate,
+    int reveal);
+/* A copy of a profile with its secret members masked. */
+json_object *oc_profile_masked(json_object *profile);
 
 /* ---- the effective auth order (OpenClaw's resolveAuthProfileOrder) ---- */
 struct oc_order_entry {

@@ -369,3 +369,33 @@ oc_ctx_close(struct oc_ctx *ctx)
 	free(ctx->sqlite_path);
 	memset(ctx, 0, sizeof *ctx);
 }
+
+json_object *
+oc_ctx_json(const struct oc_ctx *ctx)
+{
+	const struct oc_paths *p = &ctx->paths;
+	json_object *j = json_object_new_object();
+
+	json_object_object_add(j, "home", json_object_new_string(p->home));
+	json_object_object_add(j, "stateDir",
+	    json_object_new_string(p->state_dir));
+	json_object_object_add(j, "config",
+	    json_object_new_string(p->config_path));
+	json_object_object_add(j, "configExists",
+	    json_object_new_boolean(ctx->config_exists));
+	json_object_object_add(j, "agentId", json_object_new_string(p->agent_id));
+	json_object_object_add(j, "agentDir",
+	    json_object_new_string(p->agent_dir));
+	json_object_object_add(j, "store", json_object_new_string(p->store_path));
+	json_object_object_add(j, "authState",
+	    json_object_new_string(p->state_path));
+	json_object_object_add(j, "lock", json_object_new_string(p->lock_path));
+	json_object_object_add(j, "envFile", json_object_new_string(p->env_path));
+	json_object_object_add(j, "layout", json_object_new_string(
+	    oc_path_exists(p->state_path) ? "auth-state.json" : "inline"));
+	json_object_object_add(j, "era", json_object_new_string(
+	    ctx->era == OC_ERA_SQLITE ? "sqlite" : "json"));
+	json_object_object_add(j, "sqlite", ctx->sqlite_path ?
+	    json_object_new_string(ctx->sqlite_path) : NULL);
+	return j;
+}
