@@ -475,6 +475,20 @@ attempt(char **argv, const char *var, const char *key,
 	return WEXITSTATUS(status);
 }
 
+/* The variable a key goes in: -e VAR, else <P>_API_KEY. */
+static char *
+target_var_dup(const struct opts *o)
+{
+	char *base, *var;
+
+	if (o->var != NULL)
+		return oc_xstrdup(o->var);
+	base = oc_envkeys_base_dup(o->provider);
+	var = oc_xasprintf("%s_API_KEY", base);
+	free(base);
+	return var;
+}
+
 static int
 cmd_exec(struct oc_ctx *ctx, struct opts *o, int argc, char **argv,
     const struct names *caller)
@@ -499,14 +513,7 @@ cmd_exec(struct oc_ctx *ctx, struct opts *o, int argc, char **argv,
 		    o->provider);
 		return OC_EX_NEG;
 	}
-	if (o->var != NULL)
-		var = oc_xstrdup(o->var);
-	else {
-		char *base = oc_envkeys_base_dup(o->provider);
-
-		var = oc_xasprintf("%s_API_KEY", base);
-		free(base);
-	}
+	var = target_var_dup(o);
 	/* Like env(1) and sudo: the terminal's signals reach the command
 	 * directly; ours go to it. */
 	memset(&sa, 0, sizeof sa);
@@ -573,14 +580,7 @@ cmd_set(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 		oc_warnx("set: -p provider or -e var is required");
 		return OC_EX_USAGE;
 	}
-	if (o->var != NULL)
-		var = oc_xstrdup(o->var);
-	else {
-		char *base = oc_envkeys_base_dup(o->provider);
-
-		var = oc_xasprintf("%s_API_KEY", base);
-		free(base);
-	}
+	var = target_var_dup(o);
 	if (!var_ok(var)) {
 		oc_warnx("set: \"%s\" is not a portable variable name", var);
 		free(var);
@@ -639,6 +639,8 @@ main(int argc, char **argv)
 		{ "no-refresh", no_argument, NULL, OPT_NO_REFRESH },
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char *const cmds[] = { "list", "get", "exec", "classify",
+	    "set", NULL };
 	struct opts o;
 	struct oc_ctx ctx;
 	struct oc_err err;
@@ -679,31 +681,11 @@ main(int argc, char **argv)
 			return OC_EX_USAGE;
 		}
 	}
-	if (o.cli.help) {
-		usage(stdout);
-		return 0;
-	}
-	if (o.cli.version) {
-		oc_version();
-		return 0;
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc < 1) {
-		usage(stderr);
-		return OC_EX_USAGE;
-	}
-	cmd = argv[0];
-	argc--;
-	argv++;
+	if ((r = oc_cli_command(&o.cli, usage, cmds, &argc, &argv,
+	    &cmd)) != -1)
+		return r;
 	if (strcmp(cmd, "classify") == 0)
 		return cmd_classify(&o, argc, argv);
-	if (strcmp(cmd, "list") != 0 && strcmp(cmd, "get") != 0 &&
-	    strcmp(cmd, "exec") != 0 && strcmp(cmd, "set") != 0) {
-		oc_warnx("unknown command \"%s\"", cmd);
-		usage(stderr);
-		return OC_EX_USAGE;
-	}
 	names_snapshot(&caller);
 	if (oc_ctx_open(&ctx, o.cli.agent, &err) == -1) {
 		names_free(&caller);

@@ -554,21 +554,10 @@ main(int argc, char **argv)
 			return OC_EX_USAGE;
 		}
 	}
-	r = 0;
-	if (o.cli.help) {
-		usage(stdout);
+	if ((r = oc_cli_command(&o.cli, usage, NULL, &argc, &argv,
+	    NULL)) != -1)
 		goto out;
-	}
-	if (o.cli.version) {
-		oc_version();
-		goto out;
-	}
 	r = OC_EX_USAGE;
-	if (optind < argc) {
-		oc_warnx("unexpected argument \"%s\"", argv[optind]);
-		usage(stderr);
-		goto out;
-	}
 	if (o.refresh && (o.claude || o.codex)) {
 		oc_warnx("--refresh does not import: use it without --claude "
 		    "and --codex");

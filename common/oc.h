@@ -407,8 +407,9 @@ void oc_cli_init(struct oc_cli *);
 /* 1: handled; 0: not a common option; -1: bad value (message printed). */
 int oc_cli_option(struct oc_cli *, int opt, const char *arg);
 /* After the getopt loop: answers -h and -V, then takes the command word
- * (one of cmds, NULL-terminated) off argc/argv. Returns -1 to go on, or
- * the exit status when the program is done. */
+ * (one of cmds, NULL-terminated) off argc/argv; with cmds NULL, any operand
+ * left is a usage error. Returns -1 to go on, or the exit status when the
+ * program is done. */
 int oc_cli_command(const struct oc_cli *, void (*usage)(FILE *),
     const char *const *cmds, int *argc, char ***argv, const char **cmd);
 

@@ -181,8 +181,13 @@ oc_cli_command(const struct oc_cli *c, void (*usage)(FILE *),
 	}
 	*argc -= optind;
 	*argv += optind;
-	if (cmds == NULL)
-		return -1;
+	if (cmds == NULL) {
+		if (*argc == 0)
+			return -1;
+		oc_warnx("unexpected argument \"%s\"", (*argv)[0]);
+		usage(stderr);
+		return OC_EX_USAGE;
+	}
 	if (*argc < 1) {
 		usage(stderr);
 		return OC_EX_USAGE;
