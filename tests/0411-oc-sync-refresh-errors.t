@@ -8,10 +8,7 @@
 . "$OC_SRCDIR/tests/sync-lib.sh"
 sync_home
 
-PAST=$(in_hours -1)
-STORE_JSON="{\"version\":1,\"profiles\":{
- \"anthropic:default\":{\"type\":\"oauth\",\"provider\":\"anthropic\",\"access\":\"at-a1\",\"refresh\":\"rt-a1\",\"expires\":$PAST},
- \"openai-codex:work\":{\"type\":\"oauth\",\"provider\":\"openai-codex\",\"access\":\"at-c1\",\"refresh\":\"rt-c1\",\"expires\":$PAST}}}"
+STORE_JSON=$(expired_oauth_pair_json)
 
 # case ROUTE_JSON WANT_RC WANT_ERR_REGEX NAME: the anthropic endpoint answers
 # ROUTE; the store must come out byte-identical.

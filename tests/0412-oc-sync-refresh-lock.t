@@ -9,10 +9,7 @@
 . "$OC_SRCDIR/tests/sync-lib.sh"
 sync_home
 
-PAST=$(in_hours -1)
-STORE_JSON="{\"version\":1,\"profiles\":{
- \"anthropic:default\":{\"type\":\"oauth\",\"provider\":\"anthropic\",\"access\":\"at-a1\",\"refresh\":\"rt-a1\",\"expires\":$PAST},
- \"openai-codex:work\":{\"type\":\"oauth\",\"provider\":\"openai-codex\",\"access\":\"at-c1\",\"refresh\":\"rt-c1\",\"expires\":$PAST}}}"
+STORE_JSON=$(expired_oauth_pair_json)
 # routes DELAY_MS: both endpoints answer with rotated tokens after DELAY_MS
 routes() {
 	fake_start "[{\"path\":\"/anthropic\",\"delayMs\":$1,\"body\":\"{\\\"access_token\\\":\\\"at-a2\\\",\\\"refresh_token\\\":\\\"rt-a2\\\",\\\"expires_in\\\":28800}\"},

@@ -57,6 +57,15 @@ put_codex() {
 
 # in_hours N: now + N hours in ms (N may be negative)
 in_hours() { echo $(( SYNC_NOW + $1 * 3600000 )); }
+# A store with two OpenClaw-owned oauth profiles (anthropic, openai-codex)
+# whose access tokens expired an hour ago.
+expired_oauth_pair_json() {
+	local past
+	past=$(in_hours -1)
+	printf '%s' "{\"version\":1,\"profiles\":{
+ \"anthropic:default\":{\"type\":\"oauth\",\"provider\":\"anthropic\",\"access\":\"at-a1\",\"refresh\":\"rt-a1\",\"expires\":$past},
+ \"openai-codex:work\":{\"type\":\"oauth\",\"provider\":\"openai-codex\",\"access\":\"at-c1\",\"refresh\":\"rt-c1\",\"expires\":$past}}}"
+}
 
 # snap FILE...: remember its bytes and mtime (kept in $T_TMP, not beside
 # it); same_file FILE DESCRIPTION: both are as they were at snap
