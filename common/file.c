@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "oc.h"
@@ -66,6 +67,72 @@ oc_file_read(const char *path, size_t max, char **data, size_t *len,
 	*data = b.data;
 	*len = b.len;
 	return 0;
+}
+
+/*
+ * OpenClaw 2026.3.24 rewrites auth-profiles.json in place (truncate, then
+ * write) every time it routes a request, so a reader can catch it half
+ * written. A file whose bytes fail the check is read again each time it
+ * changes; only one that stays the same for 100 ms and stays bad is
+ * reported (a corrupt file costs 100 ms, a busy one at most a second). A timer then never cries "corrupt" over a write in progress.
+ */
+#define SETTLE_PAUSE_MS 25
+#define SETTLE_STILL 4		/* unchanged for 100 ms: corrupt */
+#define SETTLE_MAX_PAUSES 40	/* at most a second in all */
+
+static void
+file_version(const char *path, struct stat *st)
+{
+	if (stat(path, st) == -1)
+		memset(st, 0, sizeof *st);
+}
+
+static int
+same_version(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	    a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+int
+oc_file_read_settled(const char *path, size_t max, oc_text_check_fn check,
+    void *arg, char **data, size_t *len, struct oc_err *err)
+{
+	struct stat seen, now;
+	int pauses = 0, still;
+
+	for (;;) {
+		file_version(path, &seen);
+		if (oc_file_read(path, max, data, len, err) == -1)
+			return -1;
+		if (check(path, *data, *len, arg, err) == 0)
+			return 0;
+		oc_wipe(*data, *len);
+		free(*data);
+		*data = NULL;
+		*len = 0;
+		/* Wait for the file to change; one that stays the same for
+		 * SETTLE_STILL pauses is what it is: corrupt. */
+		for (still = 0; still < SETTLE_STILL; still++) {
+			struct timespec ts = { 0, SETTLE_PAUSE_MS * 1000000L };
+
+			if (pauses++ == SETTLE_MAX_PAUSES) {
+				errno = EILSEQ;	/* bad bytes, not missing */
+				return -1;
+			}
+			nanosleep(&ts, NULL);
+			file_version(path, &now);
+			if (!same_version(&seen, &now))
+				break;
+		}
+		if (still == SETTLE_STILL) {
+			errno = EILSEQ;
+			return -1;
+		}
+	}
 }
 
 char *

@@ -777,44 +777,18 @@ order_map(struct oc_jval root, const char *state_path)
 }
 
 /* What identifies one version of a file. */
-static void
-file_id(const char *path, struct stat *st)
-{
-	if (stat(path, st) == -1)
-		memset(st, 0, sizeof *st);
-}
-
+/* The check for oc_file_read_settled: a JSON object; *arg spans it. */
 static int
-same_version(const struct stat *a, const struct stat *b)
+scan_object(const char *path, const char *text, size_t len, void *arg,
+    struct oc_err *err)
 {
-	return a->st_ino == b->st_ino && a->st_size == b->st_size &&
-	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
-	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-	    a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
-	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
-}
+	struct oc_jval *root = arg;
 
-/* Read path and check it is a JSON object; *root spans it. */
-static int
-read_checked(struct oc_health *h, int slot, const char *path,
-    struct oc_jval *root, struct oc_err *err)
-{
-	if (oc_file_read(path, 64u << 20, &h->text[slot], &h->textlen[slot],
-	    err) == -1) {
-		h->text[slot] = NULL;
-		if (errno == ENOENT) {
-			oc_err_clear(err);
-			return 1;
-		}
-		return -1;
-	}
-	h->exists[slot] = 1;
-	if (memchr(h->text[slot], '\0', h->textlen[slot]) != NULL) {
+	if (memchr(text, '\0', len) != NULL) {
 		oc_err_set(err, OC_EX_DATAERR, "%s: contains a NUL byte", path);
 		return -1;
 	}
-	if (oc_jscan_check(path, h->text[slot], h->textlen[slot], root,
-	    err) == -1)
+	if (oc_jscan_check(path, text, len, root, err) == -1)
 		return -1;
 	if (oc_jval_type(*root) != OC_JT_OBJECT) {
 		oc_err_set(err, OC_EX_DATAERR, "%s: not a JSON object", path);
@@ -826,46 +800,26 @@ read_checked(struct oc_health *h, int slot, const char *path,
 /*
  * Read one store: a missing file is an empty store; one that is not JSON,
  * not an object, or whose "profiles" is not an object is OC_EX_DATAERR,
- * with the file and position.
- *
- * OpenClaw 2026.3.24 rewrites the store in place (truncate, then write)
- * on every request it routes, so a reader can catch it half written. A
- * store that fails to parse is read again after a pause while the file
- * keeps changing; only one that stays the same and stays bad is corrupt.
- * This way a timer never cries "corrupt" over a write in progress.
+ * with the file and position. A store OpenClaw is rewriting in place is
+ * waited for (oc_file_read_settled).
  */
-#define REREAD_TRIES 20
-#define REREAD_PAUSE_MS 25
-
 static int
 read_store(struct oc_health *h, int slot, const char *dir, struct oc_err *err)
 {
 	char *path = oc_xasprintf("%s/auth-profiles.json", dir);
 	char *state = oc_xasprintf("%s/auth-state.json", dir);
 	struct oc_jval root, profiles;
-	struct stat before, after;
-	int rc = -1, x, tries;
+	int rc = -1, x = 0;
 
-	for (tries = 0;; tries++) {
-		file_id(path, &before);
-		if ((x = read_checked(h, slot, path, &root, err)) != -1)
-			break;
-		if (tries == REREAD_TRIES)
+	if (oc_file_read_settled(path, 64u << 20, scan_object, &root,
+	    &h->text[slot], &h->textlen[slot], err) == -1) {
+		h->text[slot] = NULL;
+		if (errno != ENOENT)
 			goto out;
-		{
-			struct timespec ts = { 0, REREAD_PAUSE_MS * 1000000L };
-
-			nanosleep(&ts, NULL);
-		}
-		file_id(path, &after);
-		if (same_version(&before, &after))
-			goto out;	/* it is what it is: corrupt */
-		if (h->text[slot] != NULL) {
-			oc_wipe(h->text[slot], h->textlen[slot]);
-			free(h->text[slot]);
-			h->text[slot] = NULL;
-		}
-	}
+		oc_err_clear(err);
+		x = 1;
+	} else
+		h->exists[slot] = 1;
 	if (x == 1) {
 		rc = 0;		/* no store */
 		goto out;

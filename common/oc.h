@@ -105,6 +105,15 @@ char *oc_profile_provider_dup(const char *id);
  * errno ENOENT and err->code OC_EX_NOINPUT. */
 int oc_file_read(const char *path, size_t max, char **data, size_t *len,
     struct oc_err *);
+/* Judge a file's bytes: 0 good, -1 bad with err filled. */
+typedef int (*oc_text_check_fn)(const char *path, const char *text,
+    size_t len, void *arg, struct oc_err *);
+/* oc_file_read, then check; while the check fails and the file keeps
+ * changing (OpenClaw rewrites the store in place), read it again; a file
+ * unchanged for 100 ms is judged as it is, and a second is the most spent.
+ * On failure nothing is returned (errno is ENOENT for a missing file). */
+int oc_file_read_settled(const char *path, size_t max, oc_text_check_fn,
+    void *arg, char **data, size_t *len, struct oc_err *);
 /* temp in the same dir (O_EXCL|O_NOFOLLOW, 0600), write, fsync, chmod mode,
  * rename over path, fsync the directory. Never truncates path in place. */
 int oc_write_atomic(const char *path, const void *, size_t, mode_t,

@@ -18,18 +18,36 @@
 
 #define OC_STORE_MAX (64u << 20)
 
+/* The check for oc_file_read_settled: a JSON object, parsed into *arg. */
+static int
+parse_object(const char *path, const char *text, size_t len, void *arg,
+    struct oc_err *err)
+{
+	json_object **out = arg;
+
+	if (oc_json_parse(path, text, len, out, err) == -1)
+		return -1;
+	if (!json_object_is_type(*out, json_type_object)) {
+		json_object_put(*out);
+		*out = NULL;
+		oc_err_set(err, OC_EX_DATAERR, "%s: not a JSON object", path);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 load_one(const char *path, json_object **out, char **orig, int *exists,
     struct oc_err *err)
 {
 	char *text;
 	size_t len;
-	json_object *o;
 
 	*out = NULL;
 	*orig = NULL;
 	*exists = 0;
-	if (oc_file_read(path, OC_STORE_MAX, &text, &len, err) == -1) {
+	if (oc_file_read_settled(path, OC_STORE_MAX, parse_object, out, &text,
+	    &len, err) == -1) {
 		if (errno == ENOENT) {
 			oc_err_clear(err);
 			return 0;
@@ -37,17 +55,6 @@ load_one(const char *path, json_object **out, char **orig, int *exists,
 		return -1;
 	}
 	*exists = 1;
-	if (oc_json_parse(path, text, len, &o, err) == -1) {
-		oc_free_secret(text);
-		return -1;
-	}
-	if (!json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
-		oc_free_secret(text);
-		oc_err_set(err, OC_EX_DATAERR, "%s: not a JSON object", path);
-		return -1;
-	}
-	*out = o;
 	/* Keep the bytes; save_one compares their content when it writes,
 	 * so commands that only read a large store do not pay for it. */
 	*orig = text;

@@ -123,6 +123,22 @@ like "$err" 'openclaw.json: invalid JSON at line 1, column [0-9]+' "names the co
 is "$(sum_of "$CONFIG")$(sum_of "$STORE")" "$csum$sum" "config and store untouched"
 ok "$([ ! -e "$CONFIG.bak" ]; echo $?)" "no .bak made of a file that was not rewritten"
 
+# --- a store rewritten in place (as OpenClaw does) is waited for, not "corrupt"
+t_home
+put_store '{"version":1,"profiles":{"openai:a":{"type":"api_key","provider":"openai","key":"sk-a"}}}'
+( while [ ! -e "$T_TMP/stop" ]; do
+	{ printf '{"version":1,"profiles":'; sleep 0.03; printf '{"openai:a":{"type":"api_key","provider":"openai","key":"sk-a"}}}\n'; } >"$STORE"
+	sleep 0.01
+done ) &
+inplace=$!
+fails=0
+for i in $(seq 1 30); do
+	oc-profile list >/dev/null 2>&1 || fails=$((fails + 1))
+	oc-order get -p openai --effective >/dev/null 2>&1 || fails=$((fails + 1))
+done
+touch "$T_TMP/stop"; wait "$inplace"
+is "$fails" 0 "readers wait out a store being rewritten in place"
+
 # --- modes under a permissive umask
 t_home
 ( umask 000; echo sk-umask-0123456789 | oc-profile add -t api_key openai:u >/dev/null )
