@@ -34,7 +34,7 @@ int
 oc_b64url_decode(const char *s, size_t len, char **out, size_t *outlen)
 {
 	char *d;
-	size_t i, n = 0;
+	size_t i, n = 0, cap;
 	unsigned acc = 0;
 	int bits = 0;
 
@@ -45,12 +45,16 @@ oc_b64url_decode(const char *s, size_t len, char **out, size_t *outlen)
 		len--;
 	if (len % 4 == 1)
 		return -1;
-	d = oc_xmalloc(len / 4 * 3 + 3);
+	cap = len / 4 * 3 + 3;
+	d = oc_xmalloc(cap);
 	for (i = 0; i < len; i++) {
 		int v = b64_value((unsigned char)s[i]);
 
 		if (v < 0) {
-			oc_free_secret(d);
+			/* d is not terminated yet: wipe what was allocated,
+			 * not up to a NUL that is not there. */
+			oc_wipe(d, cap);
+			free(d);
 			return -1;
 		}
 		acc = (acc << 6) | (unsigned)v;
@@ -86,7 +90,9 @@ oc_jwt_payload(const char *token, json_object **out)
 	if (oc_b64url_decode(p1, (size_t)(p2 - p1), &text, &len) == -1)
 		return -1;
 	r = oc_json_parse("JWT payload", text, len, out, &err);
-	oc_free_secret(text);
+	/* The payload may hold a NUL: wipe by length. */
+	oc_wipe(text, len);
+	free(text);
 	if (r == -1)
 		return -1;
 	if (!json_object_is_type(*out, json_type_object)) {
