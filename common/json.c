@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * json.c - strict and lenient JSON reading with positioned errors, and a
  * writer that produces what JSON.stringify(v, null, 2) produces, so files
@@ -149,6 +150,10 @@ oc_json_parse_lenient(const char *name, const char *s, size_t len,
 	size_t i = 0;
 	int r;
 	char prev_sig = 0;	/* last significant char emitted */
+	/* The open containers, innermost last: a bare word is a key only
+	 * directly inside an object ("[true, false]" holds values). */
+	char *nest = NULL;
+	size_t depth = 0, nestcap = 0;
 
 	*out = NULL;
 	if (memchr(s, '\0', len) != NULL) {
@@ -215,6 +220,7 @@ oc_json_parse_lenient(const char *name, const char *s, size_t len,
 				    "unterminated comment", name, line, col);
 				oc_buf_free(&l.b);
 				free(l.map);
+				free(nest);
 				return -1;
 			}
 			i += 2;
@@ -251,7 +257,8 @@ oc_json_parse_lenient(const char *name, const char *s, size_t len,
 			prev_sig = ',';
 			continue;
 		}
-		if ((prev_sig == '{' || prev_sig == ',') &&
+		if ((prev_sig == '{' || prev_sig == ',') && depth > 0 &&
+		    nest[depth - 1] == '{' &&
 		    (isalpha((unsigned char)c) || c == '_' || c == '$')) {
 			/* Unquoted key. */
 			lput(&l, '"', i);
@@ -263,10 +270,19 @@ oc_json_parse_lenient(const char *name, const char *s, size_t len,
 			prev_sig = '"';
 			continue;
 		}
+		if (c == '{' || c == '[') {
+			if (depth == nestcap) {
+				nestcap = nestcap ? nestcap * 2 : 32;
+				nest = oc_xrealloc(nest, nestcap);
+			}
+			nest[depth++] = c;
+		} else if ((c == '}' || c == ']') && depth > 0)
+			depth--;
 		if (!isspace((unsigned char)c))
 			prev_sig = c;
 		lput(&l, c, i++);
 	}
+	free(nest);
 	if (l.b.data == NULL)
 		oc_buf_add(&l.b, "", 0);
 	r = parse_mapped(name, l.b.data, l.b.len, s, l.map, out, err);
