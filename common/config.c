@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * config.c - writing openclaw.json: plain 2-space JSON, atomically, 0600,
  * the previous copy kept as openclaw.json.bak. Reading is in paths.c (the
@@ -14,7 +15,8 @@
 #define OC_CONFIG_MAX (16u << 20)
 
 int
-oc_config_save(const char *path, json_object *config, struct oc_err *err)
+oc_config_save(const char *path, json_object *config, struct oc_lock *lock,
+    struct oc_err *err)
 {
 	struct oc_buf b = { 0 };
 	char *old, *dir, *bak;
@@ -29,7 +31,7 @@ oc_config_save(const char *path, json_object *config, struct oc_err *err)
 	free(dir);
 	if (oc_file_read(path, OC_CONFIG_MAX, &old, &oldlen, err) == 0) {
 		bak = oc_xasprintf("%s.bak", path);
-		r = oc_write_atomic(bak, old, oldlen, 0600, err);
+		r = oc_write_atomic(bak, old, oldlen, 0600, lock, err);
 		free(bak);
 		oc_free_secret(old);
 		if (r == -1)
@@ -39,7 +41,7 @@ oc_config_save(const char *path, json_object *config, struct oc_err *err)
 	oc_err_clear(err);
 	oc_json_dump(&b, config, 2);
 	oc_buf_addc(&b, '\n');
-	r = oc_write_atomic(path, b.data, b.len, 0600, err);
+	r = oc_write_atomic(path, b.data, b.len, 0600, lock, err);
 	oc_buf_free(&b);
 	return r;
 }
@@ -95,7 +97,7 @@ oc_config_update(const char *path, int wait_ms, oc_config_edit_fn fn,
 		oc_buf_free(&before);
 		oc_buf_free(&after);
 	}
-	if (r == 1 && oc_config_save(path, cfg, err) == -1)
+	if (r == 1 && oc_config_save(path, cfg, &lock, err) == -1)
 		r = -1;
 out:
 	if (cfg != NULL)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * envfile.c - OpenClaw's dotenv files: parsing them exactly as the npm
  * dotenv 17 package does (OpenClaw loads <state>/.env with it), loading them
@@ -650,7 +651,7 @@ oc_env_set(const char *path, const char *var, const char *value, int wait_ms,
 	}
 	if (replaced != NULL)
 		*replaced = done;
-	if (oc_write_atomic(target, out.data ? out.data : "", out.len, 0600,
+	if (oc_write_atomic(target, out.data ? out.data : "", out.len, 0600, &lock,
 	    err) == -1)
 		goto unlock;
 	rc = 0;

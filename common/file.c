@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * file.c - reading files whole and replacing them atomically. A store is
  * never truncated in place: a new file is written beside it, synced, and
@@ -207,7 +208,7 @@ write_all(int fd, const char *p, size_t n)
 
 int
 oc_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
-    struct oc_err *err)
+    struct oc_lock *guard, struct oc_err *err)
 {
 	char *dir = oc_dirname_dup(path);
 	const char *base = strrchr(path, '/');
@@ -247,11 +248,16 @@ oc_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		goto fail;
 	}
 	fd = -1;
+	if (oc_lock_commit_begin(guard, err) == -1)
+		goto fail;
 	if (rename(tmp, path) == -1) {
+		saved = errno;
+		oc_lock_commit_end(guard);
 		oc_err_set(err, OC_EX_CANTCREAT, "cannot replace %s: %s", path,
-		    strerror(errno));
+		    strerror(saved));
 		goto fail;
 	}
+	oc_lock_commit_end(guard);
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd != -1) {
 		(void)fsync(dfd);

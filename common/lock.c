@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lock.c - OpenClaw's advisory lock on auth-profiles.json.
  *
@@ -129,6 +130,57 @@ sleep_ms(long ms)
 		;
 }
 
+/*
+ * A lock file is never seen empty: its content is written to a temp file
+ * beside it, which link(2) then puts in place, or fails with EEXIST when
+ * the lock is held. The descriptor stays open while the lock is held; it
+ * keeps the inode (and so its number) ours, which lets the holder tell its
+ * own lock from a successor's after a waiter broke it as stale.
+ */
+static int
+lock_temp(const char *path, char **tmp, struct oc_err *err)
+{
+	char *dir = oc_dirname_dup(path), iso[40], body[128];
+	const char *base = strrchr(path, '/');
+	int fd = -1, n, tries;
+
+	base = base ? base + 1 : path;
+	*tmp = NULL;
+	for (tries = 0; tries < 100 && fd == -1; tries++) {
+		free(*tmp);
+		*tmp = oc_xasprintf("%s/.%s.tmp-%ld-%08x", dir, base,
+		    (long)getpid(), (unsigned)rand() ^
+		    (unsigned)oc_now_ms() * 2654435761u);
+		fd = open(*tmp, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
+		if (fd == -1 && errno != EEXIST)
+			break;
+	}
+	free(dir);
+	if (fd == -1) {
+		oc_err_set(err, errno == ENOENT || errno == EACCES ||
+		    errno == EROFS || errno == ENOSPC ? OC_EX_CANTCREAT :
+		    OC_EX_TEMPFAIL, "cannot create lock %s: %s", path,
+		    strerror(errno));
+		free(*tmp);
+		*tmp = NULL;
+		return -1;
+	}
+	oc_iso8601(oc_now_ms(), iso, sizeof iso);
+	n = snprintf(body, sizeof body, "{\"pid\":%ld,\"createdAt\":\"%s\"}",
+	    (long)getpid(), iso);
+	if (n < 0 || (size_t)n >= sizeof body || write(fd, body, (size_t)n) != n) {
+		oc_err_set(err, OC_EX_CANTCREAT, "cannot write lock %s: %s",
+		    path, n < 0 ? "format" : strerror(errno));
+		close(fd);
+		unlink(*tmp);
+		free(*tmp);
+		*tmp = NULL;
+		return -1;
+	}
+	return fd;
+}
+
 int
 oc_lock_acquire(struct oc_lock *l, const char *path, int wait_ms,
     struct oc_err *err)
@@ -136,44 +188,47 @@ oc_lock_acquire(struct oc_lock *l, const char *path, int wait_ms,
 	int64_t start = oc_now_ms(), now;
 	long backoff = 5;
 	unsigned seed = (unsigned)getpid() ^ (unsigned)start;
+	struct stat st;
+	char *tmp;
+	int fd;
 
-	l->path = NULL;
-	l->held = 0;
+	memset(l, 0, sizeof *l);
+	l->fd = -1;
 	block_signals();
+	if ((fd = lock_temp(path, &tmp, err)) == -1) {
+		unblock_signals();
+		return -1;
+	}
 	for (;;) {
-		int fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW |
-		    O_CLOEXEC, 0600);
-
-		if (fd != -1) {
-			char iso[40], body[128];
-			int n;
-
-			oc_iso8601(oc_now_ms(), iso, sizeof iso);
-			n = snprintf(body, sizeof body,
-			    "{\"pid\":%ld,\"createdAt\":\"%s\"}", (long)getpid(),
-			    iso);
-			if (write(fd, body, (size_t)n) != n) {
-				int saved = errno;
-
-				close(fd);
-				unlink(path);
-				unblock_signals();
+		if (link(tmp, path) == 0) {
+			(void)unlink(tmp);
+			free(tmp);
+			if (fstat(fd, &st) == -1) {
 				oc_err_set(err, OC_EX_CANTCREAT,
-				    "cannot write lock %s: %s", path,
-				    strerror(saved));
+				    "cannot stat lock %s: %s", path,
+				    strerror(errno));
+				(void)unlink(path);
+				close(fd);
+				unblock_signals();
 				return -1;
 			}
-			close(fd);
 			l->path = oc_xstrdup(path);
+			l->fd = fd;
+			l->dev = st.st_dev;
+			l->ino = st.st_ino;
 			l->held = 1;
 			return 0;
 		}
 		if (errno != EEXIST) {
 			int saved = errno;
 
+			(void)unlink(tmp);
+			free(tmp);
+			close(fd);
 			unblock_signals();
 			oc_err_set(err, saved == ENOENT || saved == EACCES ||
-			    saved == EROFS ? OC_EX_CANTCREAT : OC_EX_TEMPFAIL,
+			    saved == EROFS || saved == EPERM ?
+			    OC_EX_CANTCREAT : OC_EX_TEMPFAIL,
 			    "cannot create lock %s: %s", path, strerror(saved));
 			return -1;
 		}
@@ -182,6 +237,9 @@ oc_lock_acquire(struct oc_lock *l, const char *path, int wait_ms,
 		if (!oc_path_exists(path))
 			continue;
 		if (now - start >= wait_ms) {
+			(void)unlink(tmp);
+			free(tmp);
+			close(fd);
 			unblock_signals();
 			oc_err_set(err, OC_EX_TEMPFAIL,
 			    "%s is locked by another process (waited %d ms); "
@@ -202,14 +260,61 @@ oc_lock_acquire(struct oc_lock *l, const char *path, int wait_ms,
 	}
 }
 
+/* Whether path still names the lock file this holder created. */
+static int
+still_ours(const struct oc_lock *l)
+{
+	struct stat cur;
+
+	return lstat(l->path, &cur) == 0 && cur.st_dev == l->dev &&
+	    cur.st_ino == l->ino;
+}
+
+int
+oc_lock_commit_begin(struct oc_lock *l, struct oc_err *err)
+{
+	if (l == NULL)
+		return 0;
+	if (!l->held) {
+		oc_err_set(err, OC_EX_TEMPFAIL, "internal error: lock not held");
+		return -1;
+	}
+	/* A waiter breaks a stale lock only under flock(2) on it, so holding
+	 * flock keeps it ours from this check until the commit is done. */
+	while (flock(l->fd, LOCK_EX) == -1 && errno == EINTR)
+		;
+	if (!still_ours(l)) {
+		(void)flock(l->fd, LOCK_UN);
+		oc_err_set(err, OC_EX_TEMPFAIL,
+		    "lost the lock %s: this writer held it past %d s and "
+		    "another process broke it; nothing was written, try again",
+		    l->path, OC_LOCK_STALE_MS / 1000);
+		return -1;
+	}
+	return 0;
+}
+
+void
+oc_lock_commit_end(struct oc_lock *l)
+{
+	if (l != NULL && l->held)
+		(void)flock(l->fd, LOCK_UN);
+}
+
 void
 oc_lock_release(struct oc_lock *l)
 {
 	if (l == NULL || !l->held)
 		return;
-	(void)unlink(l->path);
+	/* Remove the lock only while it is still ours: a successor's lock,
+	 * taken after this one was broken, is left alone. */
+	while (flock(l->fd, LOCK_EX) == -1 && errno == EINTR)
+		;
+	if (still_ours(l))
+		(void)unlink(l->path);
+	close(l->fd);
 	free(l->path);
-	l->path = NULL;
-	l->held = 0;
+	memset(l, 0, sizeof *l);
+	l->fd = -1;
 	unblock_signals();
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * oauth.c - refreshing the OAuth access tokens of profiles OpenClaw owns.
  *
@@ -502,7 +503,59 @@ struct refresh_arg {
 	int64_t within_ms;
 	int64_t seen_expires;
 	struct oc_refresh *res;
+	/* The endpoint's answer, kept until it is stored: a refresh token
+	 * is single-use, so an answer is never thrown away because the
+	 * commit lost its lock (see oc_oauth_refresh_profile). */
+	struct tokens t;
+	char *sent_refresh;	/* the refresh token the request used */
+	int have;
 };
+
+/* Write the new tokens into p; only the members a refresh renews. */
+static void
+apply_tokens(json_object *p, const struct tokens *t)
+{
+	json_object_object_add(p, "access", json_object_new_string(t->access));
+	if (t->refresh != NULL)
+		json_object_object_add(p, "refresh",
+		    json_object_new_string(t->refresh));
+	json_object_object_add(p, "expires", json_object_new_int64(t->expires));
+	if (t->account_id != NULL)
+		json_object_object_add(p, "accountId",
+		    json_object_new_string(t->account_id));
+	if (t->client_id != NULL)
+		json_object_object_add(p, "clientId",
+		    json_object_new_string(t->client_id));
+}
+
+/* The second pass, after the first commit lost its lock: store the answer
+ * already received, unless the profile has moved on (removed, or given
+ * another refresh token by someone else, whose tokens then stand). */
+static int
+reapply_edit(struct oc_store *s, void *arg, struct oc_err *err)
+{
+	struct refresh_arg *a = arg;
+	json_object *p = oc_store_profile(s, a->id);
+	struct oc_cred c;
+
+	if (p == NULL) {
+		oc_err_set(err, OC_EX_NEG, "%s: removed while it was being "
+		    "refreshed; the new tokens were not stored", a->id);
+		return -1;
+	}
+	oc_cred_parse(a->id, p, &c);
+	if (c.refresh == NULL || strcmp(c.refresh, a->sent_refresh) != 0) {
+		a->res->status = OC_REFRESH_FRESH;
+		a->res->reason = "refreshed by another process";
+		a->res->expires = c.expires_valid ? c.expires : 0;
+		return 0;
+	}
+	apply_tokens(p, &a->t);
+	a->res->status = OC_REFRESH_REFRESHED;
+	a->res->reason = NULL;
+	a->res->expires = a->t.expires;
+	return 1;
+}
 
 static int
 refresh_edit(struct oc_store *s, void *arg, struct oc_err *err)
@@ -510,10 +563,9 @@ refresh_edit(struct oc_store *s, void *arg, struct oc_err *err)
 	struct refresh_arg *a = arg;
 	json_object *p = oc_store_profile(s, a->id);
 	const struct rule *r;
-	struct tokens t;
 	struct oc_cred c;
 	const char *why;
-	char *prov, *refresh;
+	char *prov;
 	int64_t now = oc_now_ms();
 
 	if (p == NULL) {
@@ -549,29 +601,15 @@ refresh_edit(struct oc_store *s, void *arg, struct oc_err *err)
 		a->res->reason = "no refresh rule for this provider";
 		return 0;
 	}
-	refresh = oc_xstrdup(c.refresh);
+	a->sent_refresh = oc_xstrdup(c.refresh);
 	a->res->requested = 1;
-	if (request(a->id, r, p, refresh, &t, err) == -1) {
-		oc_free_secret(refresh);
+	if (request(a->id, r, p, a->sent_refresh, &a->t, err) == -1)
 		return -1;
-	}
-	oc_free_secret(refresh);
-	/* Only the members the refresh renews change. */
-	json_object_object_add(p, "access", json_object_new_string(t.access));
-	if (t.refresh != NULL)
-		json_object_object_add(p, "refresh",
-		    json_object_new_string(t.refresh));
-	json_object_object_add(p, "expires", json_object_new_int64(t.expires));
-	if (t.account_id != NULL)
-		json_object_object_add(p, "accountId",
-		    json_object_new_string(t.account_id));
-	if (t.client_id != NULL)
-		json_object_object_add(p, "clientId",
-		    json_object_new_string(t.client_id));
+	a->have = 1;
+	apply_tokens(p, &a->t);
 	a->res->status = OC_REFRESH_REFRESHED;
 	a->res->reason = NULL;
-	a->res->expires = t.expires;
-	tokens_free(&t);
+	a->res->expires = a->t.expires;
 	return 1;
 }
 
@@ -581,14 +619,28 @@ oc_oauth_refresh_profile(const struct oc_ctx *ctx, const char *id,
     struct oc_refresh *res, struct oc_err *err)
 {
 	struct refresh_arg a;
+	int r;
 
 	memset(res, 0, sizeof *res);
+	memset(&a, 0, sizeof a);
 	res->status = OC_REFRESH_FAILED;
 	a.id = id;
 	a.within_ms = within_ms;
 	a.seen_expires = seen_expires;
 	a.res = res;
-	if (oc_store_update(&ctx->paths, wait_ms, refresh_edit, &a, err) == -1) {
+	r = oc_store_update(&ctx->paths, wait_ms, refresh_edit, &a, err);
+	/* The request outlived the lock (a stalled process, a slow
+	 * endpoint): the answer is in hand and the old refresh token is
+	 * spent, so store it under a new lock rather than lose it. */
+	if (r == -1 && a.have && err->code == OC_EX_TEMPFAIL) {
+		oc_err_clear(err);
+		r = oc_store_update(&ctx->paths, wait_ms, reapply_edit, &a,
+		    err);
+	}
+	if (a.have)
+		tokens_free(&a.t);
+	oc_free_secret(a.sent_refresh);
+	if (r == -1) {
 		res->status = OC_REFRESH_FAILED;
 		return -1;
 	}

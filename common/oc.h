@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * oc.h - liboc, the core shared by the oc-tools commands.
  *
@@ -115,9 +116,12 @@ typedef int (*oc_text_check_fn)(const char *path, const char *text,
 int oc_file_read_settled(const char *path, size_t max, oc_text_check_fn,
     void *arg, char **data, size_t *len, struct oc_err *);
 /* temp in the same dir (O_EXCL|O_NOFOLLOW, 0600), write, fsync, chmod mode,
- * rename over path, fsync the directory. Never truncates path in place. */
+ * rename over path, fsync the directory. Never truncates path in place.
+ * With a guard, the rename happens only while that lock is still held
+ * (oc_lock_commit_begin); the temp file is removed otherwise. */
+struct oc_lock;
 int oc_write_atomic(const char *path, const void *, size_t, mode_t,
-    struct oc_err *);
+    struct oc_lock *guard, struct oc_err *);
 /* mkdir -p with mode for every directory created. */
 int oc_mkdirs(const char *path, mode_t, struct oc_err *);
 char *oc_dirname_dup(const char *);
@@ -189,7 +193,8 @@ void oc_strv_free(char **);
 /* ---- config writes ---- */
 /* Writes plain 2-space JSON atomically, 0600, after copying the previous
  * file to <path>.bak (0600). */
-int oc_config_save(const char *path, json_object *config, struct oc_err *);
+int oc_config_save(const char *path, json_object *config, struct oc_lock *,
+    struct oc_err *);
 /* Lock the config (<config>.lock, same protocol as the store lock), re-read
  * it, apply fn, write when fn returns 1 (0: unchanged, -1: error). */
 typedef int (*oc_config_edit_fn)(json_object *config, void *arg,
@@ -201,11 +206,22 @@ int oc_config_update(const char *path, int wait_ms, oc_config_edit_fn,
 struct oc_lock {
 	char *path;
 	int held;
+	int fd;			/* the lock file, open while held */
+	dev_t dev;		/* its identity, to tell it from a successor's */
+	ino_t ino;
 };
 /* Wait up to wait_ms (jittered backoff) for <path>; OC_EX_TEMPFAIL when
  * still busy. SIGINT/SIGTERM/SIGHUP are held off while the lock is held. */
 int oc_lock_acquire(struct oc_lock *, const char *path, int wait_ms,
     struct oc_err *);
+/* Around a commit (a rename over the guarded file): make sure the lock is
+ * still this holder's (a writer stalled past OC_LOCK_STALE_MS may have had
+ * it broken) and keep it from being broken until commit_end. -1 with
+ * OC_EX_TEMPFAIL when it was lost: the caller must not commit. A NULL lock
+ * is no guard. */
+int oc_lock_commit_begin(struct oc_lock *, struct oc_err *);
+void oc_lock_commit_end(struct oc_lock *);
+/* Release; a lock that is no longer this holder's is not removed. */
 void oc_lock_release(struct oc_lock *);
 #define OC_LOCK_STALE_MS 30000
 
@@ -238,7 +254,7 @@ int oc_store_routing_del(struct oc_store *, const char *key,
     const char *member);
 /* Write what changed (each file only if its bytes differ). Creates the agent
  * dir 0700 when needed; files 0600. */
-int oc_store_save(struct oc_store *, struct oc_err *);
+int oc_store_save(struct oc_store *, struct oc_lock *, struct oc_err *);
 /* Lock, load, apply fn, save when fn returns 1 (0: unchanged, -1: error),
  * unlock. The store handed to fn is freed afterwards. */
 typedef int (*oc_store_edit_fn)(struct oc_store *, void *arg,

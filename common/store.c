@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store.c - auth-profiles.json and auth-state.json.
  *
@@ -171,7 +172,7 @@ oc_store_routing_del(struct oc_store *s, const char *key, const char *member)
 
 static int
 save_one(const char *path, json_object *o, const char *orig,
-    struct oc_err *err)
+    struct oc_lock *lock, struct oc_err *err)
 {
 	struct oc_buf b = { 0 };
 	int r = 0, same = 0;
@@ -205,7 +206,7 @@ save_one(const char *path, json_object *o, const char *orig,
 			r = -1;
 		} else {
 			json_object_put(check);
-			r = oc_write_atomic(path, b.data, b.len, 0600, err);
+			r = oc_write_atomic(path, b.data, b.len, 0600, lock, err);
 		}
 	}
 	oc_buf_free(&b);
@@ -213,7 +214,7 @@ save_one(const char *path, json_object *o, const char *orig,
 }
 
 int
-oc_store_save(struct oc_store *s, struct oc_err *err)
+oc_store_save(struct oc_store *s, struct oc_lock *lock, struct oc_err *err)
 {
 	char *dir = oc_dirname_dup(s->path);
 
@@ -222,10 +223,11 @@ oc_store_save(struct oc_store *s, struct oc_err *err)
 		return -1;
 	}
 	free(dir);
-	if (save_one(s->path, s->root, s->orig, err) == -1)
+	if (save_one(s->path, s->root, s->orig, lock, err) == -1)
 		return -1;
 	if (s->state != NULL &&
-	    save_one(s->state_path, s->state, s->state_orig, err) == -1)
+	    save_one(s->state_path, s->state, s->state_orig, lock,
+	    err) == -1)
 		return -1;
 	return 0;
 }
@@ -254,7 +256,7 @@ oc_store_update(const struct oc_paths *p, int wait_ms, oc_store_edit_fn fn,
 	}
 	r = fn(&s, arg, err);
 	if (r == 1)
-		r = oc_store_save(&s, err) == -1 ? -1 : 1;
+		r = oc_store_save(&s, &lock, err) == -1 ? -1 : 1;
 	oc_store_free(&s);
 	oc_lock_release(&lock);
 	return r;

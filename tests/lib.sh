@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # tests/lib.sh - TAP helpers for the oc-tools tests. Each test script
 # sources it, calls t_home for a throw-away HOME, makes assertions with
 # ok/is/jqok, and ends with done_testing (the plan comes last).
@@ -39,6 +40,14 @@ run() {
 	rc=$?
 	out=$(cat "$T_TMP/.out")
 	err=$(cat "$T_TMP/.err")
+}
+# run_in TEXT CMD...: run with TEXT (no newline added) on stdin; a pipe
+# into run would set $rc in a subshell only.
+run_in() {
+	local t=$1
+	shift
+	printf '%s' "$t" >"$T_TMP/.in"
+	run "$@" <"$T_TMP/.in"
 }
 # jqok FILTER DESCRIPTION: jq -e FILTER over $out
 jqok() {
