@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # bench/check.sh - how fast and how small oc-check is.
 #
 #   sh bench/check.sh [BUILDDIR]          (default: the current directory)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # bench/keys.sh - how fast `oc-keys get -p anthropic` answers.
 #
 #   sh bench/keys.sh [BUILDDIR]          (default: the current directory)

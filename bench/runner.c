@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * runner - run a command N times; print its median and 90th-percentile
  * wall time (ms) and the largest peak RSS (KB) any run reached, as

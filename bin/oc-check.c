@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * oc-check - are the credentials of an OpenClaw agent usable, and for how
  * long? The verdict and exit code of `openclaw models status --check`, in

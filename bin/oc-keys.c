@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * oc-keys - which key the gateway uses, the keys it rotates through, and
  * running a command across them on rate limits.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * oc-order - get, set and clear the per-agent auth order override, and
  * explain the order the gateway would use now.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * oc-profile - list, show, add, remove OpenClaw auth profiles.
  */

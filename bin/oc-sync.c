@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * oc-sync - import the logins of Claude Code and the Codex CLI into the
  * OpenClaw store, and refresh the OAuth tokens OpenClaw owns.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * authcfg.c - the credential parts of openclaw.json (auth.profiles and
  * auth.order), edited the way OpenClaw edits them, and the order arrays they

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * checkfmt.c - oc-check's verdict line and its four output forms (text,
  * JSON, Nagios, Prometheus), written to a stream the command hands in.

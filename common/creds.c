@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * creds.c - a parsed view of one credential profile and its state.
  *

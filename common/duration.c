@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * duration.c - "90m", "1h30m", "2d", "500ms", "1.5h"; a bare number takes a
  * default unit chosen by the caller (days for --expires-in, as OpenClaw).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * envkeys.c - which environment variables hold a provider's keys, in the
  * order OpenClaw's key rotation tries them (live-auth-keys), the one key the

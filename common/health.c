@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * health.c - the verdict of `openclaw models status --check` over one
  * agent's store, the environment and the config.

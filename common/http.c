@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * http.c - HTTP for the commands without linking libcurl: the requests go
  * to the oc-http helper (libexec/oc-http.c, which documents the protocol)

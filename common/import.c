@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * import.c - copy the logins of Claude Code and the Codex CLI into the
  * OpenClaw store.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jscan.c - read a large JSON document without building a tree.
  *

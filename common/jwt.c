@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jwt.c - just enough JWT to read the claims OpenClaw reads: the payload is
  * decoded without checking the signature (the token is ours to hand on, not

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keypick.c - the one credential the gateway would use for a provider, as
  * OpenClaw 2026.3.24's resolveApiKeyForProvider picks it: the profiles in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mask.c - OpenClaw's secret mask: up to 6 characters show the first and
  * last one, up to 16 the first and last two, longer ones the first and last

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * order.c - the order in which the gateway tries a provider's profiles,
  * computed as OpenClaw 2026.3.24's resolveAuthProfileOrder does:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * out.c - what the commands print: tables, diagnostics, the era warning.
  * This is the one module of liboc that writes to stdout/stderr, and only

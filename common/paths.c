@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * paths.c - where OpenClaw keeps things: home, state dir, config, agent and
  * agent dir, resolved the way OpenClaw resolves them (DESIGN.md §1), and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * probe.c - `oc-check --probe`: one live request per credential, the
  * cheapest one that proves the provider accepts it, all of them through

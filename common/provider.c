@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * provider.c - provider ids as OpenClaw compares them: trimmed, lower-cased,
  * with its aliases folded (normalizeProviderId).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * secret.c - reading a pasted secret and normalising it as OpenClaw's
  * paste-token does. The secret comes from stdin, or on a terminal from

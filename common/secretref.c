@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * secretref.c - the secret of a profile: inline, the inline "${VAR}" form,
  * or a keyRef/tokenRef {source, provider, id} resolved through the config's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * usage.c - the usageStats of a store: cooldowns and disabled profiles, as
  * OpenClaw records them after failures.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * util.c - errors, memory, buffers, time and the small pieces of command
  * plumbing every oc-tools program shares.

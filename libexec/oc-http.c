@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * oc-http - the oc-tools network helper: the only program of the suite that
  * links libcurl. Loading libcurl costs a process several milliseconds at

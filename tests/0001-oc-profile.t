@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # oc-profile list, show, path, cooldowns: reading the store.
 . "${OC_SRCDIR:-.}/tests/lib.sh"
 t_home

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # oc-profile add and rm: the scriptable paste-token.
 . "${OC_SRCDIR:-.}/tests/lib.sh"
 t_home

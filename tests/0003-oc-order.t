@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # oc-order get, set, clear, and the effective order.
 . "${OC_SRCDIR:-.}/tests/lib.sh"
 t_home

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Round-trip fidelity: every key the tools do not understand, at any depth,
 # survives a rewrite, and a change touches nothing but what it changes.
 . "${OC_SRCDIR:-.}/tests/lib.sh"

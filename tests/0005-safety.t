@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Safety of every write: the lock, concurrent writers, crashes, corrupt input,
 # file modes, the SQLite era.
 . "${OC_SRCDIR:-.}/tests/lib.sh"

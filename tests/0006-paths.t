@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Where the tools look: home, state dir, config, agent, as OpenClaw resolves them.
 . "${OC_SRCDIR:-.}/tests/lib.sh"
 t_home

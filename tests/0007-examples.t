@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The EXAMPLES of oc-profile(1), oc-order(1) and oc(7) that can run, run.
 . "${OC_SRCDIR:-.}/tests/lib.sh"
 t_home

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The EXAMPLES of oc(7) that involve oc-check, oc-keys and oc-sync, run with
 # the network replaced by the fake server and ssh/mail by local stand-ins.
 . "${OC_SRCDIR:-.}/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Interoperability with the real OpenClaw 2026.3.24: what oc-tools writes,
 # OpenClaw reads, and the other way round. Skipped, with the reason, when the
 # reference peer cannot be installed.

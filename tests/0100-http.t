@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # oc-http, the network helper, driven directly with JSON on stdin against
 # the fake server: what comes back, what was sent, timeouts, errors,
 # concurrency, the body cap, and a malformed document.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # liboc's oc_http_run (common/http.c) through tests/http-client: results in
 # request order whatever the completion order, the caller's ids, the
 # helper-missing and helper-failure paths.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # oc-check's verdict over the state table (tests/oc-check-states.sh): the
 # exit code is the one OpenClaw 2026.3.24's `models status --check` gave on
 # the same state (recorded in the table; 0290 re-runs the peer live), the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # oc-check's output formats on one fixed state, at a frozen clock
 # (OC_NOW_MS): the exact text, Nagios and Prometheus lines, the JSON
 # document, -q, and that every format exits with the verdict.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The expiry window (-w) and its edges, at a frozen clock: expired at
 # now >= expires; expiring while the time left is at most the window;
 # oauth with a refresh token stays ok; -w parsing.

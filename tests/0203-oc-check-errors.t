@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # oc-check when it cannot tell: a corrupt store or config is exit 65 naming
 # the file and position (OpenClaw silently reads a corrupt store as empty
 # and says "missing"), in every output format; usage errors; files it

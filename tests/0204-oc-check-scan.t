@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # oc-check reads the store with its own zero-copy scanner (common/jscan.c):
 # strict JSON as JSON.parse takes it, with the position of the first error;
 # escapes in keys and values; duplicate keys (the last wins, as JSON.parse);

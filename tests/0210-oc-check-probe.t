@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # oc-check --probe against the fake server (tests/fake-http): the exact
 # request each provider gets, every HTTP status mapping, a timeout, a
 # refused connection, a malformed body, the Claude-Code-only hint, what is

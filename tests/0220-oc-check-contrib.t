@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The monitoring recipes in contrib/: the systemd units pass
 # systemd-analyze verify, the Termux scripts pass shellcheck, have Termux's
 # $PREFIX shebang, use no /tmp, and do what they say (driven here with

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # oc-check(1): lint-clean mdoc, -h mirrors its SYNOPSIS, and every EXAMPLE
 # that can run here runs (the Icinga object, the alert rule and the
 # systemctl lines cannot; the units are verified in 0220).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # oc-check against the reference peer: `openclaw models status --check`
 # (OpenClaw 2026.3.24) and oc-check run over the same states
 # (tests/oc-check-states.sh, plus agent and error states here) must give

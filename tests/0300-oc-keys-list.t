@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # oc-keys list: OpenClaw's rotation order (live-auth-keys): a live override
 # alone; else the list variables split on white space, "," and ";", the
 # primary variable, <P>_API_KEY_* in environment order, the google

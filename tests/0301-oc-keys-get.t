@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # oc-keys get: the one credential the gateway would use (OpenClaw's
 # resolveApiKeyForProvider): profiles in the effective auth order, skipping
 # ineligible and unresolvable ones, cooldown last; then the environment;

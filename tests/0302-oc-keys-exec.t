@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # oc-keys exec: runs the command with VAR set to each key in turn, and
 # moves on only when the command failed and (exit 75 or a rate-limit
 # message on its stderr). Output passes through live; stderr is teed; the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # oc-keys classify: OpenClaw's rate-limit rule (isApiKeyRateLimitError) as
 # a filter: exit 0 for a rate limit, 1 otherwise; case-insensitive
 # substrings; near misses are not rate limits.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # oc-keys set: a key from stdin into <state>/.env for daemons: replaces
 # only the entry for VAR, keeps every other byte, quotes only when needed,
 # 0600, atomic, under a lock (concurrent sets lose nothing), and refuses

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The dotenv parser against what OpenClaw's dotenv 17 returns for the same
 # file (the expected JSON was produced by dotenv.parse under Node 24), and
 # the loading rules: the last duplicate in a file wins, <state>/.env wins

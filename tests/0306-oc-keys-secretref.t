@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # SecretRefs (keyRef/tokenRef, the inline "${VAR}" form) through config
 # secrets.providers: env, file and exec, each refusal, and no resolved
 # secret in any message. Driven through oc-keys get.

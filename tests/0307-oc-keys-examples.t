@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The EXAMPLES of oc-keys(1) that can run, run (the network ones against
 # the fake server, pass(1) replaced by cat, systemctl left out).
 . "${OC_SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # oc-keys against the real OpenClaw 2026.3.24: the env key `oc-keys get`
 # picks is the one `openclaw models status` reports for the provider (with
 # <state>/.env and an empty process variable in play); the dotenv parser

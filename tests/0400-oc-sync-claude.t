@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # oc-sync: importing Claude Code's login into anthropic:claude-cli, and the
 # conflict rules: first import, unchanged, newer replaces, older / expired /
 # blanked skipped, a token never replaces oauth, a stored API key is kept.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # oc-sync: importing the Codex CLI's login into openai-codex:default with
 # managedBy "codex-cli": expiry from the access token's JWT exp, else the
 # file's mtime + 1 h; account id from the file, else the JWT; CODEX_HOME;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # oc-sync: the config side of the Claude Code import. An existing
 # auth.profiles["anthropic:claude-cli"].mode "token" becomes "oauth" (as
 # OpenClaw's own migration); a missing entry is added only when the config

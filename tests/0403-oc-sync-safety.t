@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # oc-sync import, the write-path rules: a lock held by a live process (wait,
 # then 75, store untouched), a stale lock broken, a corrupt store (65, byte-
 # identical), concurrent writers (no lost update), no temp files left, the

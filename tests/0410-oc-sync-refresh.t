@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # oc-sync --refresh against the fake server: per provider the exact request
 # (method, headers, body) and the expiry rule; a rotated refresh token
 # stored, a missing one kept; only due, OpenClaw-owned profiles refreshed;

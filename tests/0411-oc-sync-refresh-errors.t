@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # oc-sync --refresh: every error leaves the profile byte-identical.
 # invalid_grant / refresh_token_reused / revoked -> "re-authentication
 # required" naming the command, exit 1; network failure or 5xx -> 69;

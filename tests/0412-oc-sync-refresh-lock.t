@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # oc-sync --refresh and the store lock: five runs at once make exactly one
 # request per profile; a lock held by a live process means 75 and no
 # request; a corrupt store 65 and no request; a run killed mid-request

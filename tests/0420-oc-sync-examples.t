@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The EXAMPLES of oc-sync(1), run: the import and its output, the dry run,
 # the login piped in (ssh replaced by cat), the systemd units (taken from
 # the man page itself, checked by systemd-analyze, their ExecStart run),

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # oc-sync against the real OpenClaw 2026.3.24: what oc-sync imports and
 # refreshes, `openclaw models status --json` lists with the right type,
 # status and expiry, and reading it there does not undo the import.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fake-http - a canned HTTP/1.1 server on 127.0.0.1 for the oc-tools tests,
  * after curl's test-suite model: the test gives the replies, the server logs

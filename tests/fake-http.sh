@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # tests/fake-http.sh - start and stop the fake HTTP server (tests/fake-http.c)
 # from a test script. Source it after tests/lib.sh and t_home:
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * http-client - drives liboc's oc_http_run for the tests. It reads the same
  * document oc-http does (libexec/oc-http.c) on stdin, runs it through the

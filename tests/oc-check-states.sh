@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # tests/oc-check-states.sh - the table of states over which oc-check's
 # verdict is compared with `openclaw models status --check` (sourced by
 # 0200-oc-check-verdict.t, which checks oc-check against the exit codes

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # tests/sync-lib.sh - fixtures for the oc-sync tests: credential files of
 # Claude Code and the Codex CLI, JWTs built in shell, times relative to now.
 # Source after tests/lib.sh and call t_home first.

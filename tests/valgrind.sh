@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Runs the commands' main paths under valgrind (memcheck, leak check) in a
 # throw-away home and prints one TAP line per command; .ci/run calls it.
 # Usage: tests/valgrind.sh BUILDDIR

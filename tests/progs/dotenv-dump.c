@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * dotenv-dump - test helper: parse a dotenv file with liboc and print the
  * result as OpenClaw's dotenv.parse would return it (a JSON object, the last
