@@ -590,7 +590,7 @@ static const struct oc_verb verbs[] = {
 	{ "", NULL, sync_run, OC_VERB_CTX | OC_VERB_GUARD_SELF,
 	    "[-a agent] [--claude [file]] [--codex [file]] [--dry-run] [--json] "
 	    "[--wait dur] [--force]\n"
-	    "[-a agent] --refresh [--within dur] [--profile id]... [--dry-run] "
+	    "[-a agent] --refresh [--within dur] [--profile id ...] [--dry-run] "
 	    "[--json] [--wait dur] [--force]" },
 	{ NULL, NULL, NULL, 0, NULL }
 };
