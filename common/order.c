@@ -58,6 +58,16 @@ provider_is(const char *p, const char *want_auth)
 	return m;
 }
 
+/* A stored profile as OpenClaw's store holds it: an entry its loader drops
+ * is not there at all. */
+static const struct oc_cred *
+loaded(struct oc_store *s, const char *id)
+{
+	const struct oc_cred *c = oc_store_get(s, id);
+
+	return c != NULL && c->entry == OC_CE_OK ? c : NULL;
+}
+
 /* The store's profile ids of a provider, in the store's order
  * (listProfilesForProvider). */
 static const char **
@@ -68,7 +78,8 @@ store_ids_of(struct oc_store *s, const char *auth_p, size_t *n)
 
 	*n = 0;
 	for (i = 0; i < s->ncreds; i++)
-		if (provider_is(s->creds[i].provider_raw, auth_p)) {
+		if (s->creds[i].entry == OC_CE_OK &&
+		    provider_is(s->creds[i].provider_raw, auth_p)) {
 			v = oc_xrealloc(v, (*n + 1) * sizeof *v);
 			v[(*n)++] = s->creds[i].id;
 		}
@@ -169,7 +180,7 @@ oc_order_effective(struct oc_store *s, json_object *config,
 	if (explicit == NULL && base == NULL)
 		base = store_ids_of(s, auth_p, &nbase);
 	for (i = 0; i < nbase; i++)
-		if (oc_store_get(s, base[i]) != NULL)
+		if (loaded(s, base[i]) != NULL)
 			all_missing = 0;
 	/* Every configured id is missing from the store: OpenClaw falls
 	 * back to the store's own profiles of the provider. */
@@ -180,7 +191,7 @@ oc_order_effective(struct oc_store *s, json_object *config,
 	}
 	for (i = 0; i < nbase; i++) {
 		struct oc_order_entry e = { base[i], NULL, NULL, 0 };
-		const struct oc_cred *c = oc_store_get(s, base[i]);
+		const struct oc_cred *c = loaded(s, base[i]);
 		const char *why = oc_rules_ineligible(c, oc_config_auth_profile(
 		    config, base[i]), auth_p, now, s->rules);
 		size_t j;

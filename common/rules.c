@@ -175,8 +175,8 @@ by_time(struct oc_rules_health *r, int64_t expires, int64_t now,
  *  - token: no token and no valid tokenRef -> missing (missing_credential);
  *    no "expires" -> static; "expires" not a finite number > 0 -> missing
  *    (invalid_expires); then expired / expiring / ok by time left;
- *  - oauth: "expires" not a finite number > 0 -> missing
- *    (invalid_expires), even with a refresh token; then by time left,
+ *  - oauth: "expires" not a finite number > 0 -> missing (no reason
+ *    code), even with a refresh token; then by time left,
  *    except that a refresh token (any non-empty string, untrimmed) turns
  *    expired and expiring into ok: "refreshable".
  */
@@ -216,9 +216,9 @@ oc_rules_health(const struct oc_cred *c, int64_t now, int64_t warn,
 		by_time(r, e, now, warn);
 		return;
 	default:
+		/* resolveOAuthStatus says "missing" with no reason code */
 		if (!oc_cred_expires_valid(c, &e)) {
 			r->status = OC_HS_MISSING;
-			r->reason = "invalid_expires";
 			return;
 		}
 		by_time(r, e, now, warn);

@@ -101,7 +101,7 @@ put_store '{"version":1,"profiles":{
  "a:str":{"type":"token","provider":"a","token":"tok-0123456789","expires":"'$((now + 3600000))'"},
  "a:ws":{"type":"token","provider":"a","token":"   "}}}'
 run oc-profile list --json
-jqok 'map({(.id): [.state, .reasonCode]}) | add == {"a:oauth-noexp":["missing","invalid_expires"],"a:null":["missing","invalid_expires"],"a:str":["missing","invalid_expires"],"a:ws":["missing","missing_credential"]}' "oauth without expiry is missing; null or string expires is invalid; a blank token is missing"
+jqok 'map({(.id): [.state, .reasonCode]}) | add == {"a:oauth-noexp":["missing",null],"a:null":["missing","invalid_expires"],"a:str":["missing","invalid_expires"],"a:ws":["missing","missing_credential"]}' "oauth without expiry is missing; null or string expires is invalid; a blank token is missing"
 
 # A corrupt store: exit 65 with file and position.
 printf '{"version":1,\n "profiles":{"a:b":{"type":"token",}}}\n' >"$STORE"
