@@ -72,13 +72,10 @@ static int
 open_store(struct oc_cmd *cmd, struct oc_store *s)
 {
 	struct oc_err err;
-	const char *bad;
 
 	if (oc_store_open(s, &cmd->ctx, &err) == -1)
 		return oc_report(&err);
-	if ((bad = oc_store_insecure(s)) != NULL)
-		oc_warnx("warning: %s is readable by other users "
-		    "(chmod 600 it)", bad);
+	oc_cli_store_warn(s);
 	return 0;
 }
 
@@ -591,9 +588,9 @@ cmd_path(struct oc_cmd *cmd, int argc, char **argv)
 		    oc_path_exists(store) ? "" : " (missing)");
 		printf("layout     %s\n", oc_json_get_str(l0, "layout"));
 		printf("env file   %s\n", p->env_path);
-		printf("era        %s%s%s\n", ctx->sqlite_path ? "sqlite" :
-		    "json", ctx->sqlite_path ? " " : "",
-		    ctx->sqlite_path ? ctx->sqlite_path : "");
+		printf("era        %s (%s, rules of %s)\n",
+		    oc_json_get_str(d, "era"), oc_json_get_str(d, "backend"),
+		    oc_json_get_str(d, "rules"));
 	}
 	json_object_put(d);
 	oc_store_close(&s);
@@ -636,8 +633,6 @@ cmd_cooldowns(struct oc_cmd *cmd, int argc, char **argv)
 	int64_t now = oc_now_ms();
 	int r;
 
-	if ((r = oc_era_guard(&cmd->ctx, o->clear, cmd->cli.force)) != 0)
-		return r;
 	if (o->clear) {
 		struct oc_err err;
 		struct cd_arg a = { argv, argc };

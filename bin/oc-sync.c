@@ -522,8 +522,6 @@ sync_run(struct oc_cmd *cmd, int argc, char **argv)
 	struct opts *o = cmd->data;
 	struct oc_ctx *ctx = &cmd->ctx;
 	struct oc_err err;
-	const char *bad;
-	int r;
 
 	o->cli = cmd->cli;
 	if (argc > 0) {
@@ -553,16 +551,12 @@ sync_run(struct oc_cmd *cmd, int argc, char **argv)
 		oc_warnx("only one source can be read from stdin");
 		return OC_EX_USAGE;
 	}
-	if ((r = oc_era_guard(ctx, !o->dry_run, o->cli.force)) != 0)
-		return r;
 	if (!o->dry_run) {
 		struct oc_store s;
 
 		/* the permissions of the store about to be written */
 		if (oc_store_open(&s, ctx, &err) == 0) {
-			if ((bad = oc_store_insecure(&s)) != NULL)
-				oc_warnx("warning: %s is readable by other "
-				    "users (chmod 600 it)", bad);
+			oc_cli_store_warn(&s);
 			oc_store_close(&s);
 		}
 	}

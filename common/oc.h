@@ -172,7 +172,7 @@ struct oc_ctx {
 	struct oc_paths paths;
 	json_object *config;	/* never NULL after open: {} when missing */
 	int config_exists;
-	char *sqlite_path;	/* a database of OpenClaw >= 2026.6, if any */
+	int force;		/* --force: write even where it is refused */
 };
 
 /* Resolve home, state dir and config, load the config (lenient), resolve the
@@ -310,6 +310,7 @@ enum oc_centry {
 /* The rule set of a store era (rules.c). */
 enum oc_rules {
 	OC_RULES_2026_3 = 0,	/* JSON files: as 2026.3.24 judges */
+	OC_RULES_2026_7,	/* per-agent SQLite: as 2026.7.35 */
 	OC_RULES_2026_9		/* shared SQLite store: as 2026.9.6 */
 };
 struct oc_cred {
@@ -461,6 +462,11 @@ struct oc_store {
 	size_t ncreds;
 	json_object *routing[3];	/* merged order, lastGood, usageStats */
 	int have_routing[3];
+	char *legacy_json;	/* a JSON store beside an SQLite one */
+	int legacy_blocks;	/* and OpenClaw refuses the agent for it
+				 * (AUTH_PROFILE_MIGRATION_REQUIRED) */
+	int multi_agent;	/* several agents are configured */
+	int agent_explicit;	/* the agent was named (-a) */
 };
 /* Open the agent's store for reading (a missing store is empty); a store
  * that cannot be parsed is OC_EX_DATAERR naming the file and position. */
@@ -510,6 +516,31 @@ const char *oc_txn_target_name(struct oc_txn *, const char *id);
 /* Run fn over a store opened for reading and write nothing (--dry-run). */
 int oc_store_dry_run(const struct oc_ctx *, oc_txn_fn, void *,
     struct oc_err *);
+
+/* ---- store-sqlite.c: the SQLite backend (eras C and D) ---- */
+/* What a database file says about the era (oc_store_sqlite_probe). */
+struct oc_sqlite_facts {
+	int exists;
+	long user_version;
+	int config_machine_state;	/* a 2026.8+ state database */
+	int auth_profile_stores;	/* the 2026.6-7 state tables */
+	int auth_profile_store;		/* an agent database's table */
+	int shared_store_row;		/* config_machine_state has
+					 * auth.sharedStore */
+	int state_db_owner;		/* and it is {"location":"state-db"} */
+};
+/* Look at path read-only (a missing file: exists 0, not an error). */
+int oc_store_sqlite_probe(const char *path, struct oc_sqlite_facts *,
+    struct oc_err *);
+/* Set up layer as an agent database's "primary" rows (shared 0) or the
+ * state database's shared rows (shared 1). */
+void oc_store_sqlite_layer(struct oc_layer *, const char *path, int shared,
+    const char *owner);
+int oc_store_sqlite_is_state_db(const char *path);
+
+/* ---- sha256.c: OpenClaw's digests ---- */
+void oc_sha256(const void *, size_t, unsigned char out[32]);
+void oc_sha256_hex(const void *, size_t, char out[65]);
 
 /* ---- store-json.c: the JSON-file backend (eras A and B) ---- */
 /* Set up layer as the files in dir (owner as in struct oc_layer). */
@@ -603,9 +634,10 @@ void oc_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 /* Print err (prefixed with the program name) and return its code. */
 int oc_report(const struct oc_err *);
 void oc_version(void);
-/* Print the era warning (stderr) if the SQLite store is in use; returns
- * OC_EX_CONFIG for writing commands when force is 0, else 0. */
-int oc_era_guard(const struct oc_ctx *, int writing, int force);
+/* What a command says about the store it opened (stderr): files others
+ * can read, a JSON store OpenClaw no longer reads or refuses the agent
+ * for. */
+void oc_cli_store_warn(const struct oc_store *);
 
 /* --wait: the lock wait in ms (default 10 s, OC_LOCK_WAIT_MS overrides). */
 int oc_lock_wait_default(void);
@@ -642,7 +674,7 @@ struct oc_verb {
 };
 #define OC_VERB_CTX 0x1		/* open the context first */
 #define OC_VERB_WRITES 0x2	/* it writes the store */
-#define OC_VERB_GUARD_SELF 0x4	/* it calls oc_era_guard itself */
+#define OC_VERB_GUARD_SELF 0x4	/* (no longer used) */
 /* The values of the options every command shares. */
 struct oc_cli {
 	const char *agent;

@@ -261,7 +261,6 @@ oc_ctx_open(struct oc_ctx *ctx, const char *agent, struct oc_err *err)
 {
 	struct oc_paths *p = &ctx->paths;
 	const char *v;
-	char *sq;
 
 	memset(ctx, 0, sizeof *ctx);
 	p->home = resolve_home();
@@ -355,19 +354,6 @@ oc_ctx_open(struct oc_ctx *ctx, const char *agent, struct oc_err *err)
 		p->agent_dir = oc_xasprintf("%s/agents/%s/agent", p->state_dir,
 		    p->agent_id);
 	p->main_dir = main_dir_dup(p);
-
-	sq = oc_xasprintf("%s/openclaw-agent.sqlite", p->agent_dir);
-	if (!oc_path_exists(sq)) {
-		free(sq);
-		sq = oc_xasprintf("%s/state/openclaw.sqlite", p->state_dir);
-		if (!oc_path_exists(sq)) {
-			free(sq);
-			sq = NULL;
-		}
-	}
-	if (sq != NULL) {
-		ctx->sqlite_path = sq;
-	}
 	return 0;
 }
 
@@ -391,7 +377,6 @@ oc_ctx_close(struct oc_ctx *ctx)
 	paths_free(&ctx->paths);
 	if (ctx->config != NULL)
 		json_object_put(ctx->config);
-	free(ctx->sqlite_path);
 	memset(ctx, 0, sizeof *ctx);
 }
 
@@ -414,9 +399,5 @@ oc_ctx_json(const struct oc_ctx *ctx)
 	json_object_object_add(j, "mainAgentDir",
 	    json_object_new_string(p->main_dir));
 	json_object_object_add(j, "envFile", json_object_new_string(p->env_path));
-	json_object_object_add(j, "era", json_object_new_string(
-	    ctx->sqlite_path != NULL ? "sqlite" : "json"));
-	json_object_object_add(j, "sqlite", ctx->sqlite_path ?
-	    json_object_new_string(ctx->sqlite_path) : NULL);
 	return j;
 }

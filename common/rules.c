@@ -21,7 +21,14 @@
 const char *
 oc_rules_name(enum oc_rules r)
 {
-	return r == OC_RULES_2026_9 ? "openclaw-2026.9.6" : "openclaw-2026.3.24";
+	switch (r) {
+	case OC_RULES_2026_9:
+		return "openclaw-2026.9.6";
+	case OC_RULES_2026_7:
+		return "openclaw-2026.7.35";
+	default:
+		return "openclaw-2026.3.24";
+	}
 }
 
 /* ---- is a secret there ---- */
