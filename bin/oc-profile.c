@@ -721,7 +721,7 @@ cmd_agents(struct oc_cmd *cmd, int argc, char **argv)
 		oc_warnx("agents: unexpected argument \"%s\"", argv[0]);
 		return OC_EX_USAGE;
 	}
-	ids = oc_config_agent_ids_dup(cmd->ctx.config);
+	ids = oc_ctx_agent_ids_dup(cmd->ctx.config);
 	if (ids == NULL)
 		printf("main\n");
 	for (i = 0; ids != NULL && ids[i] != NULL; i++)

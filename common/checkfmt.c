@@ -128,9 +128,22 @@ oc_check_decide(struct oc_check *c)
 				    &c->probes->r[i];
 	}
 
+	/* the route-based rule sets say what made the verdict */
+	if (h->nissues > 0 && c->exit_code != OC_EX_OK) {
+		for (i = 0; i < h->nissues; i++)
+			if (h->issues[i].missing == (c->exit_code == OC_EX_NEG))
+				first_problem(what, sizeof what, &nbad, "%s",
+				    h->issues[i].text);
+		for (i = 0; c->probes != NULL && i < c->probes->n; i++)
+			if (c->probes->r[i].failed)
+				first_problem(what, sizeof what, &nbad,
+				    "%s rejected by %s (%s)",
+				    c->probes->r[i].label,
+				    c->probes->r[i].provider,
+				    c->probes->r[i].status);
+	} else if (c->exit_code == OC_EX_NEG) {
 	/* the worst problem first: expired, then missing, then a
 	 * rejected credential; the others are counted */
-	if (c->exit_code == OC_EX_NEG) {
 		for (i = 0; i < h->np; i++)
 			if (expirable(&h->p[i]) &&
 			    h->p[i].status == OC_HS_EXPIRED) {
@@ -564,6 +577,26 @@ oc_check_json(const struct oc_check *c, FILE *f)
 		jw_str(&w, "ref", h->models[i].ref);
 		jw_str(&w, "role", h->models[i].role);
 		jw_str(&w, "provider", h->models[i].provider);
+		jw_close(&w, '}');
+	}
+	jw_close(&w, ']');
+
+	/* the routes the verdict was taken over (2026.6 and later) */
+	jw_open(&w, "routes", '[');
+	for (i = 0; i < h->nroutes; i++) {
+		const struct oc_route *r = &h->routes[i];
+
+		jw_open(&w, NULL, '{');
+		jw_str(&w, "ref", r->ref);
+		jw_str(&w, "role", r->role);
+		jw_str(&w, "provider", r->provider);
+		jw_str(&w, "status", r->status);
+		if (r->availability < 0)
+			jw_null(&w, "available");
+		else
+			jw_bool(&w, "available", r->availability);
+		jw_str(&w, "selectedProfile", r->selected);
+		jw_str(&w, "via", r->detail);
 		jw_close(&w, '}');
 	}
 	jw_close(&w, ']');

@@ -440,6 +440,9 @@ oc_health_load(struct oc_health *h, const struct oc_ctx *ctx, int64_t now,
 		h->exit_code = OC_EX_OK;
 		h->verdict = OC_V_OK;
 	}
+	/* 2026.6 and later judge the routes in use, not every profile */
+	if (h->store.rules != OC_RULES_2026_3)
+		oc_routes_judge(h, ctx);
 	return 0;
 }
 
@@ -461,6 +464,7 @@ oc_health_free(struct oc_health *h)
 		free(h->models[i].provider);
 	}
 	free(h->models);
+	oc_routes_free(h);
 	if (h->have_store)
 		oc_store_close(&h->store);
 	memset(h, 0, sizeof *h);

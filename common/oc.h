@@ -190,7 +190,7 @@ int oc_ctx_same_dir(const char *, const char *);
 /* Expand a leading "~" or "~/" against home. */
 char *oc_expand_home_dup(const char *path, const char *home);
 /* The ids in the config's agents.list, NULL-terminated; NULL when none. */
-char **oc_config_agent_ids_dup(json_object *config);
+char **oc_ctx_agent_ids_dup(json_object *config);
 void oc_strv_free(char **);
 
 /* ---- config writes ---- */
@@ -329,6 +329,11 @@ struct oc_cred {
 	int expires_number;	/* and it is a JSON number */
 	double expires_num;
 	char *email, *display_name, *managed_by;
+	int setup_inactive;	/* setup.replacement is true: a saved,
+				 * inactive setup (2026.9 setup_inactive) */
+	int fence;		/* access/refresh are OpenClaw's refresh
+				 * fence (2026.9): 1 pending, 2 failed */
+	int oauth_ref;		/* an "oauthRef" member is there */
 	int layer;		/* the store layer it came from */
 	struct oc_jval raw;	/* its JSON, in the layer's text */
 };
@@ -389,9 +394,17 @@ int oc_rules_type_rank(enum oc_ctype);
 const char *oc_rules_key_refusal(const struct oc_cred *, json_object *cfg,
     int64_t now, char *buf, size_t sz);
 /* resolveProfileUnusableUntil: until when a profile is in cooldown or
- * disabled (0: usable now). */
+ * disabled for model (NULL: any), 0 when usable now. */
 int64_t oc_rules_unusable_until(json_object *stats, const char *provider,
-    int64_t now);
+    const char *model, int64_t now, enum oc_rules);
+/* The provider as the era's release compares stored credentials' (owned),
+ * and whether p is want_auth so. */
+char *oc_rules_provider_dup(const char *p, enum oc_rules);
+int oc_rules_provider_is(const char *p, const char *want_auth,
+    enum oc_rules);
+/* OpenClaw's OAuth refresh margin: an access token is usable only while
+ * more than this is left (2026.7 and later). */
+#define OC_OAUTH_MARGIN_MS 300000
 /* "disabled", "cooldown" or "ok", and until when. */
 const char *oc_rules_usage_state(json_object *stats, int64_t now,
     int64_t *until);
@@ -591,11 +604,16 @@ struct oc_order {
 	size_t nuse;
 	struct oc_order_entry *excluded;
 	size_t nexcluded;
+	const char *model;	/* the model cooldowns are scoped to */
 };
 /* Compute the order for provider; entries borrow from store and config,
  * which must outlive it. */
 void oc_order_effective(struct oc_store *, json_object *config,
     const char *provider, int64_t now, struct oc_order *);
+/* The same for one model's route (2026.9 scopes cooldowns to a model);
+ * model NULL: any. */
+void oc_order_effective_for(struct oc_store *, json_object *config,
+    const char *provider, const char *model, int64_t now, struct oc_order *);
 void oc_order_free(struct oc_order *);
 
 /* ---- reading a secret (DESIGN.md §2 add) ---- */
@@ -971,6 +989,24 @@ struct oc_hmodel {
 	const char *role;	/* "default", "fallback", "image", ... */
 	char *provider;
 };
+/* A model route in use and what it selects (routes.c; the SQLite eras). */
+struct oc_route {
+	char *ref;		/* "provider/model" */
+	const char *role;	/* "default", "fallback", "image", "utility",
+				 * ... */
+	char *provider, *model;
+	int availability;	/* 1 true, 0 false, -1 undefined */
+	const char *selected;	/* the profile chosen, or NULL */
+	const char *detail;	/* how (static text) */
+	const char *status;	/* "ok", "expiring", "missing", "expired",
+				 * "indeterminate", "unavailable" */
+	int missing;		/* in missingProvidersInUse */
+	int runtime_unavailable;
+};
+struct oc_hissue {
+	char *text;		/* one line, no secret */
+	int missing;		/* 1: exit 1; 0: expiring */
+};
 struct oc_health {
 	int64_t now, warn_ms;
 	struct oc_store store;	/* the merged view judged */
@@ -984,7 +1020,16 @@ struct oc_health {
 	size_t nexpired, nmissing, nexpiring;
 	enum oc_verdict verdict;
 	int exit_code;		/* 0, 1 or 2 */
+	struct oc_route *routes;	/* the SQLite eras' rule sets */
+	size_t nroutes;
+	struct oc_hissue *issues;	/* what made the verdict, worst first */
+	size_t nissues;
 };
+/* ---- routes.c: the verdict by model routes (2026.7 and 2026.9) ---- */
+/* Replace the health's verdict with the one its store's rule set gives
+ * (h->store.rules is OC_RULES_2026_7 or OC_RULES_2026_9). */
+void oc_routes_judge(struct oc_health *, const struct oc_ctx *);
+void oc_routes_free(struct oc_health *);
 /* Read the agent's store (and the main agent's, merged under it, when the
  * agent is another) and judge it, with the environment and ctx's config.
  * A store that cannot be parsed is OC_EX_DATAERR naming the file and

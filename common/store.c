@@ -588,7 +588,7 @@ setup(struct oc_store *s, const struct oc_ctx *ctx, struct oc_err *err)
 		}
 	}
 	{
-		char **ids = oc_config_agent_ids_dup(ctx->config);
+		char **ids = oc_ctx_agent_ids_dup(ctx->config);
 
 		s->multi_agent = ids != NULL && ids[0] != NULL && ids[1] != NULL;
 		oc_strv_free(ids);
