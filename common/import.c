@@ -369,8 +369,13 @@ merge_into(json_object *stored, json_object *cred)
 	}
 	for (i = 0; i < sizeof stale_oauth / sizeof stale_oauth[0]; i++)
 		json_object_object_del(stored, stale[i]);
-	json_object_object_foreach(cred, k, v)
-		json_object_object_add(stored, k, json_object_get(v));
+	json_object_object_foreach(cred, k, v) {
+		json_object *copy = NULL;
+
+		/* deep: the change wipes the tree it is handed */
+		json_object_deep_copy(v, &copy, NULL);
+		json_object_object_add(stored, k, copy);
+	}
 	/* Codex: an account id the source no longer names is not kept. */
 	if (oc_json_get(cred, "managedBy") != NULL &&
 	    oc_json_get(cred, "accountId") == NULL)

@@ -232,6 +232,12 @@ int oc_lock_commit_begin(struct oc_lock *, struct oc_err *);
 void oc_lock_commit_end(struct oc_lock *);
 /* Release; a lock that is no longer this holder's is not removed. */
 void oc_lock_release(struct oc_lock *);
+/* The same protocol for OpenClaw's OAuth refresh lock, with its content
+ * ({pid, createdAt, starttime}) and its stale rule (a live owner is never
+ * broken; one without a pid after OC_LOCK_OAUTH_STALE_MS). */
+int oc_lock_acquire_oauth(struct oc_lock *, const char *path, int wait_ms,
+    struct oc_err *);
+#define OC_LOCK_OAUTH_STALE_MS 180000
 #define OC_LOCK_STALE_MS 30000
 
 /* ---- zero-copy JSON reading (common/jscan.c) ---- */
@@ -512,8 +518,9 @@ struct oc_store *oc_txn_store(struct oc_txn *);
 /* A copy of the stored profile as a tree, to change and put back (owned);
  * NULL when there is none or it is not an object. */
 json_object *oc_txn_profile(struct oc_txn *, const char *id);
-/* Store p (taken) as profile id: in the layer that holds it, else where
- * new profiles go. */
+/* Store p (taken, and wiped when the change ends: never a tree the caller
+ * keeps using) as profile id: in the layer that holds it, else where new
+ * profiles go. */
 void oc_txn_put(struct oc_txn *, const char *id, json_object *p);
 /* Remove a profile and its order, lastGood and usageStats entries from
  * every layer. 1 if it was stored. */
@@ -945,6 +952,12 @@ const char *oc_oauth_login_hint(const char *id, const char *provider);
 int oc_oauth_refresh_profile(const struct oc_ctx *, const char *id,
     int64_t within_ms, int64_t seen_expires, int wait_ms,
     struct oc_refresh *res, struct oc_err *);
+/* OpenClaw's OAuth refresh lock file for a stored profile (owned). */
+char *oc_oauth_lock_path_dup(const char *state_dir, const char *provider,
+    const char *id);
+/* One side ("access", "refresh") of OpenClaw's refresh fence (owned). */
+char *oc_oauth_fence_dup(const char *claim, int failed, const char *id,
+    const char *provider, const char *kind, const char *secret);
 /* The request timeout, which bounds how long the lock is held. */
 #define OC_OAUTH_TIMEOUT_MS 15000
 
