@@ -169,8 +169,23 @@ cmd_import(struct oc_ctx *ctx, struct opts *o)
 	run.n = n;
 	run.now = oc_now_ms();
 	run.store = NULL;
+	{
+		struct oc_store s;
+
+		if (oc_store_open(&s, ctx, &err) == -1) {
+			for (i = 0; i < n; i++)
+				oc_import_free(&imps[i]);
+			return oc_report(&err);
+		}
+		if (s.era == OC_ERA_D)
+			for (i = 0; i < n; i++)
+				oc_import_not_used(&imps[i]);
+		run.store = oc_xstrdup(oc_store_target_name(&s));
+		oc_store_close(&s);
+	}
 	for (i = 0; i < n; i++)
-		if (oc_import_read(&imps[i], run.now) == 0)
+		if (imps[i].status == OC_IMPORT_PENDING &&
+		    oc_import_read(&imps[i], run.now) == 0)
 			pending = 1;
 
 	if (pending) {

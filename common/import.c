@@ -505,3 +505,20 @@ oc_import_config_edit(json_object *config, void *arg, struct oc_err *err)
 	imp->config = "created";
 	return 1;
 }
+
+/*
+ * OpenClaw 2026.8 and later use these logins without copying them: Claude
+ * Code's through the claude-cli runtime (anthropic:claude-cli is retired:
+ * using it is an error and doctor deletes it), the Codex CLI's read live
+ * from its auth.json. An import would make a profile the gateway refuses.
+ */
+void
+oc_import_not_used(struct oc_import *imp)
+{
+	decide(imp, OC_IMPORT_SKIPPED, imp->src == OC_IMPORT_CLAUDE ?
+	    "OpenClaw 2026.8 and later use Claude Code's own login (the "
+	    "claude-cli runtime; anthropic:claude-cli is retired there): "
+	    "nothing to import" : "OpenClaw 2026.8 and later read the Codex "
+	    "CLI's login themselves: nothing to import",
+	    imp->named ? OC_EX_NEG : 0);
+}

@@ -922,6 +922,9 @@ int oc_import_apply(struct oc_import *, struct oc_txn *, int64_t now);
  * auth.profiles["anthropic:claude-cli"].mode to "oauth". */
 int oc_import_config_edit(json_object *config, void *arg, struct oc_err *);
 void oc_import_free(struct oc_import *);
+/* The store's OpenClaw uses the source's login without an import (era
+ * D): the outcome is decided (skipped; a negative answer if it was named). */
+void oc_import_not_used(struct oc_import *);
 
 /* OAuth refresh. */
 enum oc_refresh_status {
