@@ -255,8 +255,9 @@ each_row(const struct oc_check *c, row_fn fn, void *arg)
 			oc_buf_adds(&note, hp->remaining_ms <= 0 ?
 			    "expired (refreshable)" : "expiring (refreshable)");
 		if (hp->from_main)
-			oc_buf_addf(&note, "%sfrom the main agent",
-			    note.len ? "; " : "");
+			oc_buf_addf(&note, "%sfrom the %s", note.len ? "; " : "",
+			    strcmp(hp->origin, "shared") == 0 ?
+			    "shared store" : "main agent");
 		note_probe(&note, probe_of_profile(c, i));
 		cells[0] = hp->id;
 		cells[1] = hp->type;
@@ -622,7 +623,9 @@ oc_check_json(const struct oc_check *c, FILE *f)
 			jw_null(&w, "remainingMs");
 		}
 		jw_bool(&w, "refreshable", hp->refreshable);
-		jw_str(&w, "source", hp->from_main ? "main-store" : "store");
+		jw_str(&w, "source", !hp->from_main ? "store" :
+		    strcmp(hp->origin, "shared") == 0 ? "shared-store" :
+		    "main-store");
 		if (hp->label != NULL)
 			jw_str(&w, "label", hp->label);
 		jw_close(&w, '}');

@@ -533,6 +533,9 @@ int oc_txn_set_order(struct oc_txn *, const char *provider, json_object *ids);
 int oc_txn_usage_clear(struct oc_txn *, char *const *ids, size_t n);
 /* Where a put of id would go, for messages. */
 const char *oc_txn_target_name(struct oc_txn *, const char *id);
+/* Add to the routing map key of the layer new profiles go to the members
+ * of map (taken) it does not have yet; the number added. */
+int oc_txn_routing_add(struct oc_txn *, const char *key, json_object *map);
 /* Run fn over a store opened for reading and write nothing (--dry-run). */
 int oc_store_dry_run(const struct oc_ctx *, oc_txn_fn, void *,
     struct oc_err *);
@@ -561,6 +564,29 @@ int oc_store_sqlite_is_state_db(const char *path);
 /* ---- sha256.c: OpenClaw's digests ---- */
 void oc_sha256(const void *, size_t, unsigned char out[32]);
 void oc_sha256_hex(const void *, size_t, char out[65]);
+
+/* ---- store-migrate.c: oc-profile migrate ---- */
+struct oc_migrate_item {
+	char *from, *to;	/* the legacy id and the id stored (or NULL) */
+	const char *outcome;	/* "imported", "renamed", "kept", "dropped" */
+	const char *why;	/* for kept and dropped */
+};
+struct oc_migrate {
+	int dry_run;
+	enum oc_era era;
+	int refused;		/* OpenClaw refused the agent before */
+	char *source;		/* the JSON store, NULL: none to migrate */
+	char *archive, *state_archive;	/* their archive names */
+	char *target;		/* where the profiles went */
+	struct oc_migrate_item *items;
+	size_t nitems;
+	size_t nrouting;	/* routing entries added */
+};
+/* Import the agent's retired JSON store into its SQLite owner store as
+ * doctor --fix does, offline and auth-only (see store-migrate.c). */
+int oc_migrate_run(const struct oc_ctx *, int dry_run, int wait_ms,
+    struct oc_migrate *, struct oc_err *);
+void oc_migrate_free(struct oc_migrate *);
 
 /* ---- store-json.c: the JSON-file backend (eras A and B) ---- */
 /* Set up layer as the files in dir (owner as in struct oc_layer). */
@@ -986,7 +1012,8 @@ struct oc_hprofile {
 	int64_t expires_at;	/* ms */
 	int64_t remaining_ms;	/* may be negative */
 	int refreshable;	/* oauth: expired/expiring access, refresh set */
-	int from_main;		/* inherited from the main agent's store */
+	int from_main;		/* inherited (the main agent's or shared) */
+	const char *origin;	/* "agent", "main" or "shared" */
 	const char *label;	/* email or displayName */
 	struct oc_jval raw;	/* the profile's JSON, in the store's text */
 };

@@ -1230,3 +1230,29 @@ oc_store_dry_run(const struct oc_ctx *ctx, oc_txn_fn fn, void *arg,
 	txn_free(&t);
 	return r;
 }
+
+int
+oc_txn_routing_add(struct oc_txn *t, const char *key, json_object *map)
+{
+	json_object *m = pending_routing(t, t->s.target, key);
+	int added = 0;
+
+	if (map == NULL)
+		return 0;
+	if (m == NULL)
+		m = json_object_new_object();
+	{
+		json_object_object_foreach(map, k, v) {
+			if (oc_json_get(m, k) != NULL)
+				continue;
+			json_object_object_add(m, k, json_object_get(v));
+			added++;
+		}
+	}
+	json_object_put(map);
+	if (added)
+		put_routing(t, t->s.target, key, m);
+	else
+		json_object_put(m);
+	return added;
+}
