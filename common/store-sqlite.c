@@ -137,6 +137,84 @@ db_open(const char *path, int write, sqlite3 **out, struct oc_err *err)
 	return 0;
 }
 
+/*
+ * Read connections, kept open until exit: the era probe and the loads read
+ * the same databases, and the first statement on a connection parses the
+ * database's whole schema (about 9 M instructions for the 105 tables of
+ * 2026.9.6's state database, most of what oc-check does in era D).
+ * Each statement runs in its own read transaction, so a kept connection
+ * sees every commit made since.
+ */
+#define RO_MAX 4
+static struct {
+	char *path;
+	sqlite3 *db;
+} ro[RO_MAX];
+
+static void
+ro_close_all(void)
+{
+	int i;
+
+	for (i = 0; i < RO_MAX; i++) {
+		sqlite3_close_v2(ro[i].db);
+		free(ro[i].path);
+		ro[i].db = NULL;
+		ro[i].path = NULL;
+	}
+}
+
+/* A read connection to PATH from the cache (never to be closed by the
+ * caller); -1 as db_open. */
+static int
+ro_open(const char *path, sqlite3 **out, struct oc_err *err)
+{
+	static int registered;
+	int i;
+
+	for (i = 0; i < RO_MAX; i++)
+		if (ro[i].path != NULL && strcmp(ro[i].path, path) == 0) {
+			*out = ro[i].db;
+			return 0;
+		}
+	if (db_open(path, 0, out, err) == -1)
+		return -1;
+	if (!registered) {
+		atexit(ro_close_all);
+		registered = 1;
+	}
+	for (i = 0; i < RO_MAX && ro[i].path != NULL; i++)
+		;
+	if (i == RO_MAX) {
+		/* full: the oldest goes (no caller holds one across calls) */
+		sqlite3_close_v2(ro[0].db);
+		free(ro[0].path);
+		memmove(&ro[0], &ro[1], sizeof ro[0] * (RO_MAX - 1));
+		i = RO_MAX - 1;
+	}
+	ro[i].path = oc_xstrdup(path);
+	ro[i].db = *out;
+	return 0;
+}
+
+/* Forget PATH's read connection (after it failed to read). */
+static void
+ro_drop(const char *path)
+{
+	int i;
+
+	for (i = 0; i < RO_MAX; i++)
+		if (ro[i].path != NULL && strcmp(ro[i].path, path) == 0) {
+			sqlite3_close_v2(ro[i].db);
+			free(ro[i].path);
+			memmove(&ro[i], &ro[i + 1], sizeof ro[0] *
+			    (size_t)(RO_MAX - 1 - i));
+			ro[RO_MAX - 1].path = NULL;
+			ro[RO_MAX - 1].db = NULL;
+			return;
+		}
+}
+
 static long
 pragma_long(sqlite3 *db, const char *sql)
 {
@@ -312,7 +390,7 @@ sql_load(struct oc_layer *l, struct oc_err *err)
 	doc_clear(&l->creds);
 	doc_clear(&l->state);
 	if (b->db == NULL) {
-		if (db_open(b->path, 0, &b->db, err) == -1) {
+		if (ro_open(b->path, &b->db, err) == -1) {
 			if (err->code == OC_EX_NOINPUT) {
 				/* no database (yet): an empty store */
 				oc_err_clear(err);
@@ -352,8 +430,11 @@ sql_load(struct oc_layer *l, struct oc_err *err)
 		free(name);
 	}
 out:
-	if (opened && !b->in_txn) {
-		sqlite3_close_v2(b->db);
+	if (opened) {
+		/* borrowed from the read cache; a connection that failed to
+		 * read is not kept */
+		if (r == -1)
+			ro_drop(b->path);
 		b->db = NULL;
 	}
 	return r;
@@ -682,7 +763,7 @@ oc_store_sqlite_probe(const char *path, struct oc_sqlite_facts *f,
 	size_t n;
 
 	memset(f, 0, sizeof *f);
-	if (db_open(path, 0, &db, err) == -1) {
+	if (ro_open(path, &db, err) == -1) {
 		if (err->code == OC_EX_NOINPUT) {
 			oc_err_clear(err);
 			return 0;
@@ -693,7 +774,7 @@ oc_store_sqlite_probe(const char *path, struct oc_sqlite_facts *f,
 	f->user_version = pragma_long(db, "PRAGMA user_version");
 	if (f->user_version < 0) {
 		db_error(err, db, path, "not a readable database");
-		sqlite3_close_v2(db);
+		ro_drop(path);
 		return -1;
 	}
 	f->config_machine_state = has_table(db, "config_machine_state") == 1;
@@ -722,6 +803,5 @@ oc_store_sqlite_probe(const char *path, struct oc_sqlite_facts *f,
 	}
 	free(cell);
 	oc_err_clear(err);
-	sqlite3_close_v2(db);
 	return 0;
 }

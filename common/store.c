@@ -552,7 +552,6 @@ setup(struct oc_store *s, const struct oc_ctx *ctx, struct oc_err *err)
 		s->era = oc_store_json_split(p->agent_dir) ? OC_ERA_B :
 		    OC_ERA_A;
 		s->rules = OC_RULES_2026_3;
-		s->rules = OC_RULES_2026_3;
 		oc_store_json_layer(&s->layer[0], p->agent_dir, "agent");
 		s->nlayers = 1;
 		/* Another agent inherits the main agent's store
