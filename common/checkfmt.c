@@ -565,7 +565,7 @@ oc_check_json(const struct oc_check *c, FILE *f)
 	jw_str(&w, "reason", c->reason);
 	jw_str(&w, "agent", c->ctx->paths.agent_id);
 	jw_str(&w, "agentDir", c->ctx->paths.agent_dir);
-	jw_str(&w, "store", h->store.layer[0].name);
+	jw_str(&w, "store", oc_store_shown_path(&h->store));
 	jw_str(&w, "storeEra", oc_era_name(h->store.era));
 	jw_str(&w, "rules", oc_rules_name(h->store.rules));
 	jw_str(&w, "config", c->ctx->paths.config_path);

@@ -462,6 +462,7 @@ struct oc_layer {
 	const struct oc_backend *be;
 	void *bd;		/* the backend's own */
 	char *name;		/* where, for messages */
+	char *file;		/* the file or database that holds it */
 	const char *owner;	/* "agent", "main" or "shared" */
 	int present;		/* its files or rows can be read */
 	int drop_empty;		/* an empty routing state is removed */
@@ -501,6 +502,8 @@ json_object *oc_store_order(struct oc_store *, const char *provider);
 json_object *oc_store_usage(struct oc_store *, const char *id);
 /* The name of the layer new profiles are written to. */
 const char *oc_store_target_name(const struct oc_store *);
+/* What OpenClaw's models status calls storePath. */
+const char *oc_store_shown_path(const struct oc_store *);
 /* Era, backend and layers, for oc-profile path --json (owned). */
 json_object *oc_store_describe(const struct oc_store *);
 /* The name of a layer whose files group or other can read, or NULL. */

@@ -748,6 +748,7 @@ oc_store_sqlite_layer(struct oc_layer *l, const char *path, int shared,
 	b->user_version = -1;
 	l->be = &sqlite_backend;
 	l->bd = b;
+	l->file = oc_xstrdup(path);
 	l->name = shared ? oc_xasprintf("%s (authProfiles.store)", path) :
 	    oc_xstrdup(path);
 	l->owner = owner;

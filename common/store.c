@@ -451,6 +451,7 @@ layer_free(struct oc_layer *l)
 	if (l->be != NULL && l->be->free != NULL)
 		l->be->free(l);
 	free(l->name);
+	free(l->file);
 	if (l->creds.text != NULL) {
 		oc_wipe(l->creds.text, l->creds.len);
 		free(l->creds.text);
@@ -665,6 +666,19 @@ const char *
 oc_store_target_name(const struct oc_store *s)
 {
 	return s->layer[s->target].name;
+}
+
+/* The store OpenClaw's models status names (storePath): the agent's own
+ * database or file when it exists, else the one it inherits from. */
+const char *
+oc_store_shown_path(const struct oc_store *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nlayers; i++)
+		if (s->layer[i].present)
+			return s->layer[i].file;
+	return s->layer[0].file;
 }
 
 json_object *
