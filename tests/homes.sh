@@ -42,9 +42,14 @@ home_manifest() {
 }
 
 # The fixture file that holds HOME-relative PATH: the first component loses
-# its leading dot (.openclaw -> openclaw), so nothing in the cache is hidden.
+# its leading dot (.openclaw -> openclaw), so nothing in the cache is hidden,
+# and a database X.sqlite is kept as its dump X.sql (short names: automake's
+# default tar format drops paths over 99 characters from the tarball).
 _home_fixture_path() {
-	printf '%s/%s/%s' "$HOMES_DIR" "$1" "${2#.}"
+	case $2 in
+	*.sqlite) printf '%s/%s/%s.sql' "$HOMES_DIR" "$1" "${2#.}" | sed 's/\.sqlite\.sql$/.sql/' ;;
+	*) printf '%s/%s/%s' "$HOMES_DIR" "$1" "${2#.}" ;;
+	esac
 }
 
 # Text of a fixture file with @HOME@ replaced by $HOME and, unless told to
@@ -120,7 +125,7 @@ home_load() {
 			_home_subst "$src" "$delta" >"$dst" && chmod "$mode" "$dst" || return 1 ;;
 		db)
 			rm -f "$dst" "$dst-wal" "$dst-shm"
-			if ! _home_subst "$src.sql" "$delta" | _home_shim | sqlite3 -bail "$dst" >/dev/null; then
+			if ! _home_subst "$src" "$delta" | _home_shim | sqlite3 -bail "$dst" >/dev/null; then
 				echo "home_load: $name: sqlite3 could not rebuild $rel" >&2
 				return 1
 			fi
