@@ -11,13 +11,19 @@
 # tests/0291-oc-check-eras-peer.t (the installed releases still give it).
 # Source after tests/lib.sh and tests/homes.sh.
 
-# The times of a state, relative to when the table is read (ms).
+# Times in a state are written @D30@ (30 days from now), @H2@ (2 h), @F1@
+# (1 h), @M3@ (4 min) and @E1@ (1 h ago), and become epoch ms when the
+# home is built (states_build), so a state waiting for its turn keeps them.
 states_times() {
-	ST_T=$(now_ms)
-	ST_H2=$((ST_T + 7200000)) ST_E1=$((ST_T - 3600000))
-	ST_D30=$((ST_T + 2592000000)) ST_F1=$((ST_T + 3600000))
-	ST_M3=$((ST_T + 180000))
+	ST_D30=@D30@ ST_H2=@H2@ ST_F1=@F1@ ST_M3=@M3@ ST_E1=@E1@
 	ST_TOK="sk-ant-oat01-$(printf 'S%.0s' $(seq 90))"
+}
+_times() {
+	local t
+	t=$(now_ms)
+	sed -e "s/@D30@/$((t + 2592000000))/g" -e "s/@H2@/$((t + 7200000))/g" \
+	    -e "s/@F1@/$((t + 3600000))/g" -e "s/@M3@/$((t + 240000))/g" \
+	    -e "s/@E1@/$((t - 3600000))/g"
 }
 # tok [EXPIRES [PROVIDER]], oa EXPIRES [REFRESH], one PROFILE: JSON pieces
 _tok() { printf '{"type":"token","provider":"%s","token":"%s"%s}' "${2:-anthropic}" "$ST_TOK" "${1:+,\"expires\":$1}"; }
@@ -47,10 +53,10 @@ states() {
 	_st D E 1 "$(_one "$(_tok 0)")" . - - "expires 0: invalid_expires"
 	_st D F 1 "$(_one "$(_oa $ST_E1 ref-1)")" "$om" - - "oauth expired with a refresh token: no longer ok"
 	_st D G 2 "$(_one "$(_oa $ST_H2 ref-1)")" "$om" - - "oauth with refresh, 2 h: expiring"
-	_st D H 1 "$(_one "$(_oa $ST_M3 ref-1)")" "$om" - - "oauth with refresh, 3 min: inside the 5-min margin"
+	_st D H 1 "$(_one "$(_oa $ST_M3 ref-1)")" "$om" - - "oauth with refresh, 4 min: inside the 5-min margin"
 	_st D I 1 "$(_one "$(_oa $ST_E1)")" "$om" - - "oauth without refresh, expired"
 	_st D I2 0 "$(_one "$(_oa $ST_D30)")" "$om" - - "oauth without refresh, 30 days"
-	_st D I3 1 "$(_one "$(_oa $ST_M3)")" "$om" - - "oauth without refresh, 3 min: expiring, and not usable"
+	_st D I3 1 "$(_one "$(_oa $ST_M3)")" "$om" - - "oauth without refresh, 4 min: expiring, and not usable"
 	_st D J 1 "$(_one "{\"type\":\"oauth\",\"provider\":\"anthropic\",\"access\":\"$fa\",\"refresh\":\"$fr\",\"expires\":1}")" "$om" - - "a failed refresh fence: expired"
 	_st D K 0 '{"version":1,"profiles":{"anthropic:a":{"type":"api_key","provider":"anthropic","key":"sk-ant-api03-XXXX"}}}' '.auth.profiles["anthropic:a"].mode="api_key"' - - "api key: static"
 	_st D L 1 '{"version":1,"profiles":{"anthropic:a":{"type":"api_key","provider":"anthropic","key":""}}}' '.auth.profiles["anthropic:a"].mode="api_key"' - - "empty api key: missing"
@@ -101,7 +107,7 @@ states() {
 	_st C C7 2 "$(_two "$(_tok $ST_D30)" "$(_tok $ST_H2)")" "$two" - - "the rollup counts every eligible profile"
 	_st C C8 0 "$(_two "$(_tok $ST_E1)" "$(_tok $ST_D30)")" "$two" - - "an expired profile is not eligible"
 	_st C C9 0 "$(_one "$(_tok $ST_D30)")" . "$cool" - "cooldowns are not looked at"
-	_st C C10 2 "$(_one "$(_oa $ST_M3 ref-1)")" "$om" - - "oauth, 3 min: expiring (no margin rule)"
+	_st C C10 2 "$(_one "$(_oa $ST_M3 ref-1)")" "$om" - - "oauth, 4 min: expiring (no margin rule)"
 	_st C C11 1 '{"version":1,"profiles":{}}' 'del(.auth)' - - "nothing"
 }
 
@@ -111,8 +117,8 @@ states() {
 states_build() {
 	local era=$1 store=$2 cfg=$3 state=$4 db q qs now sql
 	now=$(now_ms)
-	q=$(printf '%s' "$store" | sed "s/'/''/g")
-	qs=$(printf '%s' "$state" | sed "s/'/''/g")
+	q=$(printf '%s' "$store" | _times | sed "s/'/''/g")
+	qs=$(printf '%s' "$state" | _times | sed "s/'/''/g")
 	case $era in
 	D)
 		home_load d-fresh || return 1
