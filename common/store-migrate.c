@@ -128,6 +128,25 @@ occupied(struct run *r, const char *id)
 	    (c != NULL && c->layer == r->store->target);
 }
 
+/* The owner store holds ID as exactly P (a migration run before, cut off
+ * before the archive): a renamed profile goes to that id again, not to a
+ * new one beside it. */
+static int
+holds_same(struct run *r, const char *id, json_object *p)
+{
+	const struct oc_cred *c = oc_store_get(r->store, id);
+	json_object *got = NULL;
+	struct oc_err e;
+	int same;
+
+	if (c == NULL || c->layer != r->store->target || c->raw.p == NULL ||
+	    oc_json_parse(id, c->raw.p, c->raw.n, &got, &e) == -1)
+		return 0;
+	same = json_object_equal(got, p);
+	oc_json_wipe_put(got);
+	return same && oc_json_get(r->profiles, id) == NULL;
+}
+
 /* Read and normalise the legacy profiles; record what happens to each. */
 static void
 prepare(struct run *r, const struct oc_layer *l)
@@ -199,7 +218,8 @@ prepare(struct run *r, const struct oc_layer *l)
 				 * <p>:chatgpt-<s> for openai-codex ids, else
 				 * <p>:cli-<s>, then -2, -3, ...
 				 * (allocateLegacyAuthProfileId) */
-				for (i = 1; occupied(r, to); i++) {
+				for (i = 1; occupied(r, to) &&
+				    !holds_same(r, to, n); i++) {
 					const char *colon = strchr(base, ':');
 
 					if (to != base)
