@@ -17,6 +17,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: oc-profile [-a agent] [--json] list [-p provider]\n"
+	    "       oc-profile [-a agent] list --ids [-p provider]\n"
 	    "       oc-profile [-a agent] [--json] show [--reveal] id\n"
 	    "       oc-profile [-a agent] add [-t api_key|token] "
 	    "[--expires-in dur] [--ref source:provider:id]\n"
@@ -25,6 +26,7 @@ usage(FILE *f)
 	    "       oc-profile [-a agent] rm [--wait dur] [--force] id ...\n"
 	    "       oc-profile [-a agent] [--json] path\n"
 	    "       oc-profile [-a agent] [--json] cooldowns [--clear] [id ...]\n"
+	    "       oc-profile agents\n"
 	    "       oc-profile -h | -V\n");
 }
 
@@ -34,7 +36,8 @@ enum {
 	OPT_REF,
 	OPT_EMAIL,
 	OPT_NO_CONFIG,
-	OPT_CLEAR
+	OPT_CLEAR,
+	OPT_IDS
 };
 
 struct opts {
@@ -44,7 +47,7 @@ struct opts {
 	const char *expires_in;
 	const char *ref;
 	const char *email;
-	int reveal, no_config, clear;
+	int reveal, no_config, clear, ids;
 };
 
 static void
@@ -102,9 +105,11 @@ cmd_list(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 	if (o->provider)
 		want = oc_provider_norm_dup(o->provider);
 	oc_table_init(&t, 6);
-	if (o->cli.json)
+	if (o->ids)
+		;
+	else if (o->cli.json)
 		arr = json_object_new_array();
-	else if (!o->cli.json) {
+	else {
 		const char *h[] = { "ID", "TYPE", "PROVIDER", "STATE",
 		    "EXPIRES", "SECRET" };
 
@@ -124,6 +129,12 @@ cmd_list(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 			norm = c.provider ? oc_provider_norm_dup(c.provider) :
 			    oc_xstrdup("-");
 			if (want && strcmp(norm, want) != 0) {
+				free(norm);
+				continue;
+			}
+			if (o->ids) {
+				/* For completion and scripts: nothing else. */
+				printf("%s\n", id);
 				free(norm);
 				continue;
 			}
@@ -670,6 +681,28 @@ cmd_cooldowns(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 	return 0;
 }
 
+/* ---- agents: the configured agent ids, one a line (for completion) ---- */
+static int
+cmd_agents(struct oc_ctx *ctx, int argc, char **argv)
+{
+	char **ids;
+	size_t i;
+
+	if (argc != 0) {
+		oc_warnx("agents: unexpected argument \"%s\"", argv[0]);
+		return OC_EX_USAGE;
+	}
+	/* No agents.list: OpenClaw runs the one agent "main". */
+	if ((ids = oc_config_agent_ids_dup(ctx->config)) == NULL) {
+		printf("main\n");
+		return 0;
+	}
+	for (i = 0; ids[i] != NULL; i++)
+		printf("%s\n", ids[i]);
+	oc_strv_free(ids);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -683,9 +716,10 @@ main(int argc, char **argv)
 		{ "email", required_argument, NULL, OPT_EMAIL },
 		{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 		{ "clear", no_argument, NULL, OPT_CLEAR },
+		{ "ids", no_argument, NULL, OPT_IDS },
 		{ NULL, 0, NULL, 0 }
 	};
-	static const char *const cmds[] = { "list", "ls", "show", "add", "rm", "path", "cooldowns", NULL };
+	static const char *const cmds[] = { "list", "ls", "show", "add", "rm", "path", "cooldowns", "agents", NULL };
 	struct opts o;
 	struct oc_ctx ctx;
 	struct oc_err err;
@@ -725,6 +759,9 @@ main(int argc, char **argv)
 		case OPT_CLEAR:
 			o.clear = 1;
 			break;
+		case OPT_IDS:
+			o.ids = 1;
+			break;
 		default:
 			usage(stderr);
 			return OC_EX_USAGE;
@@ -735,7 +772,9 @@ main(int argc, char **argv)
 		return r;
 	if (oc_ctx_open(&ctx, o.cli.agent, &err) == -1)
 		return oc_report(&err);
-	if (strcmp(cmd, "list") == 0 || strcmp(cmd, "ls") == 0) {
+	if (strcmp(cmd, "agents") == 0)
+		r = cmd_agents(&ctx, argc, argv);
+	else if (strcmp(cmd, "list") == 0 || strcmp(cmd, "ls") == 0) {
 		(void)oc_era_guard(&ctx, 0, 0);
 		r = cmd_list(&ctx, &o, argc, argv);
 	} else if (strcmp(cmd, "show") == 0) {
