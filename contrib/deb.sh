@@ -36,11 +36,14 @@ dpkg-buildpackage -us -uc -b
 cd "$work"
 cp ./*.deb ./*.changes ./*.buildinfo "$out/"
 [ "${LINTIAN:-yes}" = no ] && exit 0
-rc=0
+# Every tag shown, overridden ones too (O:); errors and warnings fail.
 lintian --display-info --pedantic --display-experimental --show-overrides \
-    --fail-on error,warning ./*.changes >"$out/lintian.txt" 2>"$work/lintian.err" || rc=$?
+    ./*.changes >"$out/lintian.txt" 2>"$work/lintian.err" || :
 grep -v 'running with root privileges' "$work/lintian.err" >&2 || :
 echo "--- lintian ($(lintian --version)):"
 cat "$out/lintian.txt"
 [ -s "$out/lintian.txt" ] || echo "(no tags)"
-exit "$rc"
+if grep -q '^[EW]: ' "$out/lintian.txt"; then
+	echo "deb.sh: lintian reports errors or warnings" >&2
+	exit 1
+fi
