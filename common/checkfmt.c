@@ -551,7 +551,9 @@ oc_check_json(const struct oc_check *c, FILE *f)
 	jw_str(&w, "reason", c->reason);
 	jw_str(&w, "agent", c->ctx->paths.agent_id);
 	jw_str(&w, "agentDir", c->ctx->paths.agent_dir);
-	jw_str(&w, "store", c->ctx->paths.store_path);
+	jw_str(&w, "store", h->store.layer[0].name);
+	jw_str(&w, "storeEra", oc_era_name(h->store.era));
+	jw_str(&w, "rules", oc_rules_name(h->store.rules));
 	jw_str(&w, "config", c->ctx->paths.config_path);
 	jw_i64(&w, "now", h->now);
 	jw_i64(&w, "warnAfterMs", h->warn_ms);

@@ -291,8 +291,8 @@ oc_json_parse_lenient(const char *name, const char *s, size_t len,
 	return r;
 }
 
-static void
-dump_string(struct oc_buf *b, const char *s, size_t n)
+void
+oc_json_write_string(struct oc_buf *b, const char *s, size_t n)
 {
 	size_t i;
 
@@ -360,7 +360,7 @@ dump(struct oc_buf *b, json_object *o, int indent, int depth)
 		    JSON_C_TO_STRING_PLAIN));
 		break;
 	case json_type_string:
-		dump_string(b, json_object_get_string(o),
+		oc_json_write_string(b, json_object_get_string(o),
 		    (size_t)json_object_get_string_len(o));
 		break;
 	case json_type_array:
@@ -395,7 +395,7 @@ dump(struct oc_buf *b, json_object *o, int indent, int depth)
 				first = 0;
 				if (indent)
 					dump_indent(b, indent, depth + 1);
-				dump_string(b, k, strlen(k));
+				oc_json_write_string(b, k, strlen(k));
 				oc_buf_adds(b, indent ? ": " : ":");
 				dump(b, v, indent, depth + 1);
 			}
@@ -410,10 +410,16 @@ dump(struct oc_buf *b, json_object *o, int indent, int depth)
 void
 oc_json_dump(struct oc_buf *b, json_object *o, int indent)
 {
+	oc_json_dump_at(b, o, indent, 0);
+}
+
+void
+oc_json_dump_at(struct oc_buf *b, json_object *o, int indent, int depth)
+{
 	if (o == NULL)
 		oc_buf_adds(b, "null");
 	else
-		dump(b, o, indent, 0);
+		dump(b, o, indent, depth);
 }
 
 void

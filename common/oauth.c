@@ -140,21 +140,24 @@ oc_oauth_skip_reason(const char *id, json_object *p)
 
 	if (p == NULL || !json_object_is_type(p, json_type_object))
 		return "not a profile";
-	oc_cred_parse(id, p, &c);
+	oc_cred_parse_json(&c, id, p, OC_RULES_2026_3);
 	if (c.type != OC_CT_OAUTH)
-		return "not oauth";
-	if (strcmp(id, "anthropic:claude-cli") == 0)
-		return "owned by Claude Code";
-	if (c.managed_by != NULL) {
-		if (strcmp(c.managed_by, "codex-cli") == 0)
-			return "managed by codex-cli";
-		return "managed by another CLI";
+		reason = "not oauth";
+	else if (strcmp(id, "anthropic:claude-cli") == 0)
+		reason = "owned by Claude Code";
+	else if (c.managed_by != NULL)
+		reason = strcmp(c.managed_by, "codex-cli") == 0 ?
+		    "managed by codex-cli" : "managed by another CLI";
+	else if (!oc_rules_secret_string(c.refresh))
+		reason = "no refresh token";
+	else if (c.provider_raw == NULL)
+		reason = "no provider";
+	if (reason != NULL) {
+		oc_cred_free(&c);
+		return reason;
 	}
-	if (c.refresh == NULL)
-		return "no refresh token";
-	if (c.provider == NULL)
-		return "no provider";
-	prov = oc_provider_norm_dup(c.provider);
+	prov = oc_provider_norm_dup(c.provider_raw);
+	oc_cred_free(&c);
 	if (rule_for(prov) == NULL)
 		reason = "no refresh rule for this provider";
 	else if (strcmp(prov, "chutes") == 0) {
@@ -532,25 +535,28 @@ apply_tokens(json_object *p, const struct tokens *t)
  * already received, unless the profile has moved on (removed, or given
  * another refresh token by someone else, whose tokens then stand). */
 static int
-reapply_edit(struct oc_store *s, void *arg, struct oc_err *err)
+reapply_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 {
 	struct refresh_arg *a = arg;
-	json_object *p = oc_store_profile(s, a->id);
-	struct oc_cred c;
+	const struct oc_cred *c = oc_store_get(oc_txn_store(t), a->id);
+	json_object *p;
 
-	if (p == NULL) {
+	if (c == NULL || (p = oc_txn_profile(t, a->id)) == NULL) {
 		oc_err_set(err, OC_EX_NEG, "%s: removed while it was being "
 		    "refreshed; the new tokens were not stored", a->id);
 		return -1;
 	}
-	oc_cred_parse(a->id, p, &c);
-	if (c.refresh == NULL || strcmp(c.refresh, a->sent_refresh) != 0) {
+	if (c->refresh == NULL || strcmp(c->refresh, a->sent_refresh) != 0) {
+		int64_t e = 0;
+
+		oc_json_wipe_put(p);
 		a->res->status = OC_REFRESH_FRESH;
 		a->res->reason = "refreshed by another process";
-		a->res->expires = c.expires_valid ? c.expires : 0;
+		a->res->expires = oc_cred_expires_valid(c, &e) ? e : 0;
 		return 0;
 	}
 	apply_tokens(p, &a->t);
+	oc_txn_put(t, a->id, p);
 	a->res->status = OC_REFRESH_REFRESHED;
 	a->res->reason = NULL;
 	a->res->expires = a->t.expires;
@@ -558,55 +564,59 @@ reapply_edit(struct oc_store *s, void *arg, struct oc_err *err)
 }
 
 static int
-refresh_edit(struct oc_store *s, void *arg, struct oc_err *err)
+refresh_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 {
 	struct refresh_arg *a = arg;
-	json_object *p = oc_store_profile(s, a->id);
+	const struct oc_cred *c = oc_store_get(oc_txn_store(t), a->id);
+	json_object *p = c != NULL ? oc_txn_profile(t, a->id) : NULL;
 	const struct rule *r;
-	struct oc_cred c;
 	const char *why;
 	char *prov;
-	int64_t now = oc_now_ms();
+	int64_t now = oc_now_ms(), e = 0;
+	int valid;
 
-	if (p == NULL) {
+	if (c == NULL) {
 		oc_err_set(err, OC_EX_NEG, "no such profile: %s (in %s)", a->id,
-		    s->path);
+		    oc_txn_target_name(t, a->id));
 		return -1;
 	}
 	if ((why = oc_oauth_skip_reason(a->id, p)) != NULL) {
+		if (p != NULL)
+			oc_json_wipe_put(p);
 		a->res->status = OC_REFRESH_SKIPPED;
 		a->res->reason = why;
 		return 0;
 	}
-	oc_cred_parse(a->id, p, &c);
-	a->res->expires = c.expires_valid ? c.expires : 0;
+	valid = oc_cred_expires_valid(c, &e);
+	a->res->expires = valid ? e : 0;
 	/* Decided on an older reading, and the profile has changed since:
 	 * another process refreshed it while we waited for the lock. */
-	if (a->seen_expires != -1 && c.expires_valid &&
-	    c.expires != a->seen_expires && c.expires > now) {
+	if ((a->seen_expires != -1 && valid && e != a->seen_expires &&
+	    e > now) || (valid && e - now > a->within_ms)) {
+		oc_json_wipe_put(p);
 		a->res->status = OC_REFRESH_FRESH;
-		a->res->reason = "refreshed by another process";
+		a->res->reason = a->seen_expires != -1 && e != a->seen_expires ?
+		    "refreshed by another process" : "not due";
 		return 0;
 	}
-	if (c.expires_valid && c.expires - now > a->within_ms) {
-		a->res->status = OC_REFRESH_FRESH;
-		a->res->reason = "not due";
-		return 0;
-	}
-	prov = oc_provider_norm_dup(c.provider);
+	prov = oc_provider_norm_dup(c->provider_raw);
 	r = rule_for(prov);
 	free(prov);
 	if (r == NULL) {	/* oc_oauth_skip_reason ruled this out */
+		oc_json_wipe_put(p);
 		a->res->status = OC_REFRESH_SKIPPED;
 		a->res->reason = "no refresh rule for this provider";
 		return 0;
 	}
-	a->sent_refresh = oc_xstrdup(c.refresh);
+	a->sent_refresh = oc_xstrdup(c->refresh);
 	a->res->requested = 1;
-	if (request(a->id, r, p, a->sent_refresh, &a->t, err) == -1)
+	if (request(a->id, r, p, a->sent_refresh, &a->t, err) == -1) {
+		oc_json_wipe_put(p);
 		return -1;
+	}
 	a->have = 1;
 	apply_tokens(p, &a->t);
+	oc_txn_put(t, a->id, p);
 	a->res->status = OC_REFRESH_REFRESHED;
 	a->res->reason = NULL;
 	a->res->expires = a->t.expires;
@@ -628,14 +638,13 @@ oc_oauth_refresh_profile(const struct oc_ctx *ctx, const char *id,
 	a.within_ms = within_ms;
 	a.seen_expires = seen_expires;
 	a.res = res;
-	r = oc_store_update(&ctx->paths, wait_ms, refresh_edit, &a, err);
+	r = oc_store_update(ctx, wait_ms, refresh_edit, &a, err);
 	/* The request outlived the lock (a stalled process, a slow
 	 * endpoint): the answer is in hand and the old refresh token is
 	 * spent, so store it under a new lock rather than lose it. */
 	if (r == -1 && a.have && err->code == OC_EX_TEMPFAIL) {
 		oc_err_clear(err);
-		r = oc_store_update(&ctx->paths, wait_ms, reapply_edit, &a,
-		    err);
+		r = oc_store_update(ctx, wait_ms, reapply_edit, &a, err);
 	}
 	if (a.have)
 		tokens_free(&a.t);

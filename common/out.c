@@ -111,11 +111,11 @@ oc_version(void)
 int
 oc_era_guard(const struct oc_ctx *ctx, int writing, int force)
 {
-	if (ctx->era != OC_ERA_SQLITE)
+	if (ctx->sqlite_path == NULL)
 		return 0;
 	oc_warnx("warning: %s exists: this OpenClaw (2026.6 or later) keeps "
-	    "credentials in SQLite and no longer reads %s",
-	    ctx->sqlite_path, ctx->paths.store_path);
+	    "credentials in SQLite and no longer reads the JSON store in %s",
+	    ctx->sqlite_path, ctx->paths.agent_dir);
 	if (writing && !force) {
 		oc_warnx("refusing to write a store the gateway does not read "
 		    "(use --force to write it anyway)");
@@ -124,82 +124,3 @@ oc_era_guard(const struct oc_ctx *ctx, int writing, int force)
 	return 0;
 }
 
-void
-oc_cli_init(struct oc_cli *c)
-{
-	memset(c, 0, sizeof *c);
-	c->wait_ms = oc_lock_wait_default();
-}
-
-int
-oc_cli_option(struct oc_cli *c, int opt, const char *arg)
-{
-	struct oc_err err;
-	int64_t ms;
-
-	switch (opt) {
-	case 'a':
-		c->agent = arg;
-		return 1;
-	case 'h':
-		c->help = 1;
-		return 1;
-	case 'V':
-		c->version = 1;
-		return 1;
-	case OC_OPT_JSON:
-		c->json = 1;
-		return 1;
-	case OC_OPT_FORCE:
-		c->force = 1;
-		return 1;
-	case OC_OPT_WAIT:
-		/* A bare number is seconds, like sleep(1). */
-		if (oc_duration_parse(arg, 's', &ms, &err) == -1 ||
-		    ms > 3600000) {
-			oc_warnx("--wait: invalid duration \"%s\"", arg);
-			return -1;
-		}
-		c->wait_ms = (int)ms;
-		return 1;
-	}
-	return 0;
-}
-
-int
-oc_cli_command(const struct oc_cli *c, void (*usage)(FILE *),
-    const char *const *cmds, int *argc, char ***argv, const char **cmd)
-{
-	size_t i;
-
-	if (c->help) {
-		usage(stdout);
-		return 0;
-	}
-	if (c->version) {
-		oc_version();
-		return 0;
-	}
-	*argc -= optind;
-	*argv += optind;
-	if (cmds == NULL) {
-		if (*argc == 0)
-			return -1;
-		oc_warnx("unexpected argument \"%s\"", (*argv)[0]);
-		usage(stderr);
-		return OC_EX_USAGE;
-	}
-	if (*argc < 1) {
-		usage(stderr);
-		return OC_EX_USAGE;
-	}
-	*cmd = (*argv)[0];
-	(*argc)--;
-	(*argv)++;
-	for (i = 0; cmds[i] != NULL; i++)
-		if (strcmp(cmds[i], *cmd) == 0)
-			return -1;
-	oc_warnx("unknown command \"%s\"", *cmd);
-	usage(stderr);
-	return OC_EX_USAGE;
-}

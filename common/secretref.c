@@ -1107,6 +1107,7 @@ oc_cred_resolve(const struct oc_ctx *ctx, const struct oc_cred *c,
     char **out, struct oc_err *err)
 {
 	struct ref r = { 0 };
+	json_object *ref = NULL;
 	char *v = NULL;
 	int rc;
 
@@ -1130,13 +1131,15 @@ oc_cred_resolve(const struct oc_ctx *ctx, const struct oc_cred *c,
 	}
 	if (c->type != OC_CT_API_KEY && c->type != OC_CT_TOKEN) {
 		oc_err_set(err, OC_EX_NEG, "profile %s has an unknown type "
-		    "\"%s\"", c->id, c->type_str ? c->type_str : "");
+		    "\"%s\"", c->id, c->type_raw ? c->type_raw : "");
 		return -1;
 	}
 	/* As the gateway's secrets snapshot does: a ref (keyRef/tokenRef,
 	 * else the inline "${VAR}" form) wins over a plaintext secret. */
-	if ((c->ref != NULL && object_ref(ctx, c->ref, &r)) ||
+	ref = oc_cred_ref(c);
+	if ((ref != NULL && object_ref(ctx, ref, &r)) ||
 	    (c->secret != NULL && template_ref(ctx, c->secret, &r))) {
+		json_object_put(ref);
 		rc = resolve_ref(ctx, &r, &v, err);
 		if (rc == -1) {
 			char msg[sizeof err->msg];
@@ -1153,6 +1156,7 @@ oc_cred_resolve(const struct oc_ctx *ctx, const struct oc_cred *c,
 		*out = v;
 		return 0;
 	}
+	json_object_put(ref);
 	if (c->secret != NULL) {
 		v = oc_xstrdup(c->secret);
 		oc_token_normalize(v, 0);
@@ -1163,7 +1167,7 @@ oc_cred_resolve(const struct oc_ctx *ctx, const struct oc_cred *c,
 		oc_free_secret(v);
 	}
 	oc_err_set(err, OC_EX_NEG, "profile %s has no %s%s", c->id,
-	    c->type == OC_CT_TOKEN ? "token" : "key", c->ref != NULL ?
+	    c->type == OC_CT_TOKEN ? "token" : "key", c->ref_json != NULL ?
 	    " (its SecretRef is not usable)" : "");
 	return -1;
 }

@@ -68,7 +68,8 @@ like "$err" 'usage: oc-check' "unknown option: usage on stderr"
 run oc-check extra
 is "$rc" 64 "an operand: 64"
 run oc-check --json --nagios
-is "$rc" 64 "two formats: 64"
+is "$rc" 3 "two formats under --nagios: UNKNOWN (3)"
+like "$out" '^OC-CHECK UNKNOWN - usage error' "and says so on stdout"
 run oc-check -q --prometheus
 is "$rc" 64 "-q and --prometheus: 64"
 run oc-check -p openai

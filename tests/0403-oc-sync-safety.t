@@ -102,6 +102,14 @@ rm -f "$AGENT/openclaw-agent.sqlite"
 
 # --- -a AGENT
 put_config '{"agents":{"list":[{"id":"main","default":true},{"id":"work"}]}}'
+# The work agent inherits the main agent's store (as the gateway merges
+# it): the login is already there for it, unchanged.
+run oc-sync -a work --claude
+is "$rc" 0 "-a work, inherited from main: exit 0"
+like "$out" "$ID unchanged" "-a work: the profile it inherits is the same"
+ok "$([ ! -e "$STATE/agents/work/agent/auth-profiles.json" ]; echo $?)" "-a work: nothing copied into the work agent's store"
+# Without it in main, the import goes to the work agent's own store.
+rm -f "$STORE"
 run oc-sync -a work --claude
 is "$rc" 0 "-a work: exit 0"
 jqfile "$STATE/agents/work/agent/auth-profiles.json" ".profiles[\"$ID\"].access == \"$A1\"" "-a work: the work agent's store"

@@ -60,8 +60,10 @@ is "$(bcomp 'oc-profile add ')" "$(lines anthropic: openai:)" "bash: add offers 
 is "$(bcomp 'oc-profile add -t ')" "$(lines api_key token)" "bash: -t api_key|token"
 is "$(bcomp 'oc-profile -a ')" "$(lines main ops)" "bash: -a offers the configured agents"
 is "$(bcomp 'oc-profile --agent=o')" "ops" "bash: --agent=VALUE"
-is "$(bcomp 'oc-profile -a ops show ')" "groq:ops" "bash: the ids of the agent named by -a"
-is "$(bcomp 'oc-profile --agent=ops show ')" "groq:ops" "bash: ... and by --agent="
+# another agent sees main's profiles (inherited) and its own
+ops_ids=$(lines anthropic:home anthropic:work groq:ops openai:batch openai:default)
+is "$(bcomp 'oc-profile -a ops show ')" "$ops_ids" "bash: the ids of the agent named by -a"
+is "$(bcomp 'oc-profile --agent=ops show g')" "groq:ops" "bash: ... and by --agent="
 is "$(bcomp 'oc-order ')" "$(lines clear get set)" "bash: oc-order verbs"
 is "$(bcomp 'oc-order set -p openai ')" "$(lines openai:batch openai:default)" \
     "bash: oc-order set -p P offers P's profiles only"
@@ -139,7 +141,7 @@ if command -v zsh >/dev/null 2>&1; then
 		zscreen 'oc-profile show ' 'anthropic:home +anthropic:work +openai:batch +openai:default'
 		zscreen 'oc-order set -p openai ' 'openai:batch +openai:default'
 		zscreen 'oc-profile -a ' 'main +ops'
-		zscreen 'oc-profile -a ops show ' 'show groq:ops'
+		zscreen 'oc-profile -a ops show g' 'show groq:ops'
 		zscreen 'oc-check --pro' '--probe +-- try each credential live'
 		tmux -L "$ts" kill-server 2>/dev/null
 	else
@@ -159,7 +161,7 @@ if command -v fish >/dev/null 2>&1; then
 	is "$(fcomp 'oc-profile ')" "$(lines add agents cooldowns list path rm show)" "fish: oc-profile verbs"
 	is "$(fcomp 'oc-profile show ')" "$(lines anthropic:home anthropic:work openai:batch openai:default)" \
 	    "fish: show offers the profile ids"
-	is "$(fcomp 'oc-profile -a ops show ')" "groq:ops" "fish: the ids of the agent named by -a"
+	is "$(fcomp 'oc-profile -a ops show ')" "$ops_ids" "fish: the ids of the agent named by -a"
 	is "$(fcomp 'oc-profile -a ')" "$(lines main ops)" "fish: -a offers the agents"
 	is "$(fcomp 'oc-order set -p openai ')" "$(lines openai:batch openai:default)" "fish: oc-order set -p P"
 	is "$(fcomp 'oc-keys -p ')" "$(lines anthropic openai)" "fish: -p offers the providers"

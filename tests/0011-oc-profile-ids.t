@@ -33,10 +33,9 @@ is "$out" "zai:cn" "--ids -p z.ai: providers compared normalised"
 run oc-profile list --ids -p nobody
 is "$rc:$out" "0:" "--ids -p with no profiles: exit 0, nothing"
 run oc-profile --json list --ids
-is "$out" "anthropic:work
-openai:default
-zai:cn
-anthropic:home" "--ids wins over --json"
+is "$rc:$out" "64:" "--ids with --json: a usage error, nothing printed"
+run oc-profile list --ids --reveal
+is "$rc:$out" "64:" "--ids with --reveal: a usage error, nothing printed"
 
 # another agent's store
 put_config '{"agents":{"list":[{"id":"main"},{"id":"work","default":true},{"id":"Ops"}]}}'
@@ -45,7 +44,11 @@ printf '{"version":1,"profiles":{"openai:w":{"type":"api_key","provider":"openai
     >"$STATE/agents/work/agent/auth-profiles.json"
 chmod 600 "$STATE/agents/work/agent/auth-profiles.json"
 run oc-profile -a work list --ids
-is "$out" "openai:w" "-a work list --ids: that agent's store"
+is "$out" "anthropic:work
+openai:default
+zai:cn
+anthropic:home
+openai:w" "-a work list --ids: main's profiles, which every agent inherits, then its own"
 run oc-profile agents
 is "$rc:$out" "0:main
 work
