@@ -41,7 +41,7 @@ fi
 # ---- Termux
 run bash -n "$R"
 is "$rc:$err" "0:" "termux build.sh: bash syntax"
-run bash -c '. "$1" && printf "%s\n" "$TERMUX_PKG_VERSION" "$TERMUX_PKG_DEPENDS" "$TERMUX_PKG_LICENSE" "$TERMUX_PKG_SRCURL" "$TERMUX_PKG_SHA256" "$TERMUX_PKG_EXTRA_CONFIGURE_ARGS" && declare -F termux_step_post_make_install' bash "$R"
+run env TERMUX_PREFIX=/data/data/com.termux/files/usr bash -c '. "$1" && printf "%s\n" "$TERMUX_PKG_VERSION" "$TERMUX_PKG_DEPENDS" "$TERMUX_PKG_LICENSE" "$TERMUX_PKG_SRCURL" "$TERMUX_PKG_SHA256" "$TERMUX_PKG_EXTRA_CONFIGURE_ARGS" && declare -F termux_step_post_make_install' bash "$R"
 is "$rc" 0 "termux build.sh: sources cleanly, defines termux_step_post_make_install"
 is "$(printf '%s\n' "$out" | sed -n 1p)" "$ver" "TERMUX_PKG_VERSION is the release's"
 is "$(printf '%s\n' "$out" | sed -n 2p)" "libcurl, json-c, libsqlite" "TERMUX_PKG_DEPENDS"
@@ -49,6 +49,8 @@ is "$(printf '%s\n' "$out" | sed -n 3p)" "ISC" "TERMUX_PKG_LICENSE"
 like "$(printf '%s\n' "$out" | sed -n 4p)" "/oc-tools-$ver\\.tar\\.gz\$" "TERMUX_PKG_SRCURL is the release tarball"
 like "$(printf '%s\n' "$out" | sed -n 5p)" '^[0-9a-f]{64}$' "TERMUX_PKG_SHA256: 64 hex digits"
 like "$out" '--without-systemduserunitdir' "Termux: no systemd units"
+like "$out" '--with-fishcompletiondir=/data/data/com.termux/files/usr/share/fish/vendor_completions.d' \
+    "Termux: fish completion under \$PREFIX, whatever the build machine's pkg-config says"
 for v in TERMUX_PKG_HOMEPAGE TERMUX_PKG_DESCRIPTION TERMUX_PKG_LICENSE TERMUX_PKG_MAINTAINER \
     TERMUX_PKG_VERSION TERMUX_PKG_SRCURL TERMUX_PKG_SHA256; do
 	grep -q "^$v=" "$R"; ok $? "build.sh sets $v"

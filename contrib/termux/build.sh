@@ -16,10 +16,14 @@ TERMUX_PKG_SRCURL=https://oc-tools.invalid/releases/oc-tools-${TERMUX_PKG_VERSIO
 TERMUX_PKG_SHA256=0000000000000000000000000000000000000000000000000000000000000000
 TERMUX_PKG_DEPENDS="libcurl, json-c, libsqlite"
 # Termux has no systemd: no units. Completion goes to $PREFIX/share, where
-# Termux's bash-completion, zsh and fish look.
+# Termux's bash-completion, zsh and fish look (named here, not left to the
+# build machine's pkg-config).
 TERMUX_PKG_EXTRA_CONFIGURE_ARGS="
 --without-systemduserunitdir
 --without-systemdsystemunitdir
+--with-bashcompletiondir=$TERMUX_PREFIX/share/bash-completion/completions
+--with-zshcompletiondir=$TERMUX_PREFIX/share/zsh/site-functions
+--with-fishcompletiondir=$TERMUX_PREFIX/share/fish/vendor_completions.d
 "
 
 # The notifier and the scheduler for Termux:API (see oc-check(1)): their
