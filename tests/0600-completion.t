@@ -115,35 +115,46 @@ if command -v zsh >/dev/null 2>&1; then
 	is "$out" "$(lines oc-profile=_oc-tools oc-order=_oc-tools oc-check=_oc-tools oc-keys=_oc-tools oc-sync=_oc-tools)" \
 	    "zsh: #compdef binds it to the five commands"
 	if command -v tmux >/dev/null 2>&1; then
-		# an interactive zsh in a detached tmux: type, press Tab, read the screen
+		# an interactive zsh in a detached tmux, one per case: wait for
+		# its prompt, type, press Tab, read the screen
 		zr=$T_TMP/zrc
-		printf '%s\n' "PS1='%% '" 'fpath=("$OC_ZFUNC" $fpath)' \
+		printf '%s\n' "PS1='ready%% '" 'fpath=("$OC_ZFUNC" $fpath)' \
 		    'autoload -Uz compinit && compinit -u -d "$OC_ZDUMP"' \
 		    "zstyle ':completion:*' menu no" 'unsetopt beep' >"$zr"
-		ts=oc-test-$$
-		tmux -L "$ts" new-session -d -x 200 -y 40 \
-		    "env OC_ZFUNC='$T_TMP/zfunc' OC_ZDUMP='$T_TMP/zdump' HOME='$HOME' PATH='$PATH' zsh -f -i" 2>/dev/null
-		tmux -L "$ts" send-keys ". '$zr'" Enter
-		# zscreen LINE PATTERN: type LINE, Tab twice, wait (10 s at most) until the screen matches
-		zscreen() {
-			local i=0 scr=
-			tmux -L "$ts" send-keys C-u C-l "$1" Tab
-			sleep 0.3
-			tmux -L "$ts" send-keys Tab
-			while [ $i -lt 50 ]; do
+		# wait_screen PATTERN: until the screen matches (20 s at most)
+		wait_screen() {
+			local i=0
+			scr=
+			while [ $i -lt 100 ]; do
 				scr=$(tmux -L "$ts" capture-pane -p 2>/dev/null)
-				printf '%s\n' "$scr" | grep -Eq -- "$2" && break
+				printf '%s\n' "$scr" | grep -Eq -- "$1" && return 0
 				sleep 0.2; i=$((i + 1))
 			done
+			return 1
+		}
+		# zscreen LINE PATTERN: LINE, Tab twice; the screen must match
+		zn=0
+		zscreen() {
+			zn=$((zn + 1)); ts=oc-test-$$-$zn
+			tmux -L "$ts" new-session -d -x 200 -y 40 \
+			    "env OC_ZFUNC='$T_TMP/zfunc' OC_ZDUMP='$T_TMP/zdump' HOME='$HOME' PATH='$PATH' zsh -f -i" 2>/dev/null
+			tmux -L "$ts" send-keys ". '$zr'" Enter
+			if ! wait_screen '^ready% ?$'; then
+				ok 1 "zsh: $1<Tab>"; diag "zsh in tmux showed no prompt: '$scr'"
+				return
+			fi
+			tmux -L "$ts" send-keys "$1" Tab
+			sleep 0.5
+			tmux -L "$ts" send-keys Tab
+			wait_screen "$2"
 			like "$scr" "$2" "zsh: $1<Tab>"
-			tmux -L "$ts" send-keys C-c
+			tmux -L "$ts" kill-server 2>/dev/null
 		}
 		zscreen 'oc-profile show ' 'anthropic:home +anthropic:work +openai:batch +openai:default'
 		zscreen 'oc-order set -p openai ' 'openai:batch +openai:default'
 		zscreen 'oc-profile -a ' 'main +ops'
 		zscreen 'oc-profile -a ops show g' 'show groq:ops'
 		zscreen 'oc-check --pro' '--probe +-- try each credential live'
-		tmux -L "$ts" kill-server 2>/dev/null
 	else
 		for i in 1 2 3 4 5; do skip "tmux not installed: zsh completions not tried in a terminal"; done
 	fi
