@@ -133,6 +133,7 @@ struct oc_sqlpage {
 	uint32_t pgsz, usable, npages;
 	long user_version;
 	unsigned char dbhdr[100];	/* the file's, at open */
+	size_t dbhdr_n;		/* how many of them it had */
 	struct stat st;
 	struct shm shm;
 	/* the WAL at open */
@@ -645,8 +646,8 @@ stale(struct oc_sqlpage *db)
 	if (!db->wal_valid && (ts_ns(&st.st_mtim) != ts_ns(&db->st.st_mtim) ||
 	    ts_ns(&st.st_ctim) != ts_ns(&db->st.st_ctim)))
 		return 1;
-	if (rd(db->fd, h, sizeof h, 0) != (ssize_t)sizeof h ||
-	    memcmp(h, db->dbhdr, sizeof h) != 0)
+	if (rd(db->fd, h, sizeof h, 0) != (ssize_t)db->dbhdr_n ||
+	    memcmp(h, db->dbhdr, db->dbhdr_n) != 0)
 		return 1;
 	shm_read(db->shmpath, &s);
 	if (s.exists != db->shm.exists || s.n != db->shm.n ||
@@ -1583,6 +1584,7 @@ open_snapshot(struct oc_sqlpage *db)
 		return unsup(db, "an empty file (a database not made yet)");
 	if ((got = rd(db->fd, db->dbhdr, 100, 0)) == -1)
 		return ioerr(db, db->path);
+	db->dbhdr_n = (size_t)got;
 	if (got < 100)
 		return bad(db, "shorter than its header");
 	if ((r = hdr_check(db, db->dbhdr)) != 0)

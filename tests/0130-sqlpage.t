@@ -413,14 +413,15 @@ mkdb race "CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT NOT NULL) STRICT;
 INSERT INTO t VALUES ('k', 'v0;');" "PRAGMA page_size=1024;"
 script=$T_TMP/race.sql
 {
-	echo "PRAGMA wal_autocheckpoint=16;"
+	# a checkpoint after every commit: the next commit restarts the WAL
+	# and overwrites the frames a reader may be reading
+	echo "PRAGMA wal_autocheckpoint=1; PRAGMA synchronous=OFF;"
 	i=1
-	while [ $i -le 600 ]; do
-		echo "UPDATE t SET v = replace(hex(zeroblob($(( 800 + (i % 7) * 450 )))), '00', 'v$i;') WHERE k = 'k';"
-		[ $((i % 3)) = 0 ] && echo ".shell true"
+	while [ $i -le 400 ]; do
+		echo "UPDATE t SET v = replace(hex(zeroblob($(( 4000 + (i % 7) * 1500 )))), '00', 'v$i;') WHERE k = 'k';"
+		[ $((i % 10)) = 0 ] && echo ".shell sleep 0.005"
 		[ $((i % 29)) = 0 ] && echo "PRAGMA wal_checkpoint(TRUNCATE);"
 		[ $((i % 17)) = 0 ] && echo "PRAGMA wal_checkpoint(RESTART);"
-		[ $((i % 11)) = 0 ] && echo "PRAGMA wal_checkpoint(PASSIVE);"
 		i=$((i + 1))
 	done
 } >"$script"
