@@ -148,7 +148,7 @@ struct oc_sqlpage {
 	size_t map_cap;
 	/* sqlite_schema's tables, read once */
 	struct table *tables;
-	size_t ntables;
+	size_t ntables, tabcap;
 	int schema_read;
 	/* page buffers: one per b-tree level, one for overflow pages */
 	unsigned char *lvl[DEPTH_MAX];
@@ -157,6 +157,7 @@ struct oc_sqlpage {
 	size_t reccap;
 	struct pgset seen, chain;
 	int changed;
+	int scanned;		/* open has recorded the WAL and -shm */
 	const char *why;	/* of the last 1 */
 	char detail[160];	/* of the last corrupt structure */
 	struct oc_err *err;
@@ -764,6 +765,13 @@ leaf_cell(struct oc_sqlpage *db, const struct bpage *bp, unsigned i,
 	return 0;
 }
 
+/* The bytes [off, off + n) in place when they are on the cell's page. */
+static const unsigned char *
+payload_local(const struct payload *pl, uint64_t off, uint64_t n)
+{
+	return off + n <= pl->nlocal ? pl->local + off : NULL;
+}
+
 /* Copy n bytes from payload offset off (off + n <= size). */
 static int
 payload_read(struct oc_sqlpage *db, const struct payload *pl, uint64_t off,
@@ -900,7 +908,7 @@ record_cols(struct oc_sqlpage *db, const struct payload *pl, struct col *c,
     unsigned n)
 {
 	unsigned char h9[9];
-	const unsigned char *p, *end;
+	const unsigned char *p, *end, *h;
 	uint64_t hs, off, t, len;
 	unsigned i;
 	int k;
@@ -908,20 +916,26 @@ record_cols(struct oc_sqlpage *db, const struct payload *pl, struct col *c,
 	k = pl->size < 9 ? (int)pl->size : 9;
 	if (k == 0)
 		return bad(db, "an empty record");
-	if (payload_read(db, pl, 0, (size_t)k, h9) == -1)
-		return -1;
-	if ((k = varint(h9, h9 + k, &hs)) == 0 || hs < (uint64_t)k ||
+	if ((h = payload_local(pl, 0, (uint64_t)k)) == NULL) {
+		if (payload_read(db, pl, 0, (size_t)k, h9) == -1)
+			return -1;
+		h = h9;
+	}
+	if ((k = varint(h, h + k, &hs)) == 0 || hs < (uint64_t)k ||
 	    hs > pl->size || hs > RECHDR_MAX)
 		return bad(db, "a record header is invalid");
-	if (db->reccap < hs) {
-		free(db->rec);
-		db->rec = oc_xmalloc((size_t)hs);
-		db->reccap = (size_t)hs;
+	if ((p = payload_local(pl, 0, hs)) == NULL) {
+		if (db->reccap < hs) {
+			free(db->rec);
+			db->rec = oc_xmalloc((size_t)hs);
+			db->reccap = (size_t)hs;
+		}
+		if (payload_read(db, pl, 0, (size_t)hs, db->rec) == -1)
+			return -1;
+		p = db->rec;
 	}
-	if (payload_read(db, pl, 0, (size_t)hs, db->rec) == -1)
-		return -1;
-	p = db->rec + k;
-	end = db->rec + hs;
+	end = p + hs;
+	p += k;
 	off = hs;
 	for (i = 0; i < n; i++) {
 		c[i].present = 0;
@@ -997,11 +1011,14 @@ static int
 col_eq(struct oc_sqlpage *db, const struct payload *pl, const struct col *c,
     const char *s, size_t n)
 {
+	const unsigned char *in;
 	char *t;
 	int eq;
 
 	if (!col_is_text(c) || c->len != n)
 		return 0;
+	if ((in = payload_local(pl, c->off, c->len)) != NULL)
+		return memcmp(in, s, n) == 0;
 	if (col_dup(db, pl, c, &t) == -1)
 		return -1;
 	eq = memcmp(t, s, n) == 0;
@@ -1021,10 +1038,13 @@ schema_row(struct oc_sqlpage *db, const struct payload *pl, void *arg)
 	int r;
 
 	(void)arg;
-	if (record_cols(db, pl, c, 5) == -1)
+	/* the type first: indexes, views and triggers go no further */
+	if (record_cols(db, pl, c, 1) == -1)
 		return -1;
 	if ((r = col_eq(db, pl, &c[0], "table", 5)) != 1)
 		return r;
+	if (record_cols(db, pl, c, 5) == -1)
+		return -1;
 	if (!col_is_text(&c[1]) || !col_is_int(&c[3]) ||
 	    (c[4].present && c[4].type != 0 && !col_is_text(&c[4])))
 		return bad(db, "a sqlite_schema row is malformed");
@@ -1035,8 +1055,11 @@ schema_row(struct oc_sqlpage *db, const struct payload *pl, void *arg)
 	if (root < 0 || root > (int64_t)db->npages)
 		return bad(db, "a table's root page %lld is out of range",
 		    (long long)root);
-	db->tables = oc_xrealloc(db->tables, (db->ntables + 1) *
-	    sizeof *db->tables);
+	if (db->ntables == db->tabcap) {
+		db->tabcap = db->tabcap ? 2 * db->tabcap : 32;
+		db->tables = oc_xrealloc(db->tables, db->tabcap *
+		    sizeof *db->tables);
+	}
 	t = &db->tables[db->ntables++];
 	memset(t, 0, sizeof *t);
 	t->root = (uint32_t)root;
@@ -1600,6 +1623,7 @@ open_snapshot(struct oc_sqlpage *db)
 		if (mx == -1 || mx == (long)db->wal_mx)
 			break;
 	}
+	db->scanned = 1;
 	nfile = db->wal_mx > 0 ? db->npages : (uint32_t)(db->st.st_size /
 	    db->pgsz);
 	db->npages = nfile;
@@ -1674,7 +1698,9 @@ oc_sqlpage_open(const char *path, struct oc_sqlpage **out, const char **why,
 	db->walpath = oc_xasprintf("%s-wal", path);
 	db->shmpath = oc_xasprintf("%s-shm", path);
 	r = open_snapshot(db);
-	if (r == -1 && db->detail[0] != '\0' && db->fd != -1 && stale(db))
+	/* a structure found corrupt after the WAL was read may be a view
+	 * torn by a writer; before, there is nothing to compare with */
+	if (r == -1 && db->detail[0] != '\0' && db->scanned && stale(db))
 		r = unsup(db, WHY_CHANGED);
 	else if (r == -1 && db->detail[0] != '\0')
 		oc_err_set(err, OC_EX_DATAERR, "%s: not a readable SQLite "
