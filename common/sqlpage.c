@@ -1747,6 +1747,7 @@ struct search {
 	char *out;
 	size_t len;
 	int found;
+	int null_ok;		/* a NULL value reads as no row */
 };
 
 static int
@@ -1778,6 +1779,8 @@ search_row(struct oc_sqlpage *db, const struct payload *pl, void *arg)
 	if (!v->present && s->vc->has_default)
 		return unsup(db, "a row made before its value column was "
 		    "added");
+	if ((!v->present || v->type == 0) && s->null_ok)
+		return 0;
 	if (!v->present || v->type == 0) {
 		oc_err_set(db->err, OC_EX_DATAERR, "%s: %s row %s: not text",
 		    db->path, s->table, s->key);
@@ -1821,9 +1824,9 @@ col_rowid(const struct tabdef *td, unsigned i)
 	    name_ieq(td->pk1, td->c[i].name));
 }
 
-int
-oc_sqlpage_get_text(struct oc_sqlpage *db, const char *table,
-    const char *keycol, const char *valcol, const char *key, char **out,
+static int
+get_text(struct oc_sqlpage *db, const char *table, const char *keycol,
+    const char *valcol, const char *key, int null_ok, char **out,
     size_t *len, const char **why, struct oc_err *err)
 {
 	struct search s;
@@ -1861,6 +1864,7 @@ oc_sqlpage_get_text(struct oc_sqlpage *db, const char *table,
 		goto out;
 	s.table = table;
 	s.key = key;
+	s.null_ok = null_ok;
 	s.klen = strlen(key);
 	s.ncols = (s.ki > s.vi ? s.ki : s.vi) + 1;
 	s.kc = &td.c[s.ki];
@@ -1877,6 +1881,32 @@ out:
 	}
 	free(td.c);
 	return finish(db, r, why);
+}
+
+int
+oc_sqlpage_get_text(struct oc_sqlpage *db, const char *table,
+    const char *keycol, const char *valcol, const char *key, char **out,
+    size_t *len, const char **why, struct oc_err *err)
+{
+	return get_text(db, table, keycol, valcol, key, 0, out, len, why, err);
+}
+
+int
+oc_sqlpage_get_text_or_null(struct oc_sqlpage *db, const char *table,
+    const char *keycol, const char *valcol, const char *key, char **out,
+    size_t *len, const char **why, struct oc_err *err)
+{
+	return get_text(db, table, keycol, valcol, key, 1, out, len, why, err);
+}
+
+int
+oc_sqlpage_stale(struct oc_sqlpage *db)
+{
+	if (db == NULL)
+		return 0;
+	if (!db->changed && stale(db))
+		db->changed = 1;
+	return db->changed;
 }
 
 int

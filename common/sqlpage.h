@@ -43,6 +43,15 @@ int oc_sqlpage_has_table(struct oc_sqlpage *, const char *table,
 int oc_sqlpage_get_text(struct oc_sqlpage *, const char *table,
     const char *keycol, const char *valcol, const char *key, char **out,
     size_t *len, const char **why, struct oc_err *);
+/* The same, but a NULL value is no row (*out NULL), as a caller that
+ * tests sqlite3_column_text for NULL reads it. */
+int oc_sqlpage_get_text_or_null(struct oc_sqlpage *, const char *table,
+    const char *keycol, const char *valcol, const char *key, char **out,
+    size_t *len, const char **why, struct oc_err *);
+/* Between reads: 0 when nothing the reads so far depended on can have
+ * changed since open, 1 when it may have (then close it: it is done).
+ * A reader kept open for later reads asks this after each batch. */
+int oc_sqlpage_stale(struct oc_sqlpage *);
 /* After the reads: 0 when nothing they depended on can have changed since
  * open, 1 when it may have (discard the results). Frees everything, page
  * buffers wiped. NULL is 0. */

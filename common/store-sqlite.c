@@ -15,11 +15,12 @@
  *
  * Writes follow OpenClaw's protocol: the existing database is opened (never
  * created, no table made, the journal mode left as it is), busy_timeout
- * 5000 ms, the shared-state write coordinator taken before BEGIN IMMEDIATE
- * on the state database (as OpenClaw's withSharedStateWriteCoordinator),
- * the rows re-read inside the transaction, the schema version checked,
- * compact JSON upserted with updated_at in epoch ms, an empty routing state
- * deleted rather than written, COMMIT. The write lock is held for the
+ * the lock wait (--wait; OpenClaw's own is 5000 ms), the shared-state
+ * write coordinator taken before BEGIN IMMEDIATE on the state database
+ * (as OpenClaw's withSharedStateWriteCoordinator), the rows re-read
+ * inside the transaction, the schema version checked, compact JSON
+ * upserted with updated_at in epoch ms, an empty routing state deleted
+ * rather than written, COMMIT. The write lock is held for the
  * milliseconds the change takes. Databases and their -wal/-shm files are
  * never renamed, replaced or removed.
  */
@@ -36,6 +37,7 @@
 #include <sqlite3.h>
 
 #include "oc.h"
+#include "sqlpage.h"
 
 #define BUSY_MS 5000
 #define CELL_MAX (64u << 20)	/* as a store file: documented in oc(7) */
@@ -122,7 +124,8 @@ sql_configure(void)
 
 /* Open an existing database; never create one. */
 static int
-db_open(const char *path, int write, sqlite3 **out, struct oc_err *err)
+db_open(const char *path, int write, int busy_ms, sqlite3 **out,
+    struct oc_err *err)
 {
 	sqlite3 *db = NULL;
 	struct stat st;
@@ -146,7 +149,7 @@ db_open(const char *path, int write, sqlite3 **out, struct oc_err *err)
 		sqlite3_close_v2(db);
 		return -1;
 	}
-	sqlite3_busy_timeout(db, BUSY_MS);
+	sqlite3_busy_timeout(db, busy_ms);
 	/* A file that is not a database fails on its first read. */
 	*out = db;
 	return 0;
@@ -192,7 +195,7 @@ ro_open(const char *path, sqlite3 **out, struct oc_err *err)
 			*out = ro[i].db;
 			return 0;
 		}
-	if (db_open(path, 0, out, err) == -1)
+	if (db_open(path, 0, BUSY_MS, out, err) == -1)
 		return -1;
 	if (!registered) {
 		atexit(ro_close_all);
@@ -306,6 +309,188 @@ get_cell(sqlite3 *db, const char *path, const char *table, const char *kcol,
 	return 0;
 }
 
+/*
+ * The read-only commands read a few cells; libsqlite3 parses the whole
+ * schema first (105 tables in 2026.9's state database). sqlpage.c reads
+ * the cells from the file format instead, and hands back (1) whatever it
+ * does not fully understand or could not read consistently; then the
+ * reads are made again through libsqlite3, which also words every error.
+ * So the fast path only ever answers when everything went well.
+ * OC_SQLITE_READER=libsqlite3 turns it off (the tests compare the two);
+ * OC_SQLITE_READER=trace says on standard error which reader answered
+ * each read of a database, and why sqlpage handed one back.
+ */
+#define FAST_TRIES 3
+
+static int fast_mode = -1;	/* 0 off, 1 on, 2 on and traced */
+static const char *fast_why;	/* why sqlpage last handed back */
+
+static int
+fast_enabled(void)
+{
+	if (fast_mode == -1) {
+		const char *v = getenv("OC_SQLITE_READER");
+
+		fast_mode = v == NULL ? 1 : strcmp(v, "libsqlite3") == 0 ? 0 :
+		    strcmp(v, "trace") == 0 ? 2 : 1;
+	}
+	return fast_mode;
+}
+
+static void
+fast_trace(const char *path, const char *reader, const char *why)
+{
+	if (fast_mode == 2)
+		fprintf(stderr, "oc-tools: %s: read by %s%s%s%s\n", path, reader,
+		    why != NULL ? " (" : "", why != NULL ? why : "",
+		    why != NULL ? ")" : "");
+}
+
+/*
+ * Snapshots kept open for the next reads of the same database (the era
+ * probe and the load read the state database one after the other): the
+ * schema is walked once. Each batch of reads is accepted only when the
+ * snapshot is still the database's state afterwards (oc_sqlpage_stale).
+ */
+#define FAST_MAX 4
+static struct oc_sqlpage *fast_db[FAST_MAX];
+static char *fast_path[FAST_MAX];
+
+static void
+fast_drop(int i)
+{
+	(void)oc_sqlpage_close(fast_db[i]);
+	free(fast_path[i]);
+	fast_db[i] = NULL;
+	fast_path[i] = NULL;
+}
+
+static void
+fast_close_all(void)
+{
+	int i;
+
+	for (i = 0; i < FAST_MAX; i++)
+		fast_drop(i);
+}
+
+/* A slot holding a snapshot of PATH, opened if need be; -1 when sqlpage
+ * cannot read it, -2 when there is no such file. */
+static int
+fast_get(const char *path)
+{
+	static int registered;
+	struct oc_sqlpage *sp;
+	const char *why;
+	struct oc_err e;
+	int i, r;
+
+	for (i = 0; i < FAST_MAX; i++)
+		if (fast_path[i] != NULL && strcmp(fast_path[i], path) == 0)
+			return i;
+	oc_err_clear(&e);
+	if ((r = oc_sqlpage_open(path, &sp, &why, &e)) != 0) {
+		if (r == -1 && e.code == OC_EX_NOINPUT)
+			return -2;
+		fast_why = why != NULL ? why : "not a database it can read";
+		return -1;
+	}
+	if (!registered) {
+		atexit(fast_close_all);
+		registered = 1;
+	}
+	for (i = 0; i < FAST_MAX && fast_path[i] != NULL; i++)
+		;
+	if (i == FAST_MAX)
+		fast_drop(i = 0);
+	fast_db[i] = sp;
+	fast_path[i] = oc_xstrdup(path);
+	return i;
+}
+
+/* READS on a snapshot of PATH: 0 when they answered from a snapshot still
+ * current after them, 2 when there is no database, 1 when libsqlite3 must
+ * (UNDO has dropped what they kept). */
+static int
+fast_read(const char *path, int (*reads)(struct oc_sqlpage *, void *),
+    void (*undo)(void *), void *arg)
+{
+	int i, slot, r;
+
+	if (!fast_enabled()) {
+		fast_trace(path, "libsqlite3", "OC_SQLITE_READER=libsqlite3");
+		return 1;
+	}
+	fast_why = NULL;
+	for (i = 0; i < FAST_TRIES; i++) {
+		if ((slot = fast_get(path)) == -2) {
+			fast_trace(path, "sqlpage", "no such file");
+			return 2;
+		}
+		if (slot == -1)
+			break;
+		r = reads(fast_db[slot], arg);
+		if (oc_sqlpage_stale(fast_db[slot]) == 0) {
+			if (r == 0) {
+				fast_trace(path, "sqlpage", NULL);
+				return 0;
+			}
+			/* not for sqlpage: libsqlite3 reads it */
+			fast_drop(slot);
+			undo(arg);
+			break;
+		}
+		/* the file changed under the reads: a new snapshot */
+		fast_why = "the database changed while it was read";
+		fast_drop(slot);
+		undo(arg);
+	}
+	fast_trace(path, "libsqlite3", fast_why);
+	return 1;
+}
+
+/* One cell through sqlpage (NULL when the row is absent); nonzero: ask
+ * libsqlite3. */
+static int
+fast_cell(struct oc_sqlpage *sp, const char *table, const char *kcol,
+    const char *vcol, const char *key, char **out, size_t *len)
+{
+	const char *why;
+	struct oc_err e;
+
+	oc_err_clear(&e);
+	if (oc_sqlpage_get_text(sp, table, kcol, vcol, key, out, len, &why,
+	    &e) == 0)
+		return 0;
+	fast_why = why != NULL ? why : "a value it does not return";
+	return 1;
+}
+
+static int
+fast_has(struct oc_sqlpage *sp, const char *table, int *present)
+{
+	const char *why;
+	struct oc_err e;
+
+	oc_err_clear(&e);
+	if (oc_sqlpage_has_table(sp, table, present, &why, &e) == 0)
+		return 0;
+	fast_why = why != NULL ? why : "an unreadable schema";
+	return 1;
+}
+
+/* "state.schema.contentVersion" raises the state database's version. */
+static long
+content_version(long v, const char *cv)
+{
+	long c;
+
+	if (cv == NULL)
+		return v;
+	c = strtol(cv, NULL, 10);
+	return c > v ? c : v;
+}
+
 /* The schema version OpenClaw checks: user_version, and for the state
  * database the larger of that and config_machine_state's
  * "state.schema.contentVersion" (readStateSchemaContentVersion). */
@@ -324,12 +509,8 @@ schema_check(struct sql_be *b, int writing, struct oc_err *err)
 
 		if (get_cell(b->db, b->path, "config_machine_state",
 		    "state_key", "value_json", "state.schema.contentVersion",
-		    &cv, &n, &e2) == 0 && cv != NULL) {
-			long c = strtol(cv, NULL, 10);
-
-			if (c > v)
-				v = c;
-		}
+		    &cv, &n, &e2) == 0)
+			v = content_version(v, cv);
 		free(cv);
 	}
 	b->user_version = v;
@@ -394,17 +575,126 @@ parse_cell(const char *name, struct oc_doc *d, int creds, struct oc_err *err)
 	return 0;
 }
 
+/* Both documents of a loaded layer, named as the errors name them. */
+static int
+parse_cells(const struct sql_be *b, struct oc_layer *l, struct oc_err *err)
+{
+	const struct cells *c = cells_of(b);
+	char *name;
+	int r;
+
+	name = oc_xasprintf("%s (%s %s)", b->path, c->table_creds,
+	    c->row_creds);
+	r = parse_cell(name, &l->creds, 1, err);
+	free(name);
+	if (r == 0) {
+		name = oc_xasprintf("%s (%s %s)", b->path, c->table_state,
+		    c->row_state);
+		r = parse_cell(name, &l->state, 0, err);
+		free(name);
+	}
+	return r;
+}
+
+/* What a load reads, gathered through sqlpage. */
+struct fast_load {
+	const struct sql_be *b;
+	long user_version;
+	char *app_version;
+	struct oc_doc creds, state;
+};
+
+static void
+fast_load_undo(void *arg)
+{
+	struct fast_load *f = arg;
+
+	free(f->app_version);
+	f->app_version = NULL;
+	doc_clear(&f->creds);
+	doc_clear(&f->state);
+}
+
+/* sql_load's reads, in its order; anything but its success path goes to
+ * libsqlite3 (which words the error). */
+static int
+fast_load_reads(struct oc_sqlpage *sp, void *arg)
+{
+	struct fast_load *f = arg;
+	const struct cells *c = cells_of(f->b);
+	long v = oc_sqlpage_user_version(sp);
+	int present;
+	char *cv;
+	size_t n;
+	const char *why;
+	struct oc_err e;
+
+	if (v < 0)
+		return 1;
+	if (f->b->kind == OC_DB_STATE) {
+		if (fast_has(sp, "config_machine_state", &present))
+			return 1;
+		if (present) {
+			if (fast_cell(sp, "config_machine_state", "state_key",
+			    "value_json", "state.schema.contentVersion", &cv,
+			    &n))
+				return 1;
+			v = content_version(v, cv);
+			free(cv);
+		}
+	}
+	if (v > f->b->max_schema)
+		return 1;
+	f->user_version = v;
+	if (fast_has(sp, c->table_creds, &present) || !present)
+		return 1;
+	if (fast_has(sp, "schema_meta", &present))
+		return 1;
+	oc_err_clear(&e);
+	/* read_app_version: a NULL app_version is none */
+	if (present && oc_sqlpage_get_text_or_null(sp, "schema_meta",
+	    "meta_key", "app_version", "primary", &f->app_version, &n, &why,
+	    &e) != 0)
+		return 1;
+	if (fast_cell(sp, c->table_creds, c->key_col_creds, val_col(c, 0),
+	    c->row_creds, &f->creds.text, &f->creds.len))
+		return 1;
+	if (fast_has(sp, c->table_state, &present) || (present &&
+	    fast_cell(sp, c->table_state, c->key_col_state, val_col(c, 1),
+	    c->row_state, &f->state.text, &f->state.len)))
+		return 1;
+	return 0;
+}
+
 static int
 sql_load(struct oc_layer *l, struct oc_err *err)
 {
 	struct sql_be *b = l->bd;
 	const struct cells *c = cells_of(b);
-	char *name;
 	int opened = 0, r = -1;
 
 	doc_clear(&l->creds);
 	doc_clear(&l->state);
 	if (b->db == NULL) {
+		struct fast_load f;
+
+		memset(&f, 0, sizeof f);
+		f.b = b;
+		r = fast_read(b->path, fast_load_reads, fast_load_undo, &f);
+		if (r == 2) {
+			/* no database (yet): an empty store */
+			l->present = 0;
+			return 0;
+		}
+		if (r == 0) {
+			l->present = 1;
+			b->user_version = f.user_version;
+			free(b->app_version);
+			b->app_version = f.app_version;
+			l->creds = f.creds;
+			l->state = f.state;
+			return parse_cells(b, l, err);
+		}
 		if (ro_open(b->path, &b->db, err) == -1) {
 			if (err->code == OC_EX_NOINPUT) {
 				/* no database (yet): an empty store */
@@ -434,16 +724,7 @@ sql_load(struct oc_layer *l, struct oc_err *err)
 	    c->table_state, c->key_col_state, val_col(c, 1), c->row_state,
 	    &l->state.text, &l->state.len, err) == -1)
 		goto out;
-	name = oc_xasprintf("%s (%s %s)", b->path, c->table_creds,
-	    c->row_creds);
-	r = parse_cell(name, &l->creds, 1, err);
-	free(name);
-	if (r == 0) {
-		name = oc_xasprintf("%s (%s %s)", b->path, c->table_state,
-		    c->row_state);
-		r = parse_cell(name, &l->state, 0, err);
-		free(name);
-	}
+	r = parse_cells(b, l, err);
 out:
 	if (opened) {
 		/* borrowed from the read cache; a connection that failed to
@@ -466,7 +747,7 @@ out:
  * user's own private one is left alone (OpenClaw itself refuses it then).
  */
 static int
-coord_take(struct sql_be *b, struct oc_err *err)
+coord_take(struct sql_be *b, int wait_ms, struct oc_err *err)
 {
 	char real[PATH_MAX], hex[65], *dir, *path;
 	struct stat st;
@@ -496,7 +777,7 @@ coord_take(struct sql_be *b, struct oc_err *err)
 		sqlite3_close_v2(db);
 		return 0;
 	}
-	sqlite3_busy_timeout(db, BUSY_MS);
+	sqlite3_busy_timeout(db, wait_ms);
 	if (sqlite3_exec(db, "PRAGMA journal_mode=MEMORY; BEGIN EXCLUSIVE",
 	    NULL, NULL, NULL) != SQLITE_OK) {
 		int busy = sqlite3_errcode(db) == SQLITE_BUSY;
@@ -505,7 +786,7 @@ coord_take(struct sql_be *b, struct oc_err *err)
 		if (busy) {
 			oc_err_set(err, OC_EX_TEMPFAIL, "%s: another OpenClaw "
 			    "process is writing the state database (waited "
-			    "%d ms); try again", b->path, BUSY_MS);
+			    "%d ms); try again", b->path, wait_ms);
 			return -1;
 		}
 		return 0;
@@ -529,8 +810,8 @@ sql_begin(struct oc_layer *l, int wait_ms, struct oc_err *err)
 {
 	struct sql_be *b = l->bd;
 
-	(void)wait_ms;	/* OpenClaw's own bound: busy_timeout 5000 */
-	if (db_open(b->path, 1, &b->db, err) == -1) {
+	/* OpenClaw's own bound is busy_timeout 5000; ours is --wait */
+	if (db_open(b->path, 1, wait_ms, &b->db, err) == -1) {
 		if (err->code == OC_EX_NOINPUT) {
 			/* not there: readable as empty; written never */
 			oc_err_clear(err);
@@ -540,7 +821,7 @@ sql_begin(struct oc_layer *l, int wait_ms, struct oc_err *err)
 		}
 		return -1;
 	}
-	if (b->kind == OC_DB_STATE && coord_take(b, err) == -1)
+	if (b->kind == OC_DB_STATE && coord_take(b, wait_ms, err) == -1)
 		goto fail;
 	if (sqlite3_exec(b->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
 	    SQLITE_OK) {
@@ -771,6 +1052,59 @@ oc_store_sqlite_is_state_db(const char *path)
 
 /* ---- what the files on disk say (store.c picks the era from this) ---- */
 
+/* parseSharedAuthStoreOwnership: {"location":"state-db"}, exactly one key. */
+static void
+shared_owner(struct oc_sqlite_facts *f, const char *cell, size_t n)
+{
+	struct oc_jval root, v, k;
+	struct oc_jiter it;
+	struct oc_err e2;
+	int keys = 0;
+
+	f->shared_store_row = 1;
+	if (oc_jscan_check("auth.sharedStore", cell, n, &root, &e2) == 0 &&
+	    oc_jval_type(root) == OC_JT_OBJECT &&
+	    oc_jobj_get(root, "location", &v) && oc_jstr_eq(v, "state-db")) {
+		oc_jiter_init(&it, root);
+		while (oc_jiter_next(&it, &k, &v))
+			keys++;
+		f->state_db_owner = keys == 1;
+	}
+}
+
+struct fast_probe {
+	struct oc_sqlite_facts *f;
+	char *cell;
+	size_t n;
+};
+
+static void
+fast_probe_undo(void *arg)
+{
+	struct fast_probe *p = arg;
+
+	free(p->cell);
+	p->cell = NULL;
+}
+
+static int
+fast_probe_reads(struct oc_sqlpage *sp, void *arg)
+{
+	struct fast_probe *p = arg;
+	struct oc_sqlite_facts *f = p->f;
+
+	f->user_version = oc_sqlpage_user_version(sp);
+	if (f->user_version < 0 ||
+	    fast_has(sp, "config_machine_state", &f->config_machine_state) ||
+	    fast_has(sp, "auth_profile_stores", &f->auth_profile_stores) ||
+	    fast_has(sp, "auth_profile_store", &f->auth_profile_store))
+		return 1;
+	if (f->config_machine_state && fast_cell(sp, "config_machine_state",
+	    "state_key", "value_json", "auth.sharedStore", &p->cell, &p->n))
+		return 1;
+	return 0;
+}
+
 int
 oc_store_sqlite_probe(const char *path, struct oc_sqlite_facts *f,
     struct oc_err *err)
@@ -778,7 +1112,24 @@ oc_store_sqlite_probe(const char *path, struct oc_sqlite_facts *f,
 	sqlite3 *db;
 	char *cell = NULL;
 	size_t n;
+	struct fast_probe p;
+	int r;
 
+	memset(f, 0, sizeof *f);
+	memset(&p, 0, sizeof p);
+	p.f = f;
+	r = fast_read(path, fast_probe_reads, fast_probe_undo, &p);
+	if (r == 2) {
+		memset(f, 0, sizeof *f);
+		return 0;
+	}
+	if (r == 0) {
+		f->exists = 1;
+		if (p.cell != NULL)
+			shared_owner(f, p.cell, p.n);
+		free(p.cell);
+		return 0;
+	}
 	memset(f, 0, sizeof *f);
 	if (ro_open(path, &db, err) == -1) {
 		if (err->code == OC_EX_NOINPUT) {
@@ -799,25 +1150,8 @@ oc_store_sqlite_probe(const char *path, struct oc_sqlite_facts *f,
 	f->auth_profile_store = has_table(db, "auth_profile_store") == 1;
 	if (f->config_machine_state && get_cell(db, path,
 	    "config_machine_state", "state_key", "value_json",
-	    "auth.sharedStore", &cell, &n, err) == 0 && cell != NULL) {
-		struct oc_jval root, v;
-		struct oc_jiter it;
-		struct oc_jval k;
-		struct oc_err e2;
-		int keys = 0;
-
-		f->shared_store_row = 1;
-		if (oc_jscan_check("auth.sharedStore", cell, n, &root, &e2) == 0 &&
-		    oc_jval_type(root) == OC_JT_OBJECT &&
-		    oc_jobj_get(root, "location", &v) &&
-		    oc_jstr_eq(v, "state-db")) {
-			oc_jiter_init(&it, root);
-			while (oc_jiter_next(&it, &k, &v))
-				keys++;
-			/* parseSharedAuthStoreOwnership: exactly one key */
-			f->state_db_owner = keys == 1;
-		}
-	}
+	    "auth.sharedStore", &cell, &n, err) == 0 && cell != NULL)
+		shared_owner(f, cell, n);
 	free(cell);
 	oc_err_clear(err);
 	return 0;

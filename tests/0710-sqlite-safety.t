@@ -60,8 +60,8 @@ for H in d-fresh c-fresh; do
 	# ---- longer than OpenClaw waits: refused, nothing written
 	sum0=$(be_creds | sha256sum)
 	hold "$db" 8 "SELECT 1;"
-	run_in "$KEY" oc-profile add --no-config -t api_key openai:late
-	is "$rc" 75 "$H: a transaction held past 5 s: exit 75"
+	run_in "$KEY" oc-profile add --no-config -t api_key --wait 5s openai:late
+	is "$rc" 75 "$H: a transaction held past the wait (--wait 5s): exit 75"
 	like "$err" "$(basename "$db").*(locked|busy).*try again" "$H: names the database and says to try again"
 	unlike "$err" "$KEY" "$H: no secret in the message"
 	wait "$HOLDER"
@@ -156,9 +156,9 @@ printf 'PRAGMA journal_mode=MEMORY;\nBEGIN EXCLUSIVE;\n.shell touch %s/held; sle
 HOLDER=$!
 i=0; while [ ! -e "$T_TMP/held" ] && [ "$i" -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 sum0=$(be_creds | sha256sum)
-run_in "$KEY" oc-profile add --no-config -t api_key openai:k
-is "$rc" 75 "the state-write coordinator held past 5 s: exit 75"
-like "$err" "another OpenClaw process is writing the state database" "says why"
+run_in "$KEY" oc-profile add --no-config -t api_key --wait 5s openai:k
+is "$rc" 75 "the state-write coordinator held past the wait (--wait 5s): exit 75"
+like "$err" "another OpenClaw process is writing the state database \\(waited 5000 ms\\)" "says why, and how long it waited"
 is "$(be_creds | sha256sum)" "$sum0" "nothing was written"
 wait "$HOLDER"
 run_in "$KEY" oc-profile add --no-config -t api_key openai:k

@@ -114,7 +114,7 @@ rm -f "$T_TMP/held"
 printf 'BEGIN IMMEDIATE;\nSELECT 1;\n.shell touch %s/held; sleep 8\nCOMMIT;\n' "$T_TMP" | sqlite3 "$(sql_db state)" >/dev/null 2>&1 &
 holder=$!
 i=0; while [ ! -e "$T_TMP/held" ] && [ "$i" -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-run oc-profile migrate
+run oc-profile migrate --wait 5s
 is "$rc" 75 "the owner database held: 75"
 wait "$holder"
 is "$(sums)" "$s0" "nothing changed, nothing archived"
