@@ -695,6 +695,7 @@ sql_load(struct oc_layer *l, struct oc_err *err)
 			l->state = f.state;
 			return parse_cells(b, l, err);
 		}
+		r = -1;		/* what the reads below return on failure */
 		if (ro_open(b->path, &b->db, err) == -1) {
 			if (err->code == OC_EX_NOINPUT) {
 				/* no database (yet): an empty store */
