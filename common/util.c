@@ -288,17 +288,19 @@ oc_parse_iso8601(const char *s, int64_t *out)
 void
 oc_format_span(int64_t ms, char *buf, size_t sz)
 {
-	int64_t s = (ms < 0 ? -ms : ms) / 1000;
-	int64_t d = s / 86400, h = s % 86400 / 3600, m = s % 3600 / 60;
+	/* The magnitude in unsigned arithmetic: -INT64_MIN does not fit. */
+	uint64_t a = ms < 0 ? (uint64_t)0 - (uint64_t)ms : (uint64_t)ms;
+	uint64_t s = a / 1000;
+	uint64_t d = s / 86400, h = s % 86400 / 3600, m = s % 3600 / 60;
 
 	if (d > 0)
-		snprintf(buf, sz, "%" PRId64 "d %" PRId64 "h", d, h);
+		snprintf(buf, sz, "%" PRIu64 "d %" PRIu64 "h", d, h);
 	else if (h > 0)
-		snprintf(buf, sz, "%" PRId64 "h %" PRId64 "m", h, m);
+		snprintf(buf, sz, "%" PRIu64 "h %" PRIu64 "m", h, m);
 	else if (m > 0)
-		snprintf(buf, sz, "%" PRId64 "m", m);
+		snprintf(buf, sz, "%" PRIu64 "m", m);
 	else
-		snprintf(buf, sz, "%" PRId64 "s", s);
+		snprintf(buf, sz, "%" PRIu64 "s", s);
 }
 
 void
