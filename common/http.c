@@ -24,6 +24,8 @@
 
 #include "oc.h"
 
+extern char **environ;
+
 #define HTTP_CONCURRENCY_MAX	64	/* the helper's limit */
 #define HTTP_TIMEOUT_DEF	30000
 #define HTTP_TIMEOUT_MAX	(10L * 60 * 1000)
@@ -34,16 +36,6 @@
 /* A result line holds at most 1 MiB of body, escaped (up to 6 bytes per
  * byte), plus headers. */
 #define HTTP_LINE_MAX		(8u * 1024 * 1024)
-
-/* Not oc_now_ms: that one follows OC_NOW_MS, which tests freeze. */
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void
 oc_json_wipe_put(json_object *o)
@@ -205,163 +197,6 @@ oc_http_helper_path(void)
 	return p != NULL && *p != '\0' ? p : LIBEXECDIR "/oc-http";
 }
 
-/* Start the helper with its stdin and stdout on pipes. An exec failure
- * comes back through a close-on-exec pipe as an errno, so a missing helper
- * is told apart from one that ran and failed. */
-static int
-spawn(const char *path, pid_t *pid, int *to, int *from, struct oc_err *err)
-{
-	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, ep[2] = { -1, -1 };
-	int e = 0, saved;
-	ssize_t r;
-	char *const argv[] = { (char *)(uintptr_t)path, NULL };
-
-	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 ||
-	    pipe2(ep, O_CLOEXEC) < 0) {
-		saved = errno;
-		goto fail;
-	}
-	*pid = fork();
-	if (*pid < 0) {
-		saved = errno;
-		goto fail;
-	}
-	if (*pid == 0) {
-		struct sigaction sa;
-		sigset_t none;
-		int sigs[] = { SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-		size_t i;
-
-		/* The caller may hold signals off while it holds the store
-		 * lock, or ignore some; the helper starts clean. */
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = SIG_DFL;
-		for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-			sigaction(sigs[i], &sa, NULL);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		if (dup2(in[0], STDIN_FILENO) < 0 ||
-		    dup2(out[1], STDOUT_FILENO) < 0) {
-			e = errno;
-		} else {
-			execv(path, argv);
-			e = errno;
-		}
-		while (write(ep[1], &e, sizeof e) < 0 && errno == EINTR)
-			;
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	close(ep[1]);
-	in[0] = out[1] = ep[1] = -1;
-	do
-		r = read(ep[0], &e, sizeof e);
-	while (r < 0 && errno == EINTR);
-	close(ep[0]);
-	if (r == (ssize_t)sizeof e) {
-		while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		close(in[1]);
-		close(out[0]);
-		oc_err_set(err, OC_EX_UNAVAILABLE, "cannot run the HTTP helper "
-		    "%s: %s (install oc-tools completely, or point "
-		    "OC_HTTP_HELPER at oc-http)", path, strerror(e));
-		return -1;
-	}
-	*to = in[1];
-	*from = out[0];
-	return 0;
-fail:
-	close(in[0]); close(in[1]);
-	close(out[0]); close(out[1]);
-	close(ep[0]); close(ep[1]);
-	oc_err_set(err, OC_EX_UNAVAILABLE, "cannot start the HTTP helper %s: "
-	    "%s", path, strerror(saved));
-	return -1;
-}
-
-/* Write the document and read the results at the same time, so neither
- * side can block the other whatever the sizes. deadline is on the
- * monotonic clock. Returns 0 at EOF, -1 on a read error, the deadline, or
- * too much output. */
-static int
-exchange(int to, int from, const struct oc_buf *doc, struct oc_buf *out,
-    size_t out_max, int64_t deadline, const char *path, struct oc_err *err)
-{
-	size_t off = 0;
-	char chunk[65536];
-	int rc = -1;
-
-	fcntl(to, F_SETFL, fcntl(to, F_GETFL) | O_NONBLOCK);
-	while (from >= 0) {
-		struct pollfd pf[2];
-		int np = 0, pr;
-		int64_t left = deadline - mono_ms();
-
-		if (left <= 0) {
-			oc_err_set(err, OC_EX_UNAVAILABLE, "HTTP helper %s did "
-			    "not finish in time", path);
-			goto out;
-		}
-		pf[np].fd = from;
-		pf[np].events = POLLIN;
-		np++;
-		if (to >= 0) {
-			pf[np].fd = to;
-			pf[np].events = POLLOUT;
-			np++;
-		}
-		pr = poll(pf, (nfds_t)np, left > 1000 ? 1000 : (int)left);
-		if (pr < 0 && errno == EINTR)
-			continue;
-		if (pr < 0) {
-			oc_err_set(err, OC_EX_UNAVAILABLE, "HTTP helper: poll: "
-			    "%s", strerror(errno));
-			goto out;
-		}
-		if (to >= 0 && (pf[1].revents & (POLLOUT | POLLERR |
-		    POLLHUP)) != 0) {
-			ssize_t w = write(to, doc->data + off, doc->len - off);
-
-			if (w > 0)
-				off += (size_t)w;
-			/* EPIPE: the helper is gone or stopped reading; its
-			 * exit status will tell why. */
-			if ((w < 0 && errno != EAGAIN && errno != EINTR) ||
-			    off == doc->len) {
-				close(to);
-				to = -1;
-			}
-		}
-		if ((pf[0].revents & (POLLIN | POLLERR | POLLHUP)) != 0) {
-			ssize_t r = read(from, chunk, sizeof chunk);
-
-			if (r < 0 && (errno == EINTR || errno == EAGAIN))
-				continue;
-			if (r < 0) {
-				oc_err_set(err, OC_EX_UNAVAILABLE, "HTTP helper: "
-				    "read: %s", strerror(errno));
-				goto out;
-			}
-			if (r == 0)
-				break;
-			if (out->len + (size_t)r > out_max) {
-				oc_err_set(err, OC_EX_UNAVAILABLE, "HTTP helper "
-				    "%s wrote too much", path);
-				goto out;
-			}
-			oc_buf_add(out, chunk, (size_t)r);
-		}
-	}
-	rc = 0;
-out:
-	oc_wipe(chunk, sizeof chunk);
-	if (to >= 0)
-		close(to);
-	return rc;
-}
-
 static char *
 body_dup(const char *s, size_t n)
 {
@@ -441,16 +276,19 @@ oc_http_run(const struct oc_http_req *reqs, size_t n, int concurrency,
 {
 	struct oc_buf doc = { 0 }, out = { 0 };
 	struct oc_http_res *rs;
-	struct sigaction ign, old_pipe, dfl, old_chld;
 	const char *path = oc_http_helper_path();
+	char *argv[] = { (char *)(uintptr_t)path, NULL };
+	struct oc_proc_spec sp;
+	struct oc_proc_io io;
+	struct oc_proc pr;
+	struct oc_err perr;
+	enum oc_proc_end end;
 	int64_t budget;
-	int to = -1, from = -1, status, rc = -1, xrc;
-	pid_t pid, w;
+	int status, rc = -1;
 	char *seen = NULL;
 	size_t i, pos;
 
 	*res = NULL;
-	memset(&old_chld, 0, sizeof old_chld);
 	rs = oc_xcalloc(n, sizeof *rs);
 	for (i = 0; i < n; i++) {
 		rs[i].id = oc_xstrdup(reqs[i].id != NULL ? reqs[i].id : "");
@@ -468,33 +306,40 @@ oc_http_run(const struct oc_http_req *reqs, size_t n, int concurrency,
 	if (build_doc(&doc, reqs, n, concurrency, &budget, err) < 0)
 		goto out;
 
-	/* With SIGCHLD ignored the kernel reaps the helper itself and
-	 * waitpid could not give us its status. */
-	memset(&dfl, 0, sizeof dfl);
-	dfl.sa_handler = SIG_DFL;
-	sigaction(SIGCHLD, NULL, &old_chld);
-	if (old_chld.sa_handler == SIG_IGN)
-		sigaction(SIGCHLD, &dfl, NULL);
-	if (spawn(path, &pid, &to, &from, err) < 0)
+	memset(&sp, 0, sizeof sp);
+	sp.path = path;
+	sp.argv = argv;
+	sp.envp = environ;
+	sp.in = OC_PROC_PIPE;
+	sp.out = OC_PROC_PIPE;
+	sp.err = OC_PROC_INHERIT;
+	if (oc_proc_spawn(&pr, &sp, &perr) < 0) {
+		oc_err_set(err, OC_EX_UNAVAILABLE, "cannot run the HTTP helper "
+		    "%s: %s (install oc-tools completely, or point "
+		    "OC_HTTP_HELPER at oc-http)", path, strerror(errno));
 		goto out;
-	/* A helper that dies before reading everything must cost us an
-	 * EPIPE, not the process. */
-	memset(&ign, 0, sizeof ign);
-	ign.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &ign, &old_pipe);
-	xrc = exchange(to, from, &doc, &out, n * (size_t)HTTP_LINE_MAX +
-	    HTTP_LINE_MAX, mono_ms() + budget, path, err);
-	sigaction(SIGPIPE, &old_pipe, NULL);
-	close(from);
-	if (xrc < 0)
-		kill(pid, SIGKILL);
-	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-		;
-	if (xrc < 0)
+	}
+	memset(&io, 0, sizeof io);
+	io.in = doc.data;
+	io.in_len = doc.len;
+	io.out = &out;
+	io.timeout_ms = budget;
+	io.max_out = n * (size_t)HTTP_LINE_MAX + HTTP_LINE_MAX;
+	end = oc_proc_run(&pr, &io, &status);
+	switch (end) {
+	case OC_PROC_EXITED:
+		break;
+	case OC_PROC_TOOBIG:
+		oc_err_set(err, OC_EX_UNAVAILABLE, "HTTP helper %s wrote too "
+		    "much", path);
 		goto out;
-	if (w < 0) {
-		oc_err_set(err, OC_EX_UNAVAILABLE, "HTTP helper %s: wait: %s",
+	case OC_PROC_FAILED:
+		oc_err_set(err, OC_EX_UNAVAILABLE, "HTTP helper %s: poll: %s",
 		    path, strerror(errno));
+		goto out;
+	default:
+		oc_err_set(err, OC_EX_UNAVAILABLE, "HTTP helper %s did not "
+		    "finish in time", path);
 		goto out;
 	}
 	if (WIFSIGNALED(status)) {
@@ -528,8 +373,6 @@ oc_http_run(const struct oc_http_req *reqs, size_t n, int concurrency,
 	rs = NULL;
 	rc = 0;
 out:
-	if (old_chld.sa_handler == SIG_IGN)
-		sigaction(SIGCHLD, &old_chld, NULL);
 	free(seen);
 	oc_buf_free(&doc);
 	oc_buf_free(&out);

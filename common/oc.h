@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #include <json-c/json.h>
@@ -74,6 +75,8 @@ void oc_buf_free(struct oc_buf *);	/* wipes: buffers may hold secrets */
 
 /* ---- time ---- */
 int64_t oc_now_ms(void);	/* OC_NOW_MS in the environment overrides (tests) */
+/* The monotonic clock in ms, for timeouts (never frozen by OC_NOW_MS). */
+int64_t oc_mono_ms(void);
 /* "2026-11-21T23:40:00.000Z" for an epoch in ms, into buf (>= 32 bytes). */
 void oc_iso8601(int64_t, char *, size_t);
 /* Parse ISO-8601 UTC ("...Z" or "+00:00", optional millis); -1 if invalid. */
@@ -437,6 +440,71 @@ int oc_cli_option(struct oc_cli *, int opt, const char *arg);
  * program is done. */
 int oc_cli_command(const struct oc_cli *, void (*usage)(FILE *),
     const char *const *cmds, int *argc, char ***argv, const char **cmd);
+
+/* ---- child processes (common/proc.c) ---- */
+/* Every command calls this first (oc_set_progname does): no core dumps
+ * (RLIMIT_CORE 0), not dumpable (no ptrace attach or /proc/<pid>/environ,
+ * mem reads by other processes of the user). */
+void oc_proc_harden(void);
+enum oc_proc_fd {
+	OC_PROC_INHERIT = 0,	/* the child shares ours */
+	OC_PROC_PIPE,		/* a pipe to us */
+	OC_PROC_NULL		/* /dev/null */
+};
+struct oc_proc_spec {
+	const char *path;	/* absolute, or a name when search is set */
+	char *const *argv;
+	char *const *envp;	/* the child's whole environment */
+	int search;		/* look a name without '/' up in $PATH */
+	const char *dir;	/* chdir here in the child, or NULL */
+	int new_pgrp;		/* lead a process group: a kill takes it all */
+	int core;		/* the core-dump limit the program started with
+				 * (a user's command); else none, as ours */
+	enum oc_proc_fd in, out, err;
+};
+struct oc_proc {
+	pid_t pid;
+	int in, out, err;	/* our ends of the pipes, -1 when none */
+	int pgrp;
+	int chld_reset;		/* SIGCHLD was ignored: restored at reap */
+	struct sigaction old_chld;
+};
+/* Start the program. -1 when it could not be started (errno says why:
+ * ENOENT, EACCES, ...; err is a generic "path: reason"). */
+int oc_proc_spawn(struct oc_proc *, const struct oc_proc_spec *,
+    struct oc_err *);
+struct oc_proc_io {
+	const void *in;		/* written to its stdin, then closed */
+	size_t in_len;
+	struct oc_buf *out;	/* its stdout, collected */
+	struct oc_buf *err;	/* its stderr, collected (unless on_err) */
+	void (*on_err)(const char *, size_t, void *);	/* stderr as it comes */
+	void *arg;
+	int64_t timeout_ms;	/* the whole run; 0: no limit */
+	int64_t idle_ms;	/* the longest wait for output; 0: no limit */
+	size_t max_out;		/* stdout and stderr together; 0: no cap */
+	int until_exit;		/* stop at the child's exit, even when a
+				 * process it left holds the pipes open */
+};
+enum oc_proc_end {
+	OC_PROC_EXITED = 0,	/* *status is waitpid's */
+	OC_PROC_TIMEOUT,
+	OC_PROC_IDLE,
+	OC_PROC_TOOBIG,
+	OC_PROC_FAILED		/* poll failed */
+};
+/* Feed stdin and drain stdout and stderr at once until the child is done;
+ * on anything but an exit it (its group) is killed. The child is always
+ * reaped and our pipe ends closed. */
+enum oc_proc_end oc_proc_run(struct oc_proc *, struct oc_proc_io *,
+    int *status);
+void oc_proc_kill(struct oc_proc *);
+/* Close our pipe ends and wait for the child. */
+int oc_proc_reap(struct oc_proc *, int *status);
+/* The variables named (NULL-terminated) of our environment, as an envp;
+ * freed (wiped) with oc_proc_env_free. */
+char **oc_proc_env_only(const char *const *names);
+void oc_proc_env_free(char **);
 
 /* ==== HTTP (net): the commands never link libcurl; requests go to the
  * oc-http helper program (pkglibexecdir, or $OC_HTTP_HELPER) over a pipe,

@@ -100,15 +100,6 @@ struct xfer {
 	char errbuf[CURL_ERROR_SIZE];
 };
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void __attribute__((noreturn))
 oom(void)
 {
@@ -446,7 +437,7 @@ xfer_start(CURLM *multi, struct xfer *x, const char *ua)
 	} else {
 		SETOPT(x->easy, CURLOPT_CUSTOMREQUEST, x->method);
 	}
-	x->start_ms = mono_ms();
+	x->start_ms = oc_mono_ms();
 	if (curl_multi_add_handle(multi, x->easy) != CURLM_OK)
 		oom();
 }
@@ -535,7 +526,7 @@ emit(struct xfer *x, CURLcode c)
 	    json_object_new_string("") :
 	    json_object_new_string_len(x->resp.data, (int)x->resp.len));
 	json_object_object_add(o, "elapsedMs",
-	    json_object_new_int64(mono_ms() - x->start_ms));
+	    json_object_new_int64(oc_mono_ms() - x->start_ms));
 	free(e);
 
 	s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
