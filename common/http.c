@@ -6,7 +6,8 @@
  * Starting a process that links only json-c and spawning the helper when a
  * command actually talks to the network is cheaper than loading libcurl in
  * every command run from a timer. Secrets go through the pipe only: the
- * helper gets no arguments.
+ * helper gets no arguments, and of our environment only what libcurl needs
+ * (proxies, CA certificates), never the keys a .env file loaded.
  */
 #include "config.h"
 
@@ -23,8 +24,6 @@
 #include <unistd.h>
 
 #include "oc.h"
-
-extern char **environ;
 
 #define HTTP_CONCURRENCY_MAX	64	/* the helper's limit */
 #define HTTP_TIMEOUT_DEF	30000
@@ -197,6 +196,18 @@ oc_http_helper_path(void)
 	return p != NULL && *p != '\0' ? p : LIBEXECDIR "/oc-http";
 }
 
+/* What the helper may see of our environment: libcurl's proxy and CA
+ * variables, PATH, and the sanitizers' options for test builds. Not
+ * SSLKEYLOGFILE (it would write the TLS secrets out), and no keys. */
+static const char *const helper_env[] = {
+	"PATH", "LD_LIBRARY_PATH", "TMPDIR",
+	"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
+	"no_proxy", "NO_PROXY",
+	"SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE", "CURL_SSL_BACKEND",
+	"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS",
+	NULL
+};
+
 static char *
 body_dup(const char *s, size_t n)
 {
@@ -277,7 +288,7 @@ oc_http_run(const struct oc_http_req *reqs, size_t n, int concurrency,
 	struct oc_buf doc = { 0 }, out = { 0 };
 	struct oc_http_res *rs;
 	const char *path = oc_http_helper_path();
-	char *argv[] = { (char *)(uintptr_t)path, NULL };
+	char *argv[] = { (char *)(uintptr_t)path, NULL }, **env = NULL;
 	struct oc_proc_spec sp;
 	struct oc_proc_io io;
 	struct oc_proc pr;
@@ -309,7 +320,7 @@ oc_http_run(const struct oc_http_req *reqs, size_t n, int concurrency,
 	memset(&sp, 0, sizeof sp);
 	sp.path = path;
 	sp.argv = argv;
-	sp.envp = environ;
+	sp.envp = env = oc_proc_env_only(helper_env);
 	sp.in = OC_PROC_PIPE;
 	sp.out = OC_PROC_PIPE;
 	sp.err = OC_PROC_INHERIT;
@@ -373,6 +384,7 @@ oc_http_run(const struct oc_http_req *reqs, size_t n, int concurrency,
 	rs = NULL;
 	rc = 0;
 out:
+	oc_proc_env_free(env);
 	free(seen);
 	oc_buf_free(&doc);
 	oc_buf_free(&out);
