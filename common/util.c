@@ -318,6 +318,8 @@ oc_set_progname(const char *argv0)
 	const char *p = strrchr(argv0, '/');
 
 	oc_progname = p ? p + 1 : argv0;
+	/* Every program starts here, before it reads a secret. */
+	oc_proc_harden();
 }
 
 
