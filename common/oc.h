@@ -391,6 +391,11 @@ void oc_table_print(struct oc_table *, FILE *);
 void oc_table_free(struct oc_table *);
 /* Print JSON (2-space) and a newline. */
 void oc_json_print(FILE *, json_object *);
+/* Text from elsewhere (a provider's error message, a server's words) made
+ * fit for one line of a diagnostic: controls, line separators and bidi
+ * overrides become spaces, runs of spaces one, bytes that are not UTF-8
+ * '?', at most max characters (then "..."). Owned. */
+char *oc_oneline_dup(const char *text, size_t max);
 
 /* ---- common command plumbing ---- */
 extern const char *oc_progname;

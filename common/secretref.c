@@ -689,12 +689,13 @@ exec_parse(const char *name, const struct ref *r, const char *stdout_text,
 	if (errors != NULL && oc_json_get(errors, r->id) != NULL) {
 		json_object *e = oc_json_get(errors, r->id);
 		const char *m = oc_json_get_str(e, "message");
-		char *mt = m ? trim_dup(m) : NULL;
+		/* The provider's own words go to a terminal: one line of
+		 * printable text, cut short (they are not ours). */
+		char *mt = m ? oc_oneline_dup(m, 200) : NULL;
 
-		/* The provider's own words; cut short, they are not ours. */
 		if (mt != NULL && *mt != '\0')
 			oc_err_set(err, OC_EX_NEG, "exec provider \"%s\" "
-			    "failed for id \"%s\" (%.200s)", name, r->id, mt);
+			    "failed for id \"%s\" (%s)", name, r->id, mt);
 		else
 			oc_err_set(err, OC_EX_NEG, "exec provider \"%s\" "
 			    "failed for id \"%s\"", name, r->id);
