@@ -8,6 +8,10 @@
  * every command run from a timer. Secrets go through the pipe only: the
  * helper gets no arguments, and of our environment only what libcurl needs
  * (proxies, CA certificates), never the keys a .env file loaded.
+ *
+ * Both sides of the protocol live here: the client (oc_http_run) and the
+ * helper's reading of the request document, which libexec/oc-http.c
+ * calls.
  */
 #include "config.h"
 
@@ -26,6 +30,7 @@
 #include "oc.h"
 
 #define HTTP_CONCURRENCY_MAX	64	/* the helper's limit */
+#define HTTP_CONCURRENCY_DEF	8
 #define HTTP_TIMEOUT_DEF	30000
 #define HTTP_TIMEOUT_MAX	(10L * 60 * 1000)
 /* The helper's own timeouts bound it; this only catches a helper that
@@ -35,69 +40,6 @@
 /* A result line holds at most 1 MiB of body, escaped (up to 6 bytes per
  * byte), plus headers. */
 #define HTTP_LINE_MAX		(8u * 1024 * 1024)
-
-void
-oc_json_wipe_put(json_object *o)
-{
-	if (o == NULL)
-		return;
-	switch (json_object_get_type(o)) {
-	case json_type_string:
-		/* json-c's own writable buffer; only the accessor is const */
-		oc_wipe((char *)(uintptr_t)json_object_get_string(o),
-		    (size_t)json_object_get_string_len(o));
-		break;
-	case json_type_array: {
-		size_t i, n = json_object_array_length(o);
-
-		for (i = 0; i < n; i++)
-			oc_json_wipe_put(json_object_get(
-			    json_object_array_get_idx(o, i)));
-		break;
-	}
-	case json_type_object: {
-		json_object_object_foreach(o, k, v) {
-			(void)k;
-			oc_json_wipe_put(json_object_get(v));
-		}
-		break;
-	}
-	default:
-		break;
-	}
-	json_object_put(o);
-}
-
-/* A JSON string literal of n bytes; bytes >= 0x80 pass unchanged (the
- * helper's json-c takes them as they are). */
-static void
-add_jstr(struct oc_buf *b, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	oc_buf_addc(b, '"');
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		switch (c) {
-		case '"': oc_buf_add(b, "\\\"", 2); break;
-		case '\\': oc_buf_add(b, "\\\\", 2); break;
-		case '\n': oc_buf_add(b, "\\n", 2); break;
-		case '\r': oc_buf_add(b, "\\r", 2); break;
-		case '\t': oc_buf_add(b, "\\t", 2); break;
-		default:
-			if (c < 0x20 || c == 0x7f) {
-				char u[6] = { '\\', 'u', '0', '0',
-				    hex[c >> 4], hex[c & 15] };
-
-				oc_buf_add(b, u, sizeof u);
-			} else
-				oc_buf_addc(b, (char)c);
-		}
-	}
-	oc_buf_addc(b, '"');
-}
 
 /* CR, LF (or any control character but tab) in a header would let a
  * value smuggle in another header; a URL takes no spaces either. */
@@ -168,18 +110,18 @@ build_doc(struct oc_buf *b, const struct oc_http_req *reqs, size_t n,
 			t = HTTP_TIMEOUT_MAX;
 		*budget_ms += t;
 		oc_buf_addf(b, "%s{\"id\":\"%zu\",\"method\":", i ? "," : "", i);
-		add_jstr(b, r->method, strlen(r->method));
+		oc_json_str_add(b, r->method, strlen(r->method));
 		oc_buf_adds(b, ",\"url\":");
-		add_jstr(b, r->url, strlen(r->url));
+		oc_json_str_add(b, r->url, strlen(r->url));
 		oc_buf_adds(b, ",\"headers\":[");
 		for (k = 0; r->headers != NULL && r->headers[k] != NULL; k++) {
 			if (k)
 				oc_buf_addc(b, ',');
-			add_jstr(b, r->headers[k], strlen(r->headers[k]));
+			oc_json_str_add(b, r->headers[k], strlen(r->headers[k]));
 		}
 		oc_buf_adds(b, "],\"body\":");
 		if (r->body != NULL)
-			add_jstr(b, r->body, r->body_len);
+			oc_json_str_add(b, r->body, r->body_len);
 		else
 			oc_buf_adds(b, "null");
 		oc_buf_addf(b, ",\"timeoutMs\":%ld}", t);
@@ -220,29 +162,19 @@ body_dup(const char *s, size_t n)
 
 /* One result line into its slot. 0, or -1 when the line is not a result
  * for one of our requests. */
-static int
-take_line(const char *line, size_t len, struct oc_http_res *res, size_t n,
+int
+oc_http_result_line(const char *line, size_t len, struct oc_http_res *res, size_t n,
     char *seen)
 {
-	json_tokener *tok;
 	json_object *o, *v;
+	struct oc_err perr;
 	const char *id, *s;
 	char *end;
 	unsigned long i;
 	struct oc_http_res *r;
 	int64_t num;
 
-	tok = json_tokener_new();
-	if (tok == NULL)
-		return -1;
-	o = json_tokener_parse_ex(tok, line, (int)len);
-	if (o != NULL && (json_tokener_get_error(tok) != json_tokener_success ||
-	    json_tokener_get_parse_end(tok) != len)) {
-		oc_json_wipe_put(o);
-		o = NULL;
-	}
-	json_tokener_free(tok);
-	if (o == NULL)
+	if (oc_json_parse("result", line, len, &o, &perr) == -1)
 		return -1;
 	id = oc_json_get_str(o, "id");
 	if (!json_object_is_type(o, json_type_object) || id == NULL ||
@@ -263,16 +195,18 @@ take_line(const char *line, size_t len, struct oc_http_res *res, size_t n,
 	if (json_object_object_get_ex(o, "body", &v) &&
 	    json_object_is_type(v, json_type_string)) {
 		free(r->body);
-		r->body_len = (size_t)json_object_get_string_len(v);
-		r->body = body_dup(json_object_get_string(v), r->body_len);
+		r->body = body_dup(json_object_get_string(v),
+		    (size_t)json_object_get_string_len(v));
+		/* bytes again: a NUL travels as \u0000 */
+		r->body_len = oc_json_text_bytes(r->body,
+		    (size_t)json_object_get_string_len(v));
 	}
 	if ((v = oc_json_get_obj(o, "headers")) != NULL) {
-		json_object *copy = NULL;
-
-		if (json_object_deep_copy(v, &copy, NULL) == 0) {
-			json_object_put(r->headers);
-			r->headers = copy;
-		}
+		/* take it over (the line's tree is released below) */
+		json_object_get(v);
+		json_object_object_del(o, "headers");
+		oc_json_wipe_put(r->headers);
+		r->headers = v;
 	}
 	oc_json_wipe_put(o);
 	return 0;
@@ -369,7 +303,7 @@ oc_http_run(const struct oc_http_req *reqs, size_t n, int concurrency,
 		char *nl = memchr(out.data + pos, '\n', out.len - pos);
 		size_t len = (nl ? (size_t)(nl - out.data) : out.len) - pos;
 
-		if (len > 0 && take_line(out.data + pos, len, rs, n,
+		if (len > 0 && oc_http_result_line(out.data + pos, len, rs, n,
 		    seen) < 0) {
 			oc_err_set(err, OC_EX_UNAVAILABLE, "HTTP helper %s "
 			    "wrote malformed output", path);
@@ -409,4 +343,207 @@ oc_http_res_free(struct oc_http_res *res, size_t n)
 		oc_json_wipe_put(res[i].headers);
 	}
 	free(res);
+}
+
+/* ---- the helper's side (libexec/oc-http.c) ---- */
+
+/* Errors name the place, never the content: the document carries secrets.
+ * Every error is OC_EX_USAGE, the helper's exit status for a bad input. */
+static int
+doc_int(json_object *o, const char *key, long def, long min, long max,
+    long *out, const char *where, size_t idx, struct oc_err *err)
+{
+	json_object *v;
+	int64_t n;
+
+	*out = def;
+	if (!json_object_object_get_ex(o, key, &v) || v == NULL)
+		return 0;
+	if (!json_object_is_type(v, json_type_int)) {
+		oc_err_set(err, OC_EX_USAGE, "%s%zu: \"%s\" is not an integer",
+		    where, idx, key);
+		return -1;
+	}
+	n = json_object_get_int64(v);
+	if (n < min || n > max) {
+		oc_err_set(err, OC_EX_USAGE, "%s%zu: \"%s\" out of range "
+		    "%ld..%ld", where, idx, key, min, max);
+		return -1;
+	}
+	*out = (long)n;
+	return 0;
+}
+
+static int
+doc_str(json_object *o, const char *key, int required, size_t idx,
+    const char **out, struct oc_err *err)
+{
+	json_object *v;
+
+	*out = NULL;
+	if (!json_object_object_get_ex(o, key, &v) || v == NULL) {
+		if (!required)
+			return 0;
+		oc_err_set(err, OC_EX_USAGE, "request %zu: \"%s\" missing", idx,
+		    key);
+		return -1;
+	}
+	if (!json_object_is_type(v, json_type_string)) {
+		oc_err_set(err, OC_EX_USAGE, "request %zu: \"%s\" is not a "
+		    "string", idx, key);
+		return -1;
+	}
+	*out = json_object_get_string(v);
+	return 0;
+}
+
+static int
+doc_request(json_object *r, size_t idx, struct oc_http_req *x,
+    const char ***hdrs, struct oc_err *err)
+{
+	json_object *h, *b;
+	size_t i, n;
+	long t;
+
+	if (!json_object_is_type(r, json_type_object)) {
+		oc_err_set(err, OC_EX_USAGE, "request %zu is not an object",
+		    idx);
+		return -1;
+	}
+	if (doc_str(r, "id", 1, idx, &x->id, err) == -1 ||
+	    doc_str(r, "method", 1, idx, &x->method, err) == -1 ||
+	    doc_str(r, "url", 1, idx, &x->url, err) == -1)
+		return -1;
+	if (x->method[0] == '\0' || strspn(x->method,
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(x->method)) {
+		oc_err_set(err, OC_EX_USAGE, "request %zu: \"method\" is not an "
+		    "upper-case token", idx);
+		return -1;
+	}
+	if (x->url[0] == '\0' || has_ctl(x->url, 1)) {
+		oc_err_set(err, OC_EX_USAGE, "request %zu: \"url\" is empty or "
+		    "has spaces or control characters", idx);
+		return -1;
+	}
+	if (doc_int(r, "timeoutMs", HTTP_TIMEOUT_DEF, 1, HTTP_TIMEOUT_MAX, &t,
+	    "request ", idx, err) == -1)
+		return -1;
+	x->timeout_ms = t;
+	if (json_object_object_get_ex(r, "body", &b) && b != NULL) {
+		if (!json_object_is_type(b, json_type_string)) {
+			oc_err_set(err, OC_EX_USAGE, "request %zu: \"body\" is "
+			    "not a string", idx);
+			return -1;
+		}
+		/* A body is bytes: a NUL travels as \u0000 (json.c's C0 80),
+		 * turned back here, in the document's own copy. */
+		x->body = json_object_get_string(b);
+		x->body_len = oc_json_text_bytes((char *)(uintptr_t)x->body,
+		    (size_t)json_object_get_string_len(b));
+	}
+	*hdrs = oc_xcalloc(1, sizeof **hdrs);
+	if (json_object_object_get_ex(r, "headers", &h) && h != NULL) {
+		if (!json_object_is_type(h, json_type_array)) {
+			oc_err_set(err, OC_EX_USAGE, "request %zu: \"headers\" "
+			    "is not an array", idx);
+			return -1;
+		}
+		n = json_object_array_length(h);
+		*hdrs = oc_xrealloc(*hdrs, (n + 1) * sizeof **hdrs);
+		for (i = 0; i < n; i++) {
+			json_object *e = json_object_array_get_idx(h, i);
+			const char *s, *colon;
+
+			(*hdrs)[i] = NULL;
+			if (!json_object_is_type(e, json_type_string)) {
+				oc_err_set(err, OC_EX_USAGE, "request %zu: "
+				    "header %zu is not a string", idx, i);
+				return -1;
+			}
+			s = json_object_get_string(e);
+			/* CR or LF would let a value smuggle in another
+			 * header or a second request; the internal form of
+			 * U+0000 (C0 80) is no better. */
+			if ((size_t)json_object_get_string_len(e) !=
+			    strlen(s) || has_ctl(s, 0) ||
+			    strstr(s, "\xc0\x80") != NULL) {
+				oc_err_set(err, OC_EX_USAGE, "request %zu: "
+				    "header %zu contains a line break or a "
+				    "control character", idx, i);
+				return -1;
+			}
+			colon = strchr(s, ':');
+			if (colon == NULL || colon == s) {
+				oc_err_set(err, OC_EX_USAGE, "request %zu: "
+				    "header %zu is not \"Name: value\"", idx,
+				    i);
+				return -1;
+			}
+			(*hdrs)[i] = s;
+			(*hdrs)[i + 1] = NULL;
+		}
+	}
+	x->headers = *hdrs;
+	return 0;
+}
+
+int
+oc_http_doc_parse(const char *text, size_t len, struct oc_http_doc *d,
+    struct oc_err *err)
+{
+	json_object *reqs;
+	struct oc_err perr;
+	size_t i;
+	long conc;
+
+	memset(d, 0, sizeof *d);
+	if (len == 0) {
+		oc_err_set(err, OC_EX_USAGE, "empty document");
+		return -1;
+	}
+	if (oc_json_parse("document", text, len, &d->root, &perr) == -1) {
+		/* the parser's message names a position, never text */
+		oc_err_set(err, OC_EX_USAGE, "%s", perr.msg);
+		return -1;
+	}
+	if (!json_object_is_type(d->root, json_type_object)) {
+		oc_err_set(err, OC_EX_USAGE, "the document is not an object");
+		goto fail;
+	}
+	if (!json_object_object_get_ex(d->root, "requests", &reqs) ||
+	    !json_object_is_type(reqs, json_type_array)) {
+		oc_err_set(err, OC_EX_USAGE, "\"requests\" is missing or not an "
+		    "array");
+		goto fail;
+	}
+	if (doc_int(d->root, "concurrency", HTTP_CONCURRENCY_DEF, 1,
+	    HTTP_CONCURRENCY_MAX, &conc, "document", 0, err) == -1)
+		goto fail;
+	d->concurrency = (int)conc;
+	d->n = json_object_array_length(reqs);
+	d->reqs = oc_xcalloc(d->n, sizeof *d->reqs);
+	d->hdrs = oc_xcalloc(d->n, sizeof *d->hdrs);
+	for (i = 0; i < d->n; i++)
+		if (doc_request(json_object_array_get_idx(reqs, i), i,
+		    &d->reqs[i], &d->hdrs[i], err) == -1)
+			goto fail;
+	return 0;
+fail:
+	oc_http_doc_free(d);
+	return -1;
+}
+
+void
+oc_http_doc_free(struct oc_http_doc *d)
+{
+	size_t i;
+
+	if (d == NULL)
+		return;
+	for (i = 0; d->hdrs != NULL && i < d->n; i++)
+		free(d->hdrs[i]);
+	free(d->hdrs);
+	free(d->reqs);
+	oc_json_wipe_put(d->root);
+	memset(d, 0, sizeof *d);
 }

@@ -51,6 +51,7 @@ void oc_err_set(struct oc_err *, int, const char *, ...)
 void oc_err_clear(struct oc_err *);
 
 /* ---- memory: these abort the program on out-of-memory ---- */
+void oc_oom(void) __attribute__((noreturn));	/* exit 71 */
 void *oc_xmalloc(size_t);
 void *oc_xcalloc(size_t, size_t);
 void *oc_xrealloc(void *, size_t);
@@ -92,6 +93,11 @@ int oc_duration_parse(const char *, char default_unit, int64_t *ms,
 /* ---- secrets on screen: OpenClaw's mask ---- */
 char *oc_mask_dup(const char *secret);
 
+/* ---- Unicode classes (common/unicode.c, generated) ---- */
+/* ECMAScript 5.1 IdentifierStart / IdentifierPart, for JSON5 keys. */
+int oc_unicode_id_start(unsigned long cp);
+int oc_unicode_id_part(unsigned long cp);
+
 /* ---- providers ---- */
 /* OpenClaw's normalisation: lower-case, trim, aliases (z.ai -> zai, ...). */
 char *oc_provider_norm_dup(const char *);
@@ -130,17 +136,68 @@ int oc_mkdirs(const char *path, mode_t, struct oc_err *);
 char *oc_dirname_dup(const char *);
 int oc_path_exists(const char *);
 
-/* ---- JSON ---- */
-/* Strict parse of a buffer; the error names the file and line:column. */
+/* ---- JSON (common/json.c) ---- */
+/*
+ * Text. A json-c string read by these parsers (a key or a value) holds the
+ * bytes of the file, with three exceptions that valid UTF-8 never holds, so
+ * that a rewrite keeps what a json-c key (a C string) could not:
+ *   C0 80             U+0000 (from \u0000; in JSON5 also \0, \x00 or a raw
+ *                     NUL byte in a string)
+ *   ED A0-BF 80-BF    a lone surrogate \uD800-\uDFFF (WTF-8)
+ *   EF BF BD          each byte of a raw C0 80 or ED A0-BF 80-BF in the file,
+ *                     as Node reads such bytes (U+FFFD)
+ * Other bytes that are not UTF-8 are kept as they are. The writers map the
+ * first two back to \u0000 and \udXXX; a string the program makes from
+ * outside text (stdin, argv, the environment) should be UTF-8.
+ *
+ * Numbers keep their source text, which the writer prints again: an integer
+ * that fits int64 is a json_type_int, any other number (a fraction, an
+ * exponent, an integer beyond int64) a json_type_double whose value is the
+ * nearest double, as in JavaScript, and whose text is exact.
+ *
+ * Trees. Parsing has no nesting limit (JSON.parse has none but memory), and
+ * json-c frees and compares trees recursively, one stack frame per level. So
+ * the rule for releasing a tree: one that came from a parser, or that holds
+ * a secret (a store, a config, a token answer, a request body), is released
+ * with oc_json_wipe_put, which wipes every string and walks the tree without
+ * recursion; json_object_put is for small trees the program built from
+ * values that are not secret. Compare with oc_json_equal, not
+ * json_object_equal, and do not json_object_deep_copy a parsed tree.
+ */
+/* Strict, as JSON.parse: the error names the file, line and column. */
 int oc_json_parse(const char *name, const char *text, size_t len,
     json_object **out, struct oc_err *);
-/* Lenient (config): // and block comments, trailing commas, unquoted keys,
- * single-quoted strings, as OpenClaw's JSON5 reader accepts. */
+/* JSON5, as OpenClaw's json5 package reads the config: comments, trailing
+ * commas, unquoted (ECMAScript 5.1 identifier) and single-quoted keys and
+ * strings, every JSON5 escape and line continuation, hexadecimal numbers,
+ * leading and trailing decimal points and a + sign, all JavaScript white
+ * space. Every value becomes its JSON equivalent; Infinity and NaN, which
+ * have none, are refused (OC_EX_DATAERR with the position). */
 int oc_json_parse_lenient(const char *name, const char *text, size_t len,
     json_object **out, struct oc_err *);
+/* The strict grammar without a tree (oc-check's scanner): 0 and the span of
+ * the document's value, or -1 with the position. */
+int oc_json_check(const char *name, const char *text, size_t len,
+    size_t *vstart, size_t *vlen, struct oc_err *);
+/* Decode a string literal (with its quotes) that passed the check into buf
+ * (at least 3 * n + 1 bytes), in the internal form; returns its length. */
+size_t oc_json_unquote(const char *lit, size_t n, char *buf);
+/* Internal form back to bytes, in place, for a channel that carries bytes
+ * (the helper's request and response bodies): C0 80 becomes a NUL byte.
+ * Returns the new length. */
+size_t oc_json_text_bytes(char *s, size_t n);
+/* The suite's one JSON string writer: s (n bytes, internal form) as a JSON
+ * string literal, escaped as JSON.stringify escapes it (", \, \b \f \n \r
+ * \t, other control characters as \u00XX, the internal forms back as \u0000
+ * and \udXXX; nothing else). */
+void oc_json_str_add(struct oc_buf *, const char *s, size_t n);
 /* Serialise like JSON.stringify(v, null, indent) (+ no trailing newline):
- * no slash escaping, "{}" for empty containers, numbers as parsed. */
+ * no slash escaping, "{}" for empty containers, numbers as parsed.
+ * Containers nested deeper than 32 levels are written on one line. */
 void oc_json_dump(struct oc_buf *, json_object *, int indent);
+/* Overwrite every string in a tree, then release it, without recursion
+ * (see the rule above). No one else may hold a reference into the tree. */
+void oc_json_wipe_put(json_object *);
 /* Convenience accessors; borrowed results, NULL/def when absent or wrong
  * type. */
 json_object *oc_json_get(json_object *, const char *key);
@@ -542,9 +599,24 @@ void oc_http_res_free(struct oc_http_res *, size_t n);
 /* The helper run: $OC_HTTP_HELPER when set and not empty, else
  * LIBEXECDIR/oc-http. Borrowed. */
 const char *oc_http_helper_path(void);
-/* Overwrite every string in a json-c tree, then put it: json-c frees
- * strings (request bodies, tokens in responses) without clearing them. */
-void oc_json_wipe_put(json_object *);
+/* One result line of the helper into res[index] (index from its "id";
+ * seen marks the slots filled). 0, or -1 when it is not a result for one
+ * of the n requests. */
+int oc_http_result_line(const char *line, size_t len, struct oc_http_res *res,
+    size_t n, char *seen);
+/* The helper's side: its request document, checked as a whole (-1 with
+ * OC_EX_USAGE and a message naming the place, never the content). reqs
+ * borrow from root. */
+struct oc_http_doc {
+	json_object *root;
+	int concurrency;
+	struct oc_http_req *reqs;
+	size_t n;
+	const char ***hdrs;	/* each request's header list (owned) */
+};
+int oc_http_doc_parse(const char *text, size_t len, struct oc_http_doc *,
+    struct oc_err *);
+void oc_http_doc_free(struct oc_http_doc *);
 
 /* ==== env files and SecretRefs (keys) ==== */
 /* Load OpenClaw's dotenv files into the process environment; a variable

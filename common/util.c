@@ -35,8 +35,8 @@ oc_err_clear(struct oc_err *err)
 	err->msg[0] = '\0';
 }
 
-static void
-oom(void)
+void
+oc_oom(void)
 {
 	fprintf(stderr, "%s: out of memory\n", oc_progname);
 	exit(71);
@@ -48,7 +48,7 @@ oc_xmalloc(size_t n)
 	void *p = malloc(n ? n : 1);
 
 	if (p == NULL)
-		oom();
+		oc_oom();
 	return p;
 }
 
@@ -58,7 +58,7 @@ oc_xcalloc(size_t n, size_t m)
 	void *p = calloc(n ? n : 1, m ? m : 1);
 
 	if (p == NULL)
-		oom();
+		oc_oom();
 	return p;
 }
 
@@ -68,7 +68,7 @@ oc_xrealloc(void *p, size_t n)
 	void *q = realloc(p, n ? n : 1);
 
 	if (q == NULL)
-		oom();
+		oc_oom();
 	return q;
 }
 
@@ -78,7 +78,7 @@ oc_xstrdup(const char *s)
 	char *p = strdup(s);
 
 	if (p == NULL)
-		oom();
+		oc_oom();
 	return p;
 }
 
@@ -88,7 +88,7 @@ oc_xstrndup(const char *s, size_t n)
 	char *p = strndup(s, n);
 
 	if (p == NULL)
-		oom();
+		oc_oom();
 	return p;
 }
 
@@ -103,7 +103,7 @@ oc_xasprintf(const char *fmt, ...)
 	n = vasprintf(&p, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		oom();
+		oc_oom();
 	return p;
 }
 
