@@ -10,8 +10,8 @@
  * (proxies, CA certificates), never the keys a .env file loaded.
  *
  * Both sides of the protocol live here: the client (oc_http_run) and the
- * helper's reading of the request document, which libexec/oc-http.c
- * calls.
+ * helper's reading of the request document and of response header lines,
+ * which libexec/oc-http.c calls and the fuzz harnesses link.
  */
 #include "config.h"
 
@@ -31,6 +31,7 @@
 
 #define HTTP_CONCURRENCY_MAX	64	/* the helper's limit */
 #define HTTP_CONCURRENCY_DEF	8
+#define HTTP_HEADERS_MAX	(256 * 1024)
 #define HTTP_TIMEOUT_DEF	30000
 #define HTTP_TIMEOUT_MAX	(10L * 60 * 1000)
 /* The helper's own timeouts bound it; this only catches a helper that
@@ -546,4 +547,68 @@ oc_http_doc_free(struct oc_http_doc *d)
 	free(d->reqs);
 	oc_json_wipe_put(d->root);
 	memset(d, 0, sizeof *d);
+}
+
+/* An RFC 9110 token character (a header name). */
+static int
+tchar(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z') || (c != '\0' && strchr("!#$%&'*+-.^_`|~",
+	    c) != NULL);
+}
+
+void
+oc_http_header_line(json_object **hdrs, size_t *total, const char *line,
+    size_t n)
+{
+	const unsigned char *p = (const unsigned char *)line;
+	const unsigned char *v;
+	size_t nlen, vlen, i;
+	char name[256];
+	json_object *old;
+	struct oc_buf j = { 0 };
+
+	/* A status line starts a new header block: interim 1xx responses
+	 * and a proxy's CONNECT answer come before the real one. */
+	if (n >= 5 && memcmp(p, "HTTP/", 5) == 0) {
+		oc_json_wipe_put(*hdrs);
+		*hdrs = json_object_new_object();
+		*total = 0;
+		return;
+	}
+	*total += n;
+	if (*total > HTTP_HEADERS_MAX)
+		return;		/* keep the transfer, drop the excess */
+	/* The name: token characters up to the colon. Anything else (a NUL,
+	 * a space, a folded line) is not a header we keep. */
+	for (nlen = 0; nlen < n && tchar(p[nlen]); nlen++)
+		;
+	if (nlen == 0 || nlen >= n || p[nlen] != ':' || nlen >= sizeof name)
+		return;
+	v = p + nlen + 1;
+	vlen = n - nlen - 1;
+	while (vlen > 0 && (*v == ' ' || *v == '\t')) {
+		v++;
+		vlen--;
+	}
+	while (vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t' ||
+	    v[vlen - 1] == '\r' || v[vlen - 1] == '\n'))
+		vlen--;
+	for (i = 0; i < vlen; i++)
+		if ((v[i] < 0x20 && v[i] != '\t') || v[i] == 0x7f)
+			return;
+	for (i = 0; i < nlen; i++)
+		name[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] - 'A' + 'a' :
+		    p[i]);
+	name[nlen] = '\0';
+	if (json_object_object_get_ex(*hdrs, name, &old) && old != NULL) {
+		oc_buf_add(&j, json_object_get_string(old),
+		    (size_t)json_object_get_string_len(old));
+		oc_buf_add(&j, ", ", 2);
+	}
+	oc_buf_add(&j, v, vlen);
+	json_object_object_add(*hdrs, name, json_object_new_string_len(j.data,
+	    (int)j.len));
+	oc_buf_free(&j);
 }

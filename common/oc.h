@@ -617,6 +617,14 @@ struct oc_http_doc {
 int oc_http_doc_parse(const char *text, size_t len, struct oc_http_doc *,
     struct oc_err *);
 void oc_http_doc_free(struct oc_http_doc *);
+/* One response header line as libcurl hands it over ("Name: value\r\n",
+ * or a status line, which starts a new block): added to *hdrs under its
+ * lower-cased name, a repeated header joined with ", ". A line whose name
+ * is not an RFC 9110 token (a NUL, a space) or whose value holds a control
+ * character is dropped; *total counts the bytes of the block (256 KiB
+ * kept at most). */
+void oc_http_header_line(json_object **hdrs, size_t *total, const char *line,
+    size_t n);
 
 /* ==== env files and SecretRefs (keys) ==== */
 /* Load OpenClaw's dotenv files into the process environment; a variable

@@ -57,7 +57,7 @@
  *
  * Both directions are read with liboc's strict parser and written with its
  * one JSON writer (common/json.c), and the helper's side of the protocol
- * (the document) is in common/http.c. Bodies are
+ * (the document, response header lines) is in common/http.c. Bodies are
  * bytes: a NUL byte travels as \u0000, control characters are escaped, other
  * bytes (invalid UTF-8 included) are written unchanged; the one byte
  * sequence that does not survive the trip is C0 80, which is not UTF-8 and
@@ -79,7 +79,6 @@
 #include "oc.h"
 
 #define HTTP_BODY_MAX		(1024 * 1024)
-#define HTTP_HEADERS_MAX	(256 * 1024)
 #define HTTP_INPUT_MAX		(64 * 1024 * 1024)
 #define HTTP_CONNECT_MAX	10000
 
@@ -211,59 +210,13 @@ on_body(char *p, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-static void
-trim(const char **s, size_t *n)
-{
-	while (*n > 0 && (**s == ' ' || **s == '\t')) {
-		(*s)++;
-		(*n)--;
-	}
-	while (*n > 0 && strchr(" \t\r\n", (*s)[*n - 1]) != NULL)
-		(*n)--;
-}
-
 static size_t
 on_header(char *p, size_t size, size_t nmemb, void *arg)
 {
 	struct xfer *x = arg;
-	size_t n = size * nmemb, nlen, vlen;
-	const char *colon, *v;
-	char *name;
-	json_object *old;
+	size_t n = size * nmemb;
 
-	/* A status line starts a new header block: interim 1xx responses and
-	 * a proxy's CONNECT answer come before the real one. */
-	if (n >= 5 && strncmp(p, "HTTP/", 5) == 0) {
-		json_object_put(x->rhdrs);
-		x->rhdrs = json_object_new_object();
-		x->rhdrs_len = 0;
-		return n;
-	}
-	x->rhdrs_len += n;
-	if (x->rhdrs_len > HTTP_HEADERS_MAX)
-		return n;	/* keep the transfer, drop the excess */
-	colon = memchr(p, ':', n);
-	if (colon == NULL || colon == p)
-		return n;
-	nlen = (size_t)(colon - p);
-	v = colon + 1;
-	vlen = n - nlen - 1;
-	trim(&v, &vlen);
-	name = oc_xstrndup(p, nlen);
-	for (size_t i = 0; i < nlen; i++)
-		if (name[i] >= 'A' && name[i] <= 'Z')
-			name[i] = (char)(name[i] - 'A' + 'a');
-	if (json_object_object_get_ex(x->rhdrs, name, &old)) {
-		char *j = oc_xasprintf("%s, %.*s", json_object_get_string(old),
-		    (int)vlen, v);
-
-		json_object_object_add(x->rhdrs, name,
-		    json_object_new_string(j));
-		free(j);
-	} else
-		json_object_object_add(x->rhdrs, name,
-		    json_object_new_string_len(v, (int)vlen));
-	free(name);
+	oc_http_header_line(&x->rhdrs, &x->rhdrs_len, p, n);
 	return n;
 }
 
