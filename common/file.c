@@ -3,6 +3,10 @@
  * file.c - reading files whole and replacing them atomically. A store is
  * never truncated in place: a new file is written beside it, synced, and
  * renamed over it, so a crash leaves either the old or the new bytes.
+ *
+ * Only a regular file is read: anything else at the path (a FIFO, a
+ * socket, a device, a directory) is refused with OC_EX_DATAERR, and never
+ * opened in a way that could block.
  */
 #include "config.h"
 
@@ -17,23 +21,62 @@
 
 #include "oc.h"
 
+static const char *
+file_kind(mode_t m)
+{
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISSOCK(m))
+		return "a socket";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "a device";
+	if (S_ISLNK(m))
+		return "a symbolic link";
+	return "not a regular file";
+}
+
 int
 oc_file_read(const char *path, size_t max, char **data, size_t *len,
     struct oc_err *err)
 {
 	struct oc_buf b = { 0 };
+	struct stat st;
 	char chunk[8192];
 	ssize_t n;
 	int fd, saved;
 
 	*data = NULL;
 	*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; what is not
+	 * a regular file is refused before a read could block. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd == -1) {
 		saved = errno;
-		oc_err_set(err, saved == ENOENT ? OC_EX_NOINPUT : OC_EX_DATAERR,
-		    "%s: %s", path, strerror(saved));
+		if (saved != ENOENT && stat(path, &st) == 0 &&
+		    !S_ISREG(st.st_mode))
+			oc_err_set(err, OC_EX_DATAERR, "%s: %s, not a regular "
+			    "file; refusing to read it", path,
+			    file_kind(st.st_mode));
+		else
+			oc_err_set(err, saved == ENOENT ? OC_EX_NOINPUT :
+			    OC_EX_DATAERR, "%s: %s", path, strerror(saved));
 		errno = saved;
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		saved = errno;
+		oc_err_set(err, OC_EX_DATAERR, "%s: %s", path, strerror(saved));
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		oc_err_set(err, OC_EX_DATAERR, "%s: %s, not a regular file; "
+		    "refusing to read it", path, file_kind(st.st_mode));
+		close(fd);
+		errno = EINVAL;
 		return -1;
 	}
 	for (;;) {

@@ -102,8 +102,9 @@ read_source(struct oc_import *imp, char **text, size_t *len, int64_t *mtime)
 	*mtime = -1;
 	if (strcmp(imp->path, "-") == 0)
 		fd = STDIN_FILENO;
-	else
-		fd = open(imp->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	else	/* O_NONBLOCK: a FIFO there must not hang us */
+		fd = open(imp->path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+		    O_NONBLOCK);
 	if (fd == -1) {
 		saved = errno;
 		if (saved == ENOENT || saved == ENOTDIR) {
@@ -125,12 +126,12 @@ read_source(struct oc_import *imp, char **text, size_t *len, int64_t *mtime)
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
 		*mtime = (int64_t)st.st_mtim.tv_sec * 1000 +
 		    st.st_mtim.tv_nsec / 1000000;
-	else if (fd != STDIN_FILENO && fstat(fd, &st) == 0 &&
-	    S_ISDIR(st.st_mode)) {
+	else if (fd != STDIN_FILENO) {
+		/* Only a regular file is a source (stdin aside). */
 		close(fd);
 		decide(imp, OC_IMPORT_FAILED, "source unreadable",
 		    OC_EX_DATAERR);
-		oc_err_set(&imp->err, OC_EX_DATAERR, "%s: is a directory",
+		oc_err_set(&imp->err, OC_EX_DATAERR, "%s: not a regular file",
 		    imp->path);
 		return -1;
 	}
