@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "oc.h"
@@ -584,10 +583,8 @@ oc_env_set(const char *path, const char *var, const char *value, int wait_ms,
 	struct oc_dotenv_entry *v = NULL;
 	struct oc_buf out = { 0 };
 	char *lockpath = NULL, *text = NULL, *q = NULL, *dir = NULL;
-	char *target = NULL;
 	size_t len = 0, n = 0, i, at;
 	int r, rc = -1, done = 0;
-	struct stat st;
 
 	if (replaced != NULL)
 		*replaced = 0;
@@ -596,23 +593,15 @@ oc_env_set(const char *path, const char *var, const char *value, int wait_ms,
 		    "the value for %s cannot be written in dotenv syntax", var);
 		return -1;
 	}
-	/* A symlinked .env (dotfiles) is updated where it points. */
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-		target = realpath(path, NULL);
-		if (target == NULL) {
-			oc_err_set(err, OC_EX_CANTCREAT,
-			    "%s: dangling symlink: %s", path, strerror(errno));
-			goto out;
-		}
-	} else
-		target = oc_xstrdup(path);
-	dir = oc_dirname_dup(target);
+	/* A symlinked .env (dotfiles) is updated where it points, as every
+	 * file the tools write (file.c); the lock stays beside the path. */
+	dir = oc_dirname_dup(path);
 	if (oc_mkdirs(dir, 0700, err) == -1)
 		goto out;
 	lockpath = oc_xasprintf("%s.lock", path);
 	if (oc_lock_acquire(&lock, lockpath, wait_ms, err) == -1)
 		goto out;
-	r = read_env_file(target, &text, &len, err);
+	r = read_env_file(path, &text, &len, err);
 	if (r == -1)
 		goto unlock;
 	if (r == 0) {
@@ -620,7 +609,7 @@ oc_env_set(const char *path, const char *var, const char *value, int wait_ms,
 		len = 0;
 	}
 	if (oc_dotenv_parse(text, len, &v, &n, err) == -1) {
-		err_prefix(err, target, "; not rewritten");
+		err_prefix(err, path, "; not rewritten");
 		goto unlock;
 	}
 	at = 0;
@@ -651,8 +640,8 @@ oc_env_set(const char *path, const char *var, const char *value, int wait_ms,
 	}
 	if (replaced != NULL)
 		*replaced = done;
-	if (oc_write_atomic(target, out.data ? out.data : "", out.len, 0600, &lock,
-	    err) == -1)
+	if (oc_write_atomic(path, out.data ? out.data : "", out.len, 0600,
+	    &lock, err) == -1)
 		goto unlock;
 	rc = 0;
 unlock:
@@ -667,6 +656,5 @@ out:
 	oc_free_secret(q);
 	free(lockpath);
 	free(dir);
-	free(target);
 	return rc;
 }

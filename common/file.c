@@ -4,9 +4,16 @@
  * never truncated in place: a new file is written beside it, synced, and
  * renamed over it, so a crash leaves either the old or the new bytes.
  *
- * Only a regular file is read: anything else at the path (a FIFO, a
- * socket, a device, a directory) is refused with OC_EX_DATAERR, and never
- * opened in a way that could block.
+ * The policy for every file the tools write (the store, auth-state.json,
+ * the config and its .bak, .env; oc(7) says it to users):
+ *  - It must be a regular file. Anything else at the path (a FIFO, a
+ *    socket, a device, a directory) is refused with OC_EX_DATAERR, by
+ *    readers too, and never opened in a way that could block.
+ *  - A symbolic link is followed to the file it names, which is replaced in
+ *    its own directory (the link stays), when the link and that file have
+ *    the same owner; a dangling link, a loop, or a link to another owner's
+ *    file (say, planted for root to follow) is refused (OC_EX_CANTCREAT).
+ * Locks (lock.c) are made at the path as named and never followed.
  */
 #include "config.h"
 
@@ -249,16 +256,87 @@ write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+/*
+ * Where a write to path goes, by the policy at the top: *target (owned) is
+ * path, or for a symlink the file it names; *st and *exists describe it.
+ */
+static int
+write_target(const char *path, char **target, struct stat *st, int *exists,
+    struct oc_err *err)
+{
+	struct stat lst;
+	char *real;
+
+	*target = NULL;
+	*exists = 0;
+	if (lstat(path, &lst) == -1) {
+		if (errno != ENOENT) {
+			oc_err_set(err, OC_EX_CANTCREAT, "cannot write %s: %s",
+			    path, strerror(errno));
+			return -1;
+		}
+		*target = oc_xstrdup(path);
+		return 0;
+	}
+	if (!S_ISLNK(lst.st_mode)) {
+		if (!S_ISREG(lst.st_mode)) {
+			oc_err_set(err, OC_EX_DATAERR, "%s is %s, not a regular "
+			    "file; refusing to replace it", path,
+			    file_kind(lst.st_mode));
+			return -1;
+		}
+		*st = lst;
+		*exists = 1;
+		*target = oc_xstrdup(path);
+		return 0;
+	}
+	if ((real = realpath(path, NULL)) == NULL) {
+		oc_err_set(err, OC_EX_CANTCREAT, errno == ENOENT ? "%s is a "
+		    "symbolic link to nothing; refusing to write through it" :
+		    "%s: cannot follow the symbolic link: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (stat(real, st) == -1) {
+		oc_err_set(err, OC_EX_CANTCREAT, "cannot write %s: %s", real,
+		    strerror(errno));
+		free(real);
+		return -1;
+	}
+	if (st->st_uid != lst.st_uid) {
+		oc_err_set(err, OC_EX_CANTCREAT, "%s is a symbolic link (owned "
+		    "by uid %ld) to %s, owned by uid %ld; refusing to write "
+		    "through it", path, (long)lst.st_uid, real,
+		    (long)st->st_uid);
+		free(real);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		oc_err_set(err, OC_EX_DATAERR, "%s (the target of %s) is %s, "
+		    "not a regular file; refusing to replace it", real, path,
+		    file_kind(st->st_mode));
+		free(real);
+		return -1;
+	}
+	*exists = 1;
+	*target = real;
+	return 0;
+}
+
 int
 oc_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
     struct oc_lock *guard, struct oc_err *err)
 {
-	char *dir = oc_dirname_dup(path);
-	const char *base = strrchr(path, '/');
-	char *tmp = NULL;
-	int fd = -1, dfd, tries, saved;
+	char *dir = NULL, *tmp = NULL, *target = NULL;
+	const char *base;
+	struct stat st;
+	int fd = -1, dfd, tries, saved, exists;
 
-	base = base ? base + 1 : path;
+	if (write_target(path, &target, &st, &exists, err) == -1)
+		return -1;
+	dir = oc_dirname_dup(target);
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
 	for (tries = 0; tries < 100; tries++) {
 		unsigned r;
 
@@ -293,7 +371,7 @@ oc_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 	fd = -1;
 	if (oc_lock_commit_begin(guard, err) == -1)
 		goto fail;
-	if (rename(tmp, path) == -1) {
+	if (rename(tmp, target) == -1) {
 		saved = errno;
 		oc_lock_commit_end(guard);
 		oc_err_set(err, OC_EX_CANTCREAT, "cannot replace %s: %s", path,
@@ -308,6 +386,7 @@ oc_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 	}
 	free(tmp);
 	free(dir);
+	free(target);
 	return 0;
 fail:
 	if (fd != -1)
@@ -316,5 +395,7 @@ fail:
 		unlink(tmp);
 	free(tmp);
 	free(dir);
+	free(target);
 	return -1;
 }
+
