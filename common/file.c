@@ -4,8 +4,8 @@
  * never truncated in place: a new file is written beside it, synced, and
  * renamed over it, so a crash leaves either the old or the new bytes.
  *
- * The policy for every file the tools write (the store, auth-state.json,
- * the config and its .bak, .env; oc(7) says it to users):
+ * The one policy for every file the tools write (the store, auth-state.json,
+ * the config and its .bak, .env; oc(7) FILES says it to users):
  *  - It must be a regular file. Anything else at the path (a FIFO, a
  *    socket, a device, a directory) is refused with OC_EX_DATAERR, by
  *    readers too, and never opened in a way that could block.
@@ -13,6 +13,11 @@
  *    its own directory (the link stays), when the link and that file have
  *    the same owner; a dangling link, a loop, or a link to another owner's
  *    file (say, planted for root to follow) is refused (OC_EX_CANTCREAT).
+ *  - A replaced file keeps its owner and group; when running as root, a new
+ *    file or directory takes the owner and group of the directory it is
+ *    made in, so root working in a user's home leaves the user's files the
+ *    user's. A file the process could not give back (owned by another user,
+ *    not root) is refused (OC_EX_CANTCREAT).
  * Locks (lock.c) are made at the path as named and never followed.
  */
 #include "config.h"
@@ -206,11 +211,22 @@ oc_path_exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
+/* Root making a directory or file in a user's directory gives it to that
+ * user (fd is the new object, parent the directory it is in). */
+static int
+give_to_dir_owner(int fd, const struct stat *parent)
+{
+	if (geteuid() != 0 || (parent->st_uid == 0 && parent->st_gid == 0))
+		return 0;
+	return fchown(fd, parent->st_uid, parent->st_gid);
+}
+
 int
 oc_mkdirs(const char *path, mode_t mode, struct oc_err *err)
 {
 	char *p = oc_xstrdup(path), *s;
-	struct stat st;
+	struct stat st, parent;
+	int have_parent = 0;
 
 	for (s = p + 1;; s++) {
 		if (*s != '/' && *s != '\0')
@@ -219,13 +235,32 @@ oc_mkdirs(const char *path, mode_t mode, struct oc_err *err)
 			char c = *s;
 
 			*s = '\0';
-			if (mkdir(p, mode) == -1 && errno != EEXIST) {
+			if (mkdir(p, mode) == 0) {
+				int dfd = open(p, O_RDONLY | O_DIRECTORY |
+				    O_NOFOLLOW | O_CLOEXEC);
+
+				if (dfd == -1 || (have_parent &&
+				    give_to_dir_owner(dfd, &parent) == -1)) {
+					oc_err_set(err, OC_EX_CANTCREAT,
+					    "cannot give directory %s to its "
+					    "parent's owner: %s", p,
+					    strerror(errno));
+					if (dfd != -1)
+						close(dfd);
+					free(p);
+					return -1;
+				}
+				if (fstat(dfd, &parent) == 0)
+					have_parent = 1;
+				close(dfd);
+			} else if (errno != EEXIST) {
 				oc_err_set(err, OC_EX_CANTCREAT,
 				    "cannot create directory %s: %s", p,
 				    strerror(errno));
 				free(p);
 				return -1;
-			}
+			} else
+				have_parent = stat(p, &parent) == 0;
 			*s = c;
 			if (c == '\0')
 				break;
@@ -329,14 +364,28 @@ oc_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 {
 	char *dir = NULL, *tmp = NULL, *target = NULL;
 	const char *base;
-	struct stat st;
+	struct stat st, dst;
 	int fd = -1, dfd, tries, saved, exists;
+	uid_t euid = geteuid();
 
 	if (write_target(path, &target, &st, &exists, err) == -1)
 		return -1;
 	dir = oc_dirname_dup(target);
 	base = strrchr(target, '/');
 	base = base ? base + 1 : target;
+	/* Its owner keeps it: root can give it back, anyone else only
+	 * replaces a file of their own. */
+	if (exists && euid != 0 && st.st_uid != euid) {
+		oc_err_set(err, OC_EX_CANTCREAT, "%s belongs to uid %ld; "
+		    "replacing it would make it belong to uid %ld: run as its "
+		    "owner", target, (long)st.st_uid, (long)euid);
+		goto fail;
+	}
+	if (!exists && stat(dir, &dst) == -1) {
+		oc_err_set(err, OC_EX_CANTCREAT, "cannot write %s: %s", path,
+		    strerror(errno));
+		goto fail;
+	}
 	for (tries = 0; tries < 100; tries++) {
 		unsigned r;
 
@@ -353,6 +402,28 @@ oc_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 	if (fd == -1) {
 		oc_err_set(err, OC_EX_CANTCREAT, "cannot write %s: %s", path,
 		    strerror(errno));
+		goto fail;
+	}
+	{
+		struct stat tst;
+		uid_t wu;
+		gid_t wg;
+
+		if (fstat(fd, &tst) == -1)
+			memset(&tst, 0, sizeof tst);
+		/* the replaced file's owner and group; for a new one, as
+		 * root, its directory's */
+		wu = exists ? st.st_uid : euid == 0 ? dst.st_uid : tst.st_uid;
+		wg = exists ? st.st_gid : euid == 0 ? dst.st_gid : tst.st_gid;
+		saved = 0;
+		if ((tst.st_uid != wu || tst.st_gid != wg) && fchown(fd,
+		    tst.st_uid != wu ? wu : (uid_t)-1,
+		    tst.st_gid != wg ? wg : (gid_t)-1) == -1)
+			saved = errno;
+	}
+	if (saved != 0) {
+		oc_err_set(err, OC_EX_CANTCREAT, "cannot keep the owner and "
+		    "group of %s: %s; not written", target, strerror(saved));
 		goto fail;
 	}
 	if (write_all(fd, data, len) == -1 || fchmod(fd, mode) == -1 ||
@@ -398,4 +469,3 @@ fail:
 	free(target);
 	return -1;
 }
-
