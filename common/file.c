@@ -18,11 +18,16 @@
  *    made in, so root working in a user's home leaves the user's files the
  *    user's. A file the process could not give back (owned by another user,
  *    not root) is refused (OC_EX_CANTCREAT).
+ *  - Temp files are ".<name>.tmp-<pid>-<hex>" beside the file replaced,
+ *    made with O_EXCL|O_NOFOLLOW; those of writers killed before their
+ *    rename are swept under the lock (oc_file_sweep_temps).
  * Locks (lock.c) are made at the path as named and never followed.
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -468,4 +473,71 @@ fail:
 	free(dir);
 	free(target);
 	return -1;
+}
+
+/* One directory's sweep: base's temps that a dead writer left. */
+static void
+sweep_dir(const char *dir, const char *base, int64_t min_age_ms)
+{
+	char *prefix = oc_xasprintf(".%s.tmp-", base);
+	size_t plen = strlen(prefix);
+	int64_t now = oc_now_ms();
+	struct dirent *de;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL) {
+		free(prefix);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		const char *q = de->d_name, *h;
+		struct stat st;
+		long pid = 0;
+		int nd = 0;
+
+		if (strncmp(q, prefix, plen) != 0)
+			continue;
+		for (q += plen; *q >= '0' && *q <= '9' && nd < 10; q++, nd++)
+			pid = pid * 10 + (*q - '0');
+		if (nd == 0 || *q != '-' || pid <= 0 || pid == (long)getpid())
+			continue;
+		for (h = ++q; *q != '\0' && strchr("0123456789abcdef", *q); q++)
+			;
+		if (q - h != 8 || *q != '\0')
+			continue;
+		/* A live writer (or one whose pid we cannot see die: EPERM)
+		 * keeps its temp. */
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
+		    -1 || !S_ISREG(st.st_mode))
+			continue;
+		if (min_age_ms > 0 && now - ((int64_t)st.st_mtim.tv_sec * 1000 +
+		    st.st_mtim.tv_nsec / 1000000) < min_age_ms)
+			continue;
+		(void)unlinkat(dirfd(d), de->d_name, 0);
+	}
+	closedir(d);
+	free(prefix);
+}
+
+void
+oc_file_sweep_temps(const char *path, int64_t min_age_ms)
+{
+	char *dir = oc_dirname_dup(path), *real;
+	const char *base = strrchr(path, '/');
+	struct stat lst;
+
+	base = base ? base + 1 : path;
+	sweep_dir(dir, base, min_age_ms);
+	free(dir);
+	/* A symlinked file is replaced beside its target: sweep there too. */
+	if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) &&
+	    (real = realpath(path, NULL)) != NULL) {
+		dir = oc_dirname_dup(real);
+		base = strrchr(real, '/');
+		sweep_dir(dir, base ? base + 1 : real, min_age_ms);
+		free(dir);
+		free(real);
+	}
 }

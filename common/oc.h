@@ -131,8 +131,19 @@ int oc_file_read_settled(const char *path, size_t max, oc_text_check_fn,
 struct oc_lock;
 int oc_write_atomic(const char *path, const void *, size_t, mode_t,
     struct oc_lock *guard, struct oc_err *);
+/* The policy for every file written (file.c, oc(7) FILES): regular files
+ * only (anything else OC_EX_DATAERR, readers too, never blocking); a
+ * symlink is followed when it and its target have one owner, else refused;
+ * owner and group kept (as root, new files and directories take their
+ * directory's); temps swept by oc_file_sweep_temps. */
 /* mkdir -p with mode for every directory created. */
 int oc_mkdirs(const char *path, mode_t, struct oc_err *);
+/* Remove the temp files (".<name>.tmp-<pid>-<hex>") that writers of path
+ * killed before their rename left, beside it (and beside its target when
+ * it is a symlink): those whose pid is dead, and older than min_age_ms.
+ * Call it under the lock that guards path (oc_lock_acquire does, for the
+ * file its lock guards and for the lock's own temps). */
+void oc_file_sweep_temps(const char *path, int64_t min_age_ms);
 char *oc_dirname_dup(const char *);
 int oc_path_exists(const char *);
 
