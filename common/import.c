@@ -70,7 +70,7 @@ oc_import_free(struct oc_import *imp)
 		return;
 	free(imp->path);
 	if (imp->cred != NULL)
-		json_object_put(imp->cred);
+		oc_json_wipe_put(imp->cred);
 	imp->path = NULL;
 	imp->cred = NULL;
 }
@@ -286,7 +286,7 @@ oc_import_read(struct oc_import *imp, int64_t now)
 	    !json_object_is_type(root, json_type_object)) {
 		oc_free_secret(text);
 		if (root != NULL) {
-			json_object_put(root);
+			oc_json_wipe_put(root);
 			oc_err_set(&imp->err, OC_EX_DATAERR,
 			    "%s: not a JSON object", imp->path);
 		}
@@ -300,7 +300,7 @@ oc_import_read(struct oc_import *imp, int64_t now)
 		r = parse_claude(imp, root);
 	else
 		r = parse_codex(imp, root, mtime, now);
-	json_object_put(root);
+	oc_json_wipe_put(root);
 	if (r == 0)
 		decide(imp, OC_IMPORT_PENDING, NULL, 0);
 	return r;
@@ -362,6 +362,7 @@ merge_into(json_object *stored, json_object *cred)
 				    json_object_get(v2));
 			}
 		}
+		/* its members now live in stored too: not wiped (oc.h) */
 		json_object_put(n);
 	}
 	for (i = 0; i < sizeof stale_oauth / sizeof stale_oauth[0]; i++)

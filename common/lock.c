@@ -78,13 +78,13 @@ judge(int fd, const struct stat *st, const char *path, int64_t now)
 		return now - mtime > OC_LOCK_STALE_MS;
 	if (oc_json_get_i64(o, "pid", &pid) == 1 && pid > 0 &&
 	    pid < INT32_MAX && kill((pid_t)pid, 0) == -1 && errno == ESRCH) {
-		json_object_put(o);
+		oc_json_wipe_put(o);
 		return 1;
 	}
 	c = oc_json_get_str(o, "createdAt");
 	stale = c == NULL || oc_parse_iso8601(c, &created) == -1 ||
 	    now - created > OC_LOCK_STALE_MS;
-	json_object_put(o);
+	oc_json_wipe_put(o);
 	return stale;
 }
 

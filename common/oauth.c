@@ -229,7 +229,7 @@ build_body(const struct rule *r, json_object *p, const char *refresh,
 		json_object_object_add(o, "refresh_token",
 		    json_object_new_string(refresh));
 		oc_json_dump(b, o, 0);
-		json_object_put(o);
+		oc_json_wipe_put(o);
 		return 0;
 	}
 	if (strcmp(r->provider, "openai-codex") == 0) {
@@ -350,7 +350,7 @@ refused(const char *id, const struct rule *r, const struct oc_http_res *res,
 		    res->status, *safe ? ", " : "", safe,
 		    oc_oauth_login_hint(id, r->provider));
 	if (o != NULL)
-		json_object_put(o);
+		oc_json_wipe_put(o);
 }
 
 struct tokens {
@@ -385,7 +385,7 @@ parse_tokens(const char *id, const struct rule *r,
 	if (oc_json_parse("token response", res->body, res->body_len, &o,
 	    &perr) == -1 || !json_object_is_type(o, json_type_object)) {
 		if (o != NULL)
-			json_object_put(o);
+			oc_json_wipe_put(o);
 		oc_err_set(err, OC_EX_DATAERR, "%s: malformed token response "
 		    "(not a JSON object); the profile is unchanged", id);
 		return -1;
@@ -397,7 +397,7 @@ parse_tokens(const char *id, const struct rule *r,
 	    json_object_is_type(ei, json_type_double)))
 		exp_in = json_object_get_double(ei);
 	else if (ei != NULL || r->need_expires_in) {
-		json_object_put(o);
+		oc_json_wipe_put(o);
 		oc_err_set(err, OC_EX_DATAERR, "%s: malformed token response "
 		    "(no numeric expires_in); the profile is unchanged", id);
 		return -1;
@@ -408,7 +408,7 @@ parse_tokens(const char *id, const struct rule *r,
 		if (a == NULL || !(exp_in == exp_in) || exp_in > 1e12 ||
 		    exp_in < -1e12) {
 			oc_free_secret(a);
-			json_object_put(o);
+			oc_json_wipe_put(o);
 			oc_err_set(err, OC_EX_DATAERR, "%s: malformed token "
 			    "response (no access_token); the profile is "
 			    "unchanged", id);
@@ -428,7 +428,7 @@ parse_tokens(const char *id, const struct rule *r,
 		t->expires = now + (int64_t)(exp_in * 1000.0) - EARLY_MS;
 	if (strcmp(r->provider, "openai-codex") == 0)
 		t->account_id = oc_jwt_account_id_dup(t->access);
-	json_object_put(o);
+	oc_json_wipe_put(o);
 	return 0;
 }
 

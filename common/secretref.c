@@ -534,7 +534,7 @@ resolve_file(const struct oc_ctx *ctx, json_object *pcfg, const char *name,
 		if (!json_object_is_type(root, json_type_object)) {
 			oc_err_set(err, OC_EX_NEG, "file provider \"%s\" "
 			    "payload is not a JSON object", name);
-			json_object_put(root);
+			oc_json_wipe_put(root);
 			goto out;
 		}
 		if (json_pointer(root, r->id, &v, err) == 0) {
