@@ -632,17 +632,20 @@ exec_parse(const char *name, const struct ref *r, const char *stdout_text,
 	int rc = -1;
 
 	{
-		/* JavaScript trim of the whole output. */
-		const char *s = stdout_text;
+		/* JavaScript trim of the whole output (up to a NUL, which
+		 * no value holds), on a terminated copy. */
+		char *all = oc_xstrndup(stdout_text, len);
+		const char *s = all;
 		size_t l, n;
 
 		while ((l = oc_js_space_len(s)) != 0)
 			s += l;
-		n = len - (size_t)(s - stdout_text);
+		n = strlen(s);
 		while (n > 0 && (s[n - 1] == ' ' || (s[n - 1] >= '\t' &&
 		    s[n - 1] <= '\r')))
 			n--;
 		t = oc_xstrndup(s, n);
+		oc_free_secret(all);
 	}
 	if (*t == '\0') {
 		oc_err_set(err, OC_EX_NEG, "exec provider \"%s\" returned "
