@@ -274,7 +274,6 @@ parse_codex(struct oc_import *imp, json_object *root, int64_t mtime,
 int
 oc_import_read(struct oc_import *imp, int64_t now)
 {
-	json_object *root = NULL;
 	char *text;
 	size_t len;
 	int64_t mtime;
@@ -282,9 +281,21 @@ oc_import_read(struct oc_import *imp, int64_t now)
 
 	if (read_source(imp, &text, &len, &mtime) == -1)
 		return -1;
+	r = oc_import_parse(imp, text, len, mtime, now);
+	oc_wipe(text, len);
+	free(text);
+	return r;
+}
+
+int
+oc_import_parse(struct oc_import *imp, const char *text, size_t len,
+    int64_t mtime, int64_t now)
+{
+	json_object *root = NULL;
+	int r;
+
 	if (oc_json_parse(imp->path, text, len, &root, &imp->err) == -1 ||
 	    !json_object_is_type(root, json_type_object)) {
-		oc_free_secret(text);
 		if (root != NULL) {
 			oc_json_wipe_put(root);
 			oc_err_set(&imp->err, OC_EX_DATAERR,
@@ -295,7 +306,6 @@ oc_import_read(struct oc_import *imp, int64_t now)
 		imp->err.code = OC_EX_DATAERR;
 		return -1;
 	}
-	oc_free_secret(text);
 	if (imp->src == OC_IMPORT_CLAUDE)
 		r = parse_claude(imp, root);
 	else

@@ -432,6 +432,31 @@ parse_tokens(const char *id, const struct rule *r,
 	return 0;
 }
 
+/* The token endpoint's answer: the new tokens, or why there are none. */
+static int
+judge(const char *id, const struct rule *r, const struct oc_http_res *res,
+    int64_t now, struct tokens *t, struct oc_err *err)
+{
+	if (res->status == 0) {
+		oc_err_set(err, OC_EX_UNAVAILABLE, "%s: cannot reach the %s "
+		    "token endpoint (%s); the profile is unchanged", id,
+		    r->provider, res->error ? res->error : "no response");
+	} else if (res->status >= 500 || res->status == 408 ||
+	    res->status == 429) {
+		oc_err_set(err, OC_EX_UNAVAILABLE, "%s: the %s token endpoint "
+		    "answered HTTP %ld; the profile is unchanged, try again "
+		    "later", id, r->provider, res->status);
+	} else if (res->status >= 400) {
+		refused(id, r, res, err);
+	} else if (res->status < 200 || res->status >= 300) {
+		oc_err_set(err, OC_EX_UNAVAILABLE, "%s: the %s token endpoint "
+		    "answered HTTP %ld; the profile is unchanged", id,
+		    r->provider, res->status);
+	} else
+		return parse_tokens(id, r, res, now, t, err);
+	return -1;
+}
+
 /* One request to the token endpoint. */
 static int
 request(const char *id, const struct rule *r, json_object *p,
@@ -463,22 +488,7 @@ request(const char *id, const struct rule *r, json_object *p,
 	req.timeout_ms = OC_OAUTH_TIMEOUT_MS;
 	if (oc_http_run(&req, 1, 1, &res, err) == -1)
 		goto out;
-	if (res[0].status == 0) {
-		oc_err_set(err, OC_EX_UNAVAILABLE, "%s: cannot reach the %s "
-		    "token endpoint (%s); the profile is unchanged", id,
-		    r->provider, res[0].error ? res[0].error : "no response");
-	} else if (res[0].status >= 500 || res[0].status == 408 ||
-	    res[0].status == 429) {
-		oc_err_set(err, OC_EX_UNAVAILABLE, "%s: the %s token endpoint "
-		    "answered HTTP %ld; the profile is unchanged, try again "
-		    "later", id, r->provider, res[0].status);
-	} else if (res[0].status >= 400) {
-		refused(id, r, &res[0], err);
-	} else if (res[0].status < 200 || res[0].status >= 300) {
-		oc_err_set(err, OC_EX_UNAVAILABLE, "%s: the %s token endpoint "
-		    "answered HTTP %ld; the profile is unchanged", id,
-		    r->provider, res[0].status);
-	} else if (parse_tokens(id, r, &res[0], oc_now_ms(), t, err) == 0) {
+	if (judge(id, r, &res[0], oc_now_ms(), t, err) == 0) {
 		t->client_id = client_id;
 		client_id = NULL;
 		rc = 0;
@@ -668,5 +678,26 @@ oc_oauth_refresh(const struct oc_ctx *ctx, const char *profile_id,
 		free(prov);
 		return -1;
 	}
+	return 0;
+}
+
+int
+oc_oauth_answer(const char *id, const char *provider,
+    const struct oc_http_res *res, int64_t now, json_object *profile,
+    struct oc_err *err)
+{
+	const struct rule *r = rule_for(provider);
+	struct tokens t;
+
+	memset(&t, 0, sizeof t);
+	if (r == NULL) {
+		oc_err_set(err, OC_EX_USAGE, "%s: no refresh rule for %s", id,
+		    provider);
+		return -1;
+	}
+	if (judge(id, r, res, now, &t, err) == -1)
+		return -1;
+	apply_tokens(profile, &t);
+	tokens_free(&t);
 	return 0;
 }

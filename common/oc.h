@@ -705,6 +705,13 @@ int oc_env_set(const char *path, const char *var, const char *value,
 int oc_secretref_resolve(const struct oc_ctx *, json_object *ref,
     char **out, struct oc_err *);
 
+/* An exec provider's stdout (OpenClaw's parseExecValues) for one id: 0
+ * and the value (owned), or -1 with err (OC_EX_NEG; the provider's own
+ * message made one printable line). For tests and fuzzing. */
+int oc_secretref_exec_reply(const char *provider, const char *id,
+    const char *text, size_t len, int json_only, char **out,
+    struct oc_err *);
+
 /* The credential the gateway would use for a provider (OpenClaw's
  * resolveApiKeyForProvider): the profiles in the effective auth order
  * (oc_order_effective; an expired OpenClaw-owned oauth token refreshed
@@ -779,6 +786,9 @@ void oc_import_init(struct oc_import *, enum oc_import_src,
 /* 0: a credential was read (PENDING); -1: the outcome is already decided
  * (not found, blanked, unreadable). */
 int oc_import_read(struct oc_import *, int64_t now);
+/* The same from the file's bytes (mtime: the file's, in ms, or -1). */
+int oc_import_parse(struct oc_import *, const char *text, size_t len,
+    int64_t mtime, int64_t now);
 /* Apply the conflict rules to s; 1 when s changed. */
 int oc_import_apply(struct oc_import *, struct oc_store *, int64_t now);
 /* oc_config_edit_fn, arg a struct oc_import: for Claude Code, set
@@ -815,6 +825,12 @@ const char *oc_oauth_login_hint(const char *id, const char *provider);
 int oc_oauth_refresh_profile(const struct oc_ctx *, const char *id,
     int64_t within_ms, int64_t seen_expires, int wait_ms,
     struct oc_refresh *res, struct oc_err *);
+/* The token endpoint's answer res for profile id of provider, judged as a
+ * refresh judges it: 0 with the new tokens written into profile, or -1 with
+ * err (the codes of oc_oauth_refresh). For tests and fuzzing. */
+int oc_oauth_answer(const char *id, const char *provider,
+    const struct oc_http_res *res, int64_t now, json_object *profile,
+    struct oc_err *err);
 /* The request timeout, which bounds how long the lock is held. */
 #define OC_OAUTH_TIMEOUT_MS 15000
 

@@ -1021,3 +1021,17 @@ oc_secretref_resolve(const struct oc_ctx *ctx, json_object *v, char **out,
 	oc_token_normalize(*out, 0);
 	return 1;
 }
+
+int
+oc_secretref_exec_reply(const char *provider, const char *id,
+    const char *text, size_t len, int json_only, char **out,
+    struct oc_err *err)
+{
+	struct ref r;
+
+	*out = NULL;
+	r.source = (char *)(uintptr_t)"exec";
+	r.provider = (char *)(uintptr_t)provider;
+	r.id = (char *)(uintptr_t)id;
+	return exec_parse(provider, &r, text, len, json_only, out, err);
+}
