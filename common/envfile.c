@@ -621,6 +621,8 @@ envmap_load(struct envmap *m, const char *text, size_t len,
 
 	if (oc_dotenv_parse(text, len, &m->v, &m->n, err) == -1)
 		return -1;
+	if (m->n == 0)		/* qsort's base must not be NULL */
+		return 0;
 	qsort(m->v, m->n, sizeof *m->v, entry_cmp);
 	/* keep the winner of each name */
 	for (i = k = 0; i < m->n; i++) {
