@@ -37,7 +37,8 @@ echo "$$" >"$1/self"
 sleep 30
 SH
 chmod 755 "$T_TMP/cmd.sh"
-( cd "$T_TMP/cores" && exec env OPENAI_API_KEY=$KEY oc-keys exec -p openai -- "$T_TMP/cmd.sh" "$T_TMP/cores" ) &
+# (ASan sets the core limit to 0 at start unless told not to)
+( cd "$T_TMP/cores" && exec env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}disable_coredump=0" OPENAI_API_KEY=$KEY oc-keys exec -p openai -- "$T_TMP/cmd.sh" "$T_TMP/cores" ) &
 X=$!
 wait_file "$T_TMP/cores/self"
 P=$(cat "$T_TMP/cores/parent")
