@@ -15,19 +15,6 @@
 
 #define DAY_MS (24 * 3600 * 1000LL)
 
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: oc-check [-q | --json | --nagios | --prometheus] "
-	    "[-a agent] [-w dur]\n"
-	    "       oc-check --probe [-T ms] [-j n] [-p provider] "
-	    "[--profile id ...]\n"
-	    "                [-q | --json | --nagios | --prometheus] "
-	    "[-a agent] [-w dur]\n"
-	    "       oc-check -h | -V\n");
-}
-
 enum {
 	OPT_NAGIOS = OC_OPT_FIRST_PRIVATE,
 	OPT_PROMETHEUS,
@@ -38,8 +25,9 @@ enum {
 enum fmt { FMT_TEXT, FMT_QUIET, FMT_JSON, FMT_NAGIOS, FMT_PROM };
 
 struct opts {
-	struct oc_cli cli;
 	enum fmt fmt;
+	int nfmt;
+	int nagios_anywhere;	/* --nagios is on the command line */
 	int64_t warn_ms;
 	int probe;
 	long timeout_ms;
@@ -51,8 +39,7 @@ struct opts {
 
 struct run {
 	struct opts *o;
-	struct oc_ctx ctx;
-	int have_ctx;
+	struct oc_ctx *ctx;
 	struct oc_health h;
 	int have_h;
 	struct oc_probe_set probes;
@@ -76,8 +63,8 @@ fail(struct run *r, const struct oc_err *err)
 		break;
 	case FMT_PROM:
 		/* a collector still gets oc_check_up 0 to alert on */
-		oc_check_prometheus(NULL, r->have_ctx ?
-		    r->ctx.paths.agent_id : NULL, stdout);
+		oc_check_prometheus(NULL, r->ctx != NULL ?
+		    r->ctx->paths.agent_id : NULL, stdout);
 		break;
 	default:
 		break;
@@ -90,23 +77,17 @@ load(struct run *r, struct oc_err *err)
 {
 	size_t i;
 
-	if (oc_ctx_open(&r->ctx, r->o->cli.agent, err) == -1)
-		return -1;
-	r->have_ctx = 1;
-	(void)oc_era_guard(&r->ctx, 0, 0);
 	/* <state>/.env, as OpenClaw loads it before anything else: keys set
 	 * there count */
-	if (oc_env_load(&r->ctx, err) == -1)
+	if (oc_env_load(r->ctx, err) == -1)
 		return -1;
-	if (oc_store_insecure(&r->ctx.paths))
-		oc_warnx("warning: %s is readable by other users "
-		    "(chmod 600 it)", r->ctx.paths.store_path);
-	if (oc_health_load(&r->h, &r->ctx, oc_now_ms(), r->o->warn_ms,
+	if (oc_health_load(&r->h, r->ctx, oc_now_ms(), r->o->warn_ms,
 	    err) == -1) {
 		oc_health_free(&r->h);
 		return -1;
 	}
 	r->have_h = 1;
+	oc_cli_store_warn(&r->h.store);
 	for (i = 0; i < r->h.np; i++)
 		if (r->h.p[i].status == OC_HS_IGNORED)
 			oc_warnx("warning: profile \"%s\" is ignored by "
@@ -115,168 +96,138 @@ load(struct run *r, struct oc_err *err)
 }
 
 static int
-parse_args(struct opts *o, int argc, char **argv)
+set_opt(struct oc_cmd *cmd, int ch, const char *arg)
 {
-	static const struct option longopts[] = {
-		OC_COMMON_LONGOPTS,
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "warn", required_argument, NULL, 'w' },
-		{ "nagios", no_argument, NULL, OPT_NAGIOS },
-		{ "prometheus", no_argument, NULL, OPT_PROMETHEUS },
-		{ "probe", no_argument, NULL, OPT_PROBE },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "provider", required_argument, NULL, 'p' },
-		{ "profile", required_argument, NULL, OPT_PROFILE },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct opts *o = cmd->data;
 	struct oc_err err;
-	int ch, r, nfmt = 0;
 	int64_t v;
 	char *end;
 
-	while ((ch = getopt_long(argc, argv, "a:hVqw:T:j:p:", longopts,
-	    NULL)) != -1) {
-		if ((r = oc_cli_option(&o->cli, ch, optarg)) == 1) {
-			if (ch == OC_OPT_JSON) {
-				o->fmt = FMT_JSON;
-				nfmt++;
-			}
-			continue;
-		}
-		if (r == -1)
-			return -1;
-		switch (ch) {
-		case 'q':
-			o->fmt = FMT_QUIET;
-			nfmt++;
-			break;
-		case OPT_NAGIOS:
-			o->fmt = FMT_NAGIOS;
-			nfmt++;
-			break;
-		case OPT_PROMETHEUS:
-			o->fmt = FMT_PROM;
-			nfmt++;
-			break;
-		case 'w':
-			/* a bare number is hours */
-			if (oc_duration_parse(optarg, 'h', &v, &err) == -1) {
-				oc_warnx("-w: %s", err.msg);
-				return -1;
-			}
-			o->warn_ms = v;
-			break;
-		case OPT_PROBE:
-			o->probe = 1;
-			break;
-		case 'T':
-			/* a bare number is milliseconds, as OpenClaw's
-			 * --probe-timeout */
-			if (oc_duration_parse(optarg, 0, &v, &err) == -1 ||
-			    v <= 0 || v > 600000) {
-				oc_warnx("-T: invalid timeout \"%s\" (1 to "
-				    "600000 ms)", optarg);
-				return -1;
-			}
-			o->timeout_ms = (long)v;
-			break;
-		case 'j':
-			v = strtoll(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || v < 1 ||
-			    v > 64) {
-				oc_warnx("-j: invalid number \"%s\" (1 to 64)",
-				    optarg);
-				return -1;
-			}
-			o->jobs = (int)v;
-			break;
-		case 'p':
-			o->provider = optarg;
-			break;
-		case OPT_PROFILE:
-			o->profiles = oc_xrealloc(o->profiles,
-			    (o->nprofiles + 1) * sizeof *o->profiles);
-			o->profiles[o->nprofiles++] = optarg;
-			break;
-		default:
+	switch (ch) {
+	case 'q':
+		o->fmt = FMT_QUIET;
+		o->nfmt++;
+		return 0;
+	case OPT_NAGIOS:
+		o->fmt = FMT_NAGIOS;
+		o->nfmt++;
+		return 0;
+	case OPT_PROMETHEUS:
+		o->fmt = FMT_PROM;
+		o->nfmt++;
+		return 0;
+	case 'w':
+		/* a bare number is hours */
+		if (oc_duration_parse(arg, 'h', &v, &err) == -1) {
+			oc_warnx("-w: %s", err.msg);
 			return -1;
 		}
+		o->warn_ms = v;
+		return 0;
+	case OPT_PROBE:
+		o->probe = 1;
+		return 0;
+	case 'T':
+		/* a bare number is milliseconds, as OpenClaw's
+		 * --probe-timeout */
+		if (oc_duration_parse(arg, 0, &v, &err) == -1 || v <= 0 ||
+		    v > 600000) {
+			oc_warnx("-T: invalid timeout \"%s\" (1 to 600000 ms)",
+			    arg);
+			return -1;
+		}
+		o->timeout_ms = (long)v;
+		return 0;
+	case 'j':
+		v = strtoll(arg, &end, 10);
+		if (*arg == '\0' || *end != '\0' || v < 1 || v > 64) {
+			oc_warnx("-j: invalid number \"%s\" (1 to 64)", arg);
+			return -1;
+		}
+		o->jobs = (int)v;
+		return 0;
+	case 'p':
+		o->provider = arg;
+		return 0;
+	case OPT_PROFILE:
+		o->profiles = oc_xrealloc(o->profiles,
+		    (o->nprofiles + 1) * sizeof *o->profiles);
+		o->profiles[o->nprofiles++] = arg;
+		return 0;
 	}
-	if (nfmt > 1) {
-		oc_warnx("-q, --json, --nagios and --prometheus exclude each "
-		    "other");
-		o->fmt = FMT_TEXT;	/* not a Nagios run: plain 64 */
-		return -1;
-	}
-	if (optind < argc) {
-		oc_warnx("unexpected argument \"%s\"", argv[optind]);
-		return -1;
-	}
-	if (!o->probe && (o->provider || o->nprofiles)) {
-		oc_warnx("-p and --profile select what --probe probes");
-		return -1;
-	}
-	return 0;
+	return -1;
 }
 
-int
-main(int argc, char **argv)
+/* A monitoring plugin reports bad usage as UNKNOWN. */
+static int
+usage_error(struct oc_cmd *cmd, const char *msg)
 {
-	struct opts o;
+	struct opts *o = cmd->data;
+
+	if (msg[0] != '\0')
+		oc_warnx("%s", msg);
+	oc_cli_usage(cmd, stderr);
+	if (o->nagios_anywhere) {
+		printf("OC-CHECK UNKNOWN - usage error%s%s\n",
+		    msg[0] ? ": " : "", msg);
+		return 3;
+	}
+	return OC_EX_USAGE;
+}
+
+static int
+check(struct oc_cmd *cmd, int argc, char **argv)
+{
+	struct opts *o = cmd->data;
 	struct run r;
 	struct oc_err err;
 	int code;
 
-	oc_set_progname(argv[0]);
-	memset(&o, 0, sizeof o);
 	memset(&r, 0, sizeof r);
-	oc_cli_init(&o.cli);
-	o.warn_ms = DAY_MS;
-	o.timeout_ms = 8000;
-	o.jobs = 4;
-	r.o = &o;
-	if (parse_args(&o, argc, argv) == -1) {
-		usage(stderr);
-		free(o.profiles);
-		/* a monitoring plugin reports bad usage as UNKNOWN */
-		return o.fmt == FMT_NAGIOS ? 3 : OC_EX_USAGE;
+	r.o = o;
+	r.ctx = &cmd->ctx;
+	if (o->nfmt + cmd->cli.json > 1) {
+		oc_warnx("-q, --json, --nagios and --prometheus exclude each "
+		    "other");
+		return usage_error(cmd, "");
 	}
-	if (o.cli.help || o.cli.version) {
-		if (o.cli.help)
-			usage(stdout);
-		else
-			oc_version();
-		free(o.profiles);
-		return 0;
+	if (cmd->cli.json)
+		o->fmt = FMT_JSON;
+	if (argc > 0) {
+		oc_warnx("unexpected argument \"%s\"", argv[0]);
+		return usage_error(cmd, "");
+	}
+	if (!o->probe && (o->provider || o->nprofiles)) {
+		oc_warnx("-p and --profile select what --probe probes");
+		return usage_error(cmd, "");
 	}
 	oc_err_clear(&err);
 	if (load(&r, &err) == -1) {
 		code = fail(&r, &err);
 		goto out;
 	}
-	if (o.probe) {
+	if (o->probe) {
 		struct oc_probe_opts po;
 
 		memset(&po, 0, sizeof po);
-		po.timeout_ms = o.timeout_ms;
-		po.concurrency = o.jobs;
-		po.provider = o.provider;
-		po.profiles = o.profiles;
-		po.nprofiles = o.nprofiles;
-		if (oc_probe_run(&r.probes, &r.ctx, &r.h, &po, &err) == -1) {
+		po.timeout_ms = o->timeout_ms;
+		po.concurrency = o->jobs;
+		po.provider = o->provider;
+		po.profiles = o->profiles;
+		po.nprofiles = o->nprofiles;
+		if (oc_probe_run(&r.probes, r.ctx, &r.h, &po, &err) == -1) {
 			code = fail(&r, &err);
 			goto out;
 		}
 		r.have_probes = 1;
 	}
-	r.c.ctx = &r.ctx;
+	r.c.ctx = r.ctx;
 	r.c.h = &r.h;
 	r.c.probes = r.have_probes ? &r.probes : NULL;
-	r.c.timeout_ms = o.timeout_ms;
-	r.c.concurrency = o.jobs;
+	r.c.timeout_ms = o->timeout_ms;
+	r.c.concurrency = o->jobs;
 	oc_check_decide(&r.c);
-	switch (o.fmt) {
+	switch (o->fmt) {
 	case FMT_TEXT:
 		oc_check_text(&r.c, stdout);
 		break;
@@ -289,10 +240,10 @@ main(int argc, char **argv)
 		oc_check_nagios(&r.c, stdout);
 		break;
 	case FMT_PROM:
-		oc_check_prometheus(&r.c, r.ctx.paths.agent_id, stdout);
+		oc_check_prometheus(&r.c, r.ctx->paths.agent_id, stdout);
 		break;
 	}
-	code = o.fmt == FMT_NAGIOS ? oc_check_nagios_code(r.c.exit_code) :
+	code = o->fmt == FMT_NAGIOS ? oc_check_nagios_code(r.c.exit_code) :
 	    r.c.exit_code;
 out:
 	if (fflush(stdout) == EOF || ferror(stdout)) {
@@ -304,8 +255,75 @@ out:
 	if (r.have_probes)
 		oc_probe_set_free(&r.probes);
 	oc_health_free(&r.h);
-	if (r.have_ctx)
-		oc_ctx_close(&r.ctx);
-	free(o.profiles);
 	return code;
+}
+
+/* The context could not be opened (a corrupt config, an unknown agent). */
+static int
+ctx_error(struct oc_cmd *cmd, const struct oc_err *err)
+{
+	struct run r;
+
+	memset(&r, 0, sizeof r);
+	r.o = cmd->data;
+	if (cmd->cli.json)
+		r.o->fmt = FMT_JSON;
+	return fail(&r, err);
+}
+
+static const struct oc_opt options[] = {
+	{ "quiet", 'q', 0, NULL, "print nothing; the exit status tells", 'q' },
+	{ "nagios", 0, 0, NULL, "monitoring-plugins output and exit codes",
+	    OPT_NAGIOS },
+	{ "prometheus", 0, 0, NULL, "node-exporter textfile output",
+	    OPT_PROMETHEUS },
+	{ "warn", 'w', 1, "dur", "expiring within dur is a warning (default "
+	    "24h; a bare number is hours)", 'w' },
+	{ "probe", 0, 0, NULL, "ask every provider whether each credential "
+	    "works", OPT_PROBE },
+	{ "timeout", 'T', 1, "ms", "each probe's timeout (default 8000 ms)",
+	    'T' },
+	{ "jobs", 'j', 1, "n", "probes at a time (default 4)", 'j' },
+	{ "provider", 'p', 1, "provider", "probe only this provider", 'p' },
+	{ "profile", 0, 1, "id", "probe only this profile (repeatable)",
+	    OPT_PROFILE },
+	{ NULL, 0, 0, NULL, NULL, 0 }
+};
+
+static const struct oc_verb verbs[] = {
+	{ "", NULL, check, OC_VERB_CTX,
+	    "[-q | --json | --nagios | --prometheus] [-a agent] [-w dur]\n"
+	    "--probe [-T ms] [-j n] [-p provider] [--profile id ...] "
+	    "[-q | --json | --nagios | --prometheus] [-a agent] [-w dur]" },
+	{ NULL, NULL, NULL, 0, NULL }
+};
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct oc_cmd cmd;
+	int i, r;
+
+	memset(&o, 0, sizeof o);
+	memset(&cmd, 0, sizeof cmd);
+	o.warn_ms = DAY_MS;
+	o.timeout_ms = 8000;
+	o.jobs = 4;
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--nagios") == 0)
+			o.nagios_anywhere = 1;
+	cmd.opts = options;
+	cmd.verbs = verbs;
+	cmd.summary = "Check an OpenClaw agent's credentials, as `openclaw "
+	    "models status --check` does; see oc-check(1).";
+	cmd.footer = "Exit status: 0 ok, 1 expired or missing, 2 expiring "
+	    "(--nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).";
+	cmd.set = set_opt;
+	cmd.on_usage_error = usage_error;
+	cmd.on_error = ctx_error;
+	cmd.data = &o;
+	r = oc_cli_main(&cmd, argc, argv);
+	free(o.profiles);
+	return r;
 }

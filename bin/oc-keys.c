@@ -21,22 +21,6 @@
 
 extern char **environ;
 
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: oc-keys [-a agent] [--json] list -p provider [--reveal] "
-	    "[--primary]\n"
-	    "       oc-keys [-a agent] [--json] get -p provider "
-	    "[--profile id] [--no-refresh]\n"
-	    "       oc-keys [-a agent] exec -p provider [-e var] [--primary] "
-	    "-- command [arg ...]\n"
-	    "       oc-keys [--json] classify\n"
-	    "       oc-keys [-a agent] [--json] set -p provider | -e var "
-	    "[--wait dur]\n"
-	    "       oc-keys -h | -V\n");
-}
-
 enum {
 	OPT_REVEAL = OC_OPT_FIRST_PRIVATE,
 	OPT_PROFILE,
@@ -232,7 +216,6 @@ cmd_get(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 	}
 	if ((r = need_provider(o, "get")) != 0)
 		return r;
-	(void)oc_era_guard(ctx, 0, 0);
 	load_env(ctx);
 	if (oc_keys_pick(ctx, o->provider, o->profile, !o->no_refresh,
 	    o->cli.wait_ms, &p, &err) == -1) {
@@ -579,80 +562,122 @@ out:
 	return rc;
 }
 
+static struct names caller;
+
+static int
+set_opt(struct oc_cmd *cmd, int id, const char *arg)
+{
+	struct opts *o = cmd->data;
+
+	switch (id) {
+	case 'p':
+		o->provider = arg;
+		return 0;
+	case 'e':
+		o->var = arg;
+		return 0;
+	case OPT_REVEAL:
+		o->reveal = 1;
+		return 0;
+	case OPT_PROFILE:
+		o->profile = arg;
+		return 0;
+	case OPT_PRIMARY:
+		o->primary = 1;
+		return 0;
+	case OPT_NO_REFRESH:
+		o->no_refresh = 1;
+		return 0;
+	}
+	return -1;
+}
+
+/* The verbs, over the shared option values. */
+static struct opts *
+opts_of(struct oc_cmd *cmd)
+{
+	struct opts *o = cmd->data;
+
+	o->cli = cmd->cli;
+	return o;
+}
+
+static int
+v_list(struct oc_cmd *cmd, int argc, char **argv)
+{
+	return cmd_list(&cmd->ctx, opts_of(cmd), argc, argv);
+}
+
+static int
+v_get(struct oc_cmd *cmd, int argc, char **argv)
+{
+	return cmd_get(&cmd->ctx, opts_of(cmd), argc, argv);
+}
+
+static int
+v_exec(struct oc_cmd *cmd, int argc, char **argv)
+{
+	return cmd_exec(&cmd->ctx, opts_of(cmd), argc, argv, &caller);
+}
+
+static int
+v_classify(struct oc_cmd *cmd, int argc, char **argv)
+{
+	return cmd_classify(opts_of(cmd), argc, argv);
+}
+
+static int
+v_set(struct oc_cmd *cmd, int argc, char **argv)
+{
+	return cmd_set(&cmd->ctx, opts_of(cmd), argc, argv);
+}
+
+static const struct oc_opt options[] = {
+	{ "provider", 'p', 1, "provider", "the provider", 'p' },
+	{ "var", 'e', 1, "var", "the variable (default <PROVIDER>_API_KEY)",
+	    'e' },
+	{ "reveal", 0, 0, NULL, "show the keys instead of masking them",
+	    OPT_REVEAL },
+	{ "profile", 0, 1, "id", "use this profile only", OPT_PROFILE },
+	{ "primary", 0, 0, NULL, "the key get picks goes first",
+	    OPT_PRIMARY },
+	{ "no-refresh", 0, 0, NULL, "never refresh an expired OAuth token",
+	    OPT_NO_REFRESH },
+	{ NULL, 0, 0, NULL, NULL, 0 }
+};
+
+static const struct oc_verb verbs[] = {
+	{ "list", NULL, v_list, OC_VERB_CTX | OC_VERB_GUARD_SELF,
+	    "[-a agent] [--json] list -p provider [--reveal] [--primary]" },
+	{ "get", NULL, v_get, OC_VERB_CTX | OC_VERB_GUARD_SELF,
+	    "[-a agent] [--json] get -p provider [--profile id] [--no-refresh]" },
+	{ "exec", NULL, v_exec, OC_VERB_CTX | OC_VERB_GUARD_SELF,
+	    "[-a agent] exec -p provider [-e var] [--primary] -- command "
+	    "[arg ...]" },
+	{ "classify", NULL, v_classify, 0, "[--json] classify" },
+	{ "set", NULL, v_set, OC_VERB_CTX | OC_VERB_GUARD_SELF,
+	    "[-a agent] [--json] set -p provider | -e var [--wait dur]" },
+	{ NULL, NULL, NULL, 0, NULL }
+};
+
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		OC_COMMON_LONGOPTS,
-		{ "provider", required_argument, NULL, 'p' },
-		{ "var", required_argument, NULL, 'e' },
-		{ "reveal", no_argument, NULL, OPT_REVEAL },
-		{ "profile", required_argument, NULL, OPT_PROFILE },
-		{ "primary", no_argument, NULL, OPT_PRIMARY },
-		{ "no-refresh", no_argument, NULL, OPT_NO_REFRESH },
-		{ NULL, 0, NULL, 0 }
-	};
-	static const char *const cmds[] = { "list", "get", "exec", "classify",
-	    "set", NULL };
 	struct opts o;
-	struct oc_ctx ctx;
-	struct oc_err err;
-	struct names caller;
-	const char *cmd;
-	int ch, r;
+	struct oc_cmd cmd;
+	int r;
 
-	oc_set_progname(argv[0]);
 	memset(&o, 0, sizeof o);
-	oc_cli_init(&o.cli);
-	while ((ch = getopt_long(argc, argv, "a:hVp:e:", longopts, NULL)) !=
-	    -1) {
-		if ((r = oc_cli_option(&o.cli, ch, optarg)) == 1)
-			continue;
-		if (r == -1)
-			return OC_EX_USAGE;
-		switch (ch) {
-		case 'p':
-			o.provider = optarg;
-			break;
-		case 'e':
-			o.var = optarg;
-			break;
-		case OPT_REVEAL:
-			o.reveal = 1;
-			break;
-		case OPT_PROFILE:
-			o.profile = optarg;
-			break;
-		case OPT_PRIMARY:
-			o.primary = 1;
-			break;
-		case OPT_NO_REFRESH:
-			o.no_refresh = 1;
-			break;
-		default:
-			usage(stderr);
-			return OC_EX_USAGE;
-		}
-	}
-	if ((r = oc_cli_command(&o.cli, usage, cmds, &argc, &argv,
-	    &cmd)) != -1)
-		return r;
-	if (strcmp(cmd, "classify") == 0)
-		return cmd_classify(&o, argc, argv);
+	memset(&cmd, 0, sizeof cmd);
+	/* the caller's environment, before any dotenv file is loaded */
 	names_snapshot(&caller);
-	if (oc_ctx_open(&ctx, o.cli.agent, &err) == -1) {
-		names_free(&caller);
-		return oc_report(&err);
-	}
-	if (strcmp(cmd, "list") == 0)
-		r = cmd_list(&ctx, &o, argc, argv);
-	else if (strcmp(cmd, "get") == 0)
-		r = cmd_get(&ctx, &o, argc, argv);
-	else if (strcmp(cmd, "exec") == 0)
-		r = cmd_exec(&ctx, &o, argc, argv, &caller);
-	else
-		r = cmd_set(&ctx, &o, argc, argv);
-	oc_ctx_close(&ctx);
+	cmd.opts = options;
+	cmd.verbs = verbs;
+	cmd.summary = "Which key the gateway uses, rotation across keys on "
+	    "rate limits, .env keys; see oc-keys(1).";
+	cmd.set = set_opt;
+	cmd.data = &o;
+	r = oc_cli_main(&cmd, argc, argv);
 	names_free(&caller);
 	return r;
 }

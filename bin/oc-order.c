@@ -11,26 +11,15 @@
 
 #include "oc.h"
 
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: oc-order [-a agent] [--json] get -p provider [--effective]\n"
-	    "       oc-order [-a agent] [--json] set [--wait dur] [--force] "
-	    "-p provider id ...\n"
-	    "       oc-order [-a agent] [--json] clear [--wait dur] [--force] "
-	    "-p provider\n"
-	    "       oc-order -h | -V\n");
-}
-
 enum {
 	OPT_EFFECTIVE = OC_OPT_FIRST_PRIVATE
 };
 
 struct opts {
-	struct oc_cli cli;
 	const char *provider;
 	int effective;
+	int json;
+	char *norm;		/* the provider, normalised */
 };
 
 static char *
@@ -43,20 +32,32 @@ home_short_dup(const struct oc_paths *p, const char *path)
 	return oc_xstrdup(path);
 }
 
-/* The JSON OpenClaw's `models auth order get --json` prints. */
+/* The JSON OpenClaw's `models auth order get --json` prints: 2026.3.24
+ * names the store file authStorePath; later releases name the routing
+ * state's place authStatePath (2026.9.6: the agent's database when it
+ * has a store row, else the shared one: resolveAuthStatePathForDisplay). */
 static json_object *
-order_json(const struct oc_ctx *ctx, const char *provider, json_object *order)
+order_json(const struct oc_ctx *ctx, const char *store, const char *provider,
+    json_object *order)
 {
 	json_object *j = json_object_new_object();
-	char *shortp = home_short_dup(&ctx->paths, ctx->paths.store_path);
+	const char *key = "authStorePath";
+	char *shortp;
+
+	if (strncmp(store, "B:", 2) == 0 || strncmp(store, "C:", 2) == 0 ||
+	    strncmp(store, "D:", 2) == 0) {
+		key = "authStatePath";
+		store += 2;
+	} else if (strncmp(store, "A:", 2) == 0)
+		store += 2;
+	shortp = home_short_dup(&ctx->paths, store);
 
 	json_object_object_add(j, "agentId",
 	    json_object_new_string(ctx->paths.agent_id));
 	json_object_object_add(j, "agentDir",
 	    json_object_new_string(ctx->paths.agent_dir));
 	json_object_object_add(j, "provider", json_object_new_string(provider));
-	json_object_object_add(j, "authStorePath",
-	    json_object_new_string(shortp));
+	json_object_object_add(j, key, json_object_new_string(shortp));
 	json_object_object_add(j, "order", order != NULL &&
 	    json_object_array_length(order) > 0 ? json_object_get(order) :
 	    NULL);
@@ -65,13 +66,13 @@ order_json(const struct oc_ctx *ctx, const char *provider, json_object *order)
 }
 
 static void
-print_order(const struct oc_ctx *ctx, const struct opts *o,
+print_order(const struct oc_ctx *ctx, const struct opts *o, const char *store,
     const char *provider, json_object *order)
 {
 	size_t i, n;
 
-	if (o->cli.json) {
-		json_object *j = order_json(ctx, provider, order);
+	if (o->json) {
+		json_object *j = order_json(ctx, store, provider, order);
 
 		oc_json_print(stdout, j);
 		json_object_put(j);
@@ -83,12 +84,39 @@ print_order(const struct oc_ctx *ctx, const struct opts *o,
 		    json_object_array_get_idx(order, i)));
 }
 
+/* "ERA:path" of the place order get reports (see order_json). */
+static char *
+state_place_dup(const struct oc_store *s)
+{
+	json_object *d = oc_store_describe(s), *l;
+	const char *path = NULL;
+	char *r;
+	size_t i, n;
+
+	l = oc_json_get(d, "layers");
+	n = l ? json_object_array_length(l) : 0;
+	for (i = 0; i < n && path == NULL; i++) {
+		json_object *e = json_object_array_get_idx(l, i);
+
+		if (s->era == OC_ERA_A)
+			path = oc_json_get_str(e, "store");
+		else if (s->era == OC_ERA_B)
+			path = oc_json_get_str(e, "authState");
+		else if (s->era == OC_ERA_C || i == n - 1 ||
+		    json_object_get_boolean(oc_json_get(e, "hasStoreRow")))
+			path = oc_json_get_str(e, "db");
+	}
+	r = oc_xasprintf("%s:%s", oc_era_name(s->era), path ? path : "");
+	json_object_put(d);
+	return r;
+}
+
 static int
 load_store(struct oc_ctx *ctx, struct oc_store *s)
 {
 	struct oc_err err;
 
-	if (oc_store_load(s, &ctx->paths, &err) == -1)
+	if (oc_store_open(s, ctx, &err) == -1)
 		return oc_report(&err);
 	return 0;
 }
@@ -105,7 +133,7 @@ cmd_effective(struct oc_ctx *ctx, struct opts *o, const char *provider)
 	if ((r = load_store(ctx, &s)) != 0)
 		return r;
 	oc_order_effective(&s, ctx->config, provider, now, &ord);
-	if (o->cli.json) {
+	if (o->json) {
 		json_object *j = json_object_new_object(), *a, *x;
 
 		json_object_object_add(j, "agentId",
@@ -182,29 +210,37 @@ cmd_effective(struct oc_ctx *ctx, struct opts *o, const char *provider)
 		oc_table_free(&t);
 	}
 	r = ord.nuse > 0 ? 0 : OC_EX_NEG;
-	if (r != 0 && !o->cli.json)
+	if (r != 0 && !o->json)
 		oc_warnx("no usable %s profile", ord.provider);
 	oc_order_free(&ord);
-	oc_store_free(&s);
+	oc_store_close(&s);
 	return r;
 }
 
 static int
-cmd_get(struct oc_ctx *ctx, struct opts *o, const char *provider, int argc)
+cmd_get(struct oc_cmd *cmd, int argc, char **argv)
 {
+	struct opts *o = cmd->data;
 	struct oc_store s;
 	int r;
 
+	(void)argv;
 	if (argc != 0) {
 		oc_warnx("get: unexpected argument");
 		return OC_EX_USAGE;
 	}
 	if (o->effective)
-		return cmd_effective(ctx, o, provider);
-	if ((r = load_store(ctx, &s)) != 0)
+		return cmd_effective(&cmd->ctx, o, o->norm);
+	if ((r = load_store(&cmd->ctx, &s)) != 0)
 		return r;
-	print_order(ctx, o, provider, oc_order_override(&s, provider));
-	oc_store_free(&s);
+	{
+		char *place = state_place_dup(&s);
+
+		print_order(&cmd->ctx, o, place, o->norm,
+		    oc_store_order(&s, o->norm));
+		free(place);
+	}
+	oc_store_close(&s);
 	return 0;
 }
 
@@ -213,31 +249,36 @@ struct set_arg {
 	char **ids;
 	int n;			/* 0: clear */
 	json_object *result;	/* the order written, for printing */
+	char *store;		/* where */
 };
 
 static int
-set_edit(struct oc_store *s, void *arg, struct oc_err *err)
+set_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 {
 	struct set_arg *a = arg;
-	json_object *order, *nv, *old;
+	struct oc_store *s = oc_txn_store(t);
+	json_object *nv;
 	char *auth_p = oc_provider_auth_dup(a->provider);
 	int i, j;
 
+	free(a->store);
+	a->store = state_place_dup(s);
 	for (i = 0; i < a->n; i++) {
-		json_object *p = oc_store_profile(s, a->ids[i]);
-		const char *pp = oc_json_get_str(p, "provider");
+		const struct oc_cred *c = oc_store_get(s, a->ids[i]);
 		char *n;
 
-		if (p == NULL) {
+		if (c == NULL) {
 			oc_err_set(err, OC_EX_NEG, "no such profile: %s "
-			    "(in %s); nothing changed", a->ids[i], s->path);
+			    "(in %s); nothing changed", a->ids[i], a->store);
 			free(auth_p);
 			return -1;
 		}
-		n = pp ? oc_provider_auth_dup(pp) : oc_xstrdup("");
+		n = c->provider_raw ? oc_provider_auth_dup(c->provider_raw) :
+		    oc_xstrdup("");
 		if (strcmp(n, auth_p) != 0) {
 			oc_err_set(err, OC_EX_NEG, "profile %s is for %s, not "
-			    "%s; nothing changed", a->ids[i], pp ? pp : "-",
+			    "%s; nothing changed", a->ids[i],
+			    c->provider_raw ? c->provider_raw : "-",
 			    a->provider);
 			free(n);
 			free(auth_p);
@@ -246,41 +287,8 @@ set_edit(struct oc_store *s, void *arg, struct oc_err *err)
 		free(n);
 	}
 	free(auth_p);
-	/* Drop any entry whose key normalises to the provider (a "Z.AI"
-	 * key written by hand is the same provider). */
-	old = oc_order_override(s, a->provider);
-	if (a->n == 0) {
-		int removed = 0;
-
-		if (old == NULL)
-			return 0;
-		for (j = 0; j < 2; j++) {
-			json_object *m = oc_json_get_obj(j ? s->root : s->state,
-			    "order");
-			int again = 1;
-
-			while (m != NULL && again) {
-				again = 0;
-				json_object_object_foreach(m, k, v) {
-					char *n = oc_provider_norm_dup(k);
-					int hit = strcmp(n, a->provider) == 0;
-
-					(void)v;
-					free(n);
-					if (hit) {
-						json_object_object_del(m, k);
-						removed = again = 1;
-						break;
-					}
-				}
-			}
-			/* OpenClaw drops "order" once it is empty. */
-			if (m != NULL && json_object_object_length(m) == 0)
-				json_object_object_del(j ? s->root : s->state,
-				    "order");
-		}
-		return removed;
-	}
+	if (a->n == 0)
+		return oc_txn_set_order(t, a->provider, NULL);
 	nv = json_object_new_array();
 	for (i = 0; i < a->n; i++) {
 		int dup = 0;
@@ -293,32 +301,14 @@ set_edit(struct oc_store *s, void *arg, struct oc_err *err)
 			    json_object_new_string(a->ids[i]));
 	}
 	a->result = json_object_get(nv);
-	if (old != NULL && oc_json_equal(old, nv)) {
-		json_object_put(nv);
-		return 0;
-	}
-	order = oc_store_routing_ensure(s, "order");
-	/* Replace in place when a differently spelled key exists. */
-	{
-		const char *key = a->provider;
-
-		json_object_object_foreach(order, k, v) {
-			char *n = oc_provider_norm_dup(k);
-
-			if (strcmp(n, a->provider) == 0 && v == old)
-				key = k;
-			free(n);
-		}
-		json_object_object_add(order, key, nv);
-	}
-	return 1;
+	return oc_txn_set_order(t, a->provider, nv);
 }
 
 static int
-cmd_set(struct oc_ctx *ctx, struct opts *o, const char *provider, int argc,
-    char **argv, int clear)
+run_set(struct oc_cmd *cmd, int argc, char **argv, int clear)
 {
-	struct set_arg a = { provider, argv, clear ? 0 : argc, NULL };
+	struct opts *o = cmd->data;
+	struct set_arg a = { o->norm, argv, clear ? 0 : argc, NULL, NULL };
 	struct oc_err err;
 	int r, i;
 
@@ -335,87 +325,122 @@ cmd_set(struct oc_ctx *ctx, struct opts *o, const char *provider, int argc,
 			oc_warnx("set: empty profile id");
 			return OC_EX_USAGE;
 		}
-	if ((r = oc_era_guard(ctx, 1, o->cli.force)) != 0)
-		return r;
-	r = oc_store_update(&ctx->paths, o->cli.wait_ms, set_edit, &a, &err);
+	r = oc_store_update(&cmd->ctx, cmd->cli.wait_ms, set_edit, &a, &err);
 	if (r == -1) {
 		if (a.result)
 			json_object_put(a.result);
+		free(a.store);
 		return oc_report(&err);
 	}
-	if (!clear || o->cli.json)
-		print_order(ctx, o, provider, a.result);
+	if (!clear || o->json)
+		print_order(&cmd->ctx, o, a.store, o->norm, a.result);
 	if (a.result)
 		json_object_put(a.result);
+	free(a.store);
 	return 0;
 }
+
+static int
+cmd_set(struct oc_cmd *cmd, int argc, char **argv)
+{
+	return run_set(cmd, argc, argv, 0);
+}
+
+static int
+cmd_clear(struct oc_cmd *cmd, int argc, char **argv)
+{
+	return run_set(cmd, argc, argv, 1);
+}
+
+static int
+set_opt(struct oc_cmd *cmd, int id, const char *arg)
+{
+	struct opts *o = cmd->data;
+
+	if (id == 'p') {
+		o->provider = arg;
+		return 0;
+	}
+	if (id == OPT_EFFECTIVE) {
+		o->effective = 1;
+		return 0;
+	}
+	return -1;
+}
+
+/* Every verb needs -p; checked once the verb is known. */
+static int
+with_provider(struct oc_cmd *cmd, int argc, char **argv,
+    int (*fn)(struct oc_cmd *, int, char **))
+{
+	struct opts *o = cmd->data;
+	int r;
+
+	if (o->provider == NULL) {
+		oc_warnx("%s: -p provider is required", cmd->verb->name);
+		return OC_EX_USAGE;
+	}
+	o->norm = oc_provider_norm_dup(o->provider);
+	if (*o->norm == '\0') {
+		oc_warnx("%s: empty provider", cmd->verb->name);
+		return OC_EX_USAGE;
+	}
+	o->json = cmd->cli.json;
+	r = fn(cmd, argc, argv);
+	return r;
+}
+
+static int
+run_get(struct oc_cmd *cmd, int argc, char **argv)
+{
+	return with_provider(cmd, argc, argv, cmd_get);
+}
+
+static int
+run_set_verb(struct oc_cmd *cmd, int argc, char **argv)
+{
+	return with_provider(cmd, argc, argv, cmd_set);
+}
+
+static int
+run_clear(struct oc_cmd *cmd, int argc, char **argv)
+{
+	return with_provider(cmd, argc, argv, cmd_clear);
+}
+
+static const struct oc_opt options[] = {
+	{ "provider", 'p', 1, "provider", "the provider (required)", 'p' },
+	{ "effective", 0, 0, NULL, "the order the gateway would use now, "
+	    "and why", OPT_EFFECTIVE },
+	{ NULL, 0, 0, NULL, NULL, 0 }
+};
+
+static const struct oc_verb verbs[] = {
+	{ "get", NULL, run_get, OC_VERB_CTX,
+	    "[-a agent] [--json] get -p provider [--effective]" },
+	{ "set", NULL, run_set_verb, OC_VERB_CTX | OC_VERB_WRITES,
+	    "[-a agent] [--json] set [--wait dur] [--force] -p provider id ..." },
+	{ "clear", NULL, run_clear, OC_VERB_CTX | OC_VERB_WRITES,
+	    "[-a agent] [--json] clear [--wait dur] [--force] -p provider" },
+	{ NULL, NULL, NULL, 0, NULL }
+};
 
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		OC_COMMON_LONGOPTS,
-		{ "provider", required_argument, NULL, 'p' },
-		{ "effective", no_argument, NULL, OPT_EFFECTIVE },
-		{ NULL, 0, NULL, 0 }
-	};
-	static const char *const cmds[] = { "get", "set", "clear", NULL };
 	struct opts o;
-	struct oc_ctx ctx;
-	struct oc_err err;
-	const char *cmd;
-	char *provider;
-	int ch, r;
+	struct oc_cmd cmd;
+	int r;
 
-	oc_set_progname(argv[0]);
 	memset(&o, 0, sizeof o);
-	oc_cli_init(&o.cli);
-	while ((ch = getopt_long(argc, argv, "a:hVp:", longopts, NULL)) != -1) {
-		if ((r = oc_cli_option(&o.cli, ch, optarg)) == 1)
-			continue;
-		if (r == -1)
-			return OC_EX_USAGE;
-		switch (ch) {
-		case 'p':
-			o.provider = optarg;
-			break;
-		case OPT_EFFECTIVE:
-			o.effective = 1;
-			break;
-		default:
-			usage(stderr);
-			return OC_EX_USAGE;
-		}
-	}
-	if ((r = oc_cli_command(&o.cli, usage, cmds, &argc, &argv,
-	    &cmd)) != -1)
-		return r;
-	if (o.provider == NULL) {
-		oc_warnx("%s: -p provider is required", cmd);
-		return OC_EX_USAGE;
-	}
-	provider = oc_provider_norm_dup(o.provider);
-	if (*provider == '\0') {
-		free(provider);
-		oc_warnx("%s: empty provider", cmd);
-		return OC_EX_USAGE;
-	}
-	if (o.effective && strcmp(cmd, "get") != 0) {
-		free(provider);
-		oc_warnx("--effective goes with get");
-		return OC_EX_USAGE;
-	}
-	if (oc_ctx_open(&ctx, o.cli.agent, &err) == -1) {
-		free(provider);
-		return oc_report(&err);
-	}
-	if (strcmp(cmd, "get") == 0) {
-		(void)oc_era_guard(&ctx, 0, 0);
-		r = cmd_get(&ctx, &o, provider, argc);
-	} else
-		r = cmd_set(&ctx, &o, provider, argc, argv,
-		    strcmp(cmd, "clear") == 0);
-	oc_ctx_close(&ctx);
-	free(provider);
+	memset(&cmd, 0, sizeof cmd);
+	cmd.opts = options;
+	cmd.verbs = verbs;
+	cmd.summary = "Get, set and clear the per-agent auth order; see "
+	    "oc-order(1).";
+	cmd.set = set_opt;
+	cmd.data = &o;
+	r = oc_cli_main(&cmd, argc, argv);
+	free(o.norm);
 	return r;
 }

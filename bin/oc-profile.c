@@ -4,29 +4,13 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "oc.h"
 
 #define SECRET_MAX (64u << 10)
-
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: oc-profile [-a agent] [--json] list [-p provider]\n"
-	    "       oc-profile [-a agent] [--json] show [--reveal] id\n"
-	    "       oc-profile [-a agent] add [-t api_key|token] "
-	    "[--expires-in dur] [--ref source:provider:id]\n"
-	    "                  [--email addr] [--no-config] [--wait dur] "
-	    "[--force] id\n"
-	    "       oc-profile [-a agent] rm [--wait dur] [--force] id ...\n"
-	    "       oc-profile [-a agent] [--json] path\n"
-	    "       oc-profile [-a agent] [--json] cooldowns [--clear] [id ...]\n"
-	    "       oc-profile -h | -V\n");
-}
+#define DAY_MS (24 * 3600 * 1000LL)
 
 enum {
 	OPT_REVEAL = OC_OPT_FIRST_PRIVATE,
@@ -34,193 +18,213 @@ enum {
 	OPT_REF,
 	OPT_EMAIL,
 	OPT_NO_CONFIG,
-	OPT_CLEAR
+	OPT_CLEAR,
+	OPT_IDS,
+	OPT_DRY_RUN
 };
 
 struct opts {
-	struct oc_cli cli;
 	const char *provider;
 	const char *type;
 	const char *expires_in;
 	const char *ref;
 	const char *email;
-	int reveal, no_config, clear;
+	int reveal, no_config, clear, ids, dry_run;
 };
 
-static void
-fmt_expires(const struct oc_cred *c, char *buf, size_t sz)
+static int
+set_opt(struct oc_cmd *cmd, int id, const char *arg)
 {
-	if (c->expires_valid) {
-		char iso[40];
+	struct opts *o = cmd->data;
 
-		oc_iso8601(c->expires, iso, sizeof iso);
-		snprintf(buf, sz, "%.16sZ", iso);
-	} else if (c->expires_invalid || (c->has_expires && !c->expires_valid))
-		snprintf(buf, sz, "invalid");
-	else
-		snprintf(buf, sz, "never");
-}
-
-static const char *
-secret_source(const struct oc_cred *c)
-{
-	const char *src = oc_json_get_str(c->ref, "source");
-
-	return src ? src : "ref";
+	switch (id) {
+	case 'p':
+		o->provider = arg;
+		return 0;
+	case 't':
+		o->type = arg;
+		return 0;
+	case OPT_REVEAL:
+		o->reveal = 1;
+		return 0;
+	case OPT_EXPIRES_IN:
+		o->expires_in = arg;
+		return 0;
+	case OPT_REF:
+		o->ref = arg;
+		return 0;
+	case OPT_EMAIL:
+		o->email = arg;
+		return 0;
+	case OPT_NO_CONFIG:
+		o->no_config = 1;
+		return 0;
+	case OPT_CLEAR:
+		o->clear = 1;
+		return 0;
+	case OPT_IDS:
+		o->ids = 1;
+		return 0;
+	case OPT_DRY_RUN:
+		o->dry_run = 1;
+		return 0;
+	}
+	return -1;
 }
 
 static int
-load_store(struct oc_ctx *ctx, struct oc_store *s)
+open_store(struct oc_cmd *cmd, struct oc_store *s)
 {
 	struct oc_err err;
 
-	if (oc_store_load(s, &ctx->paths, &err) == -1)
+	if (oc_store_open(s, &cmd->ctx, &err) == -1)
 		return oc_report(&err);
-	if (s->exists && oc_store_insecure(&ctx->paths))
-		oc_warnx("warning: %s is readable by other users "
-		    "(chmod 600 it)", ctx->paths.store_path);
+	oc_cli_store_warn(s);
 	return 0;
 }
 
 /* ---- list ---- */
 static int
-cmd_list(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
+cmd_list(struct oc_cmd *cmd, int argc, char **argv)
 {
+	struct opts *o = cmd->data;
 	struct oc_store s;
 	struct oc_table t;
-	json_object *arr = NULL, *profiles;
+	json_object *arr = NULL;
 	char *want = NULL;
 	int64_t now = oc_now_ms();
+	size_t i;
 	int r;
 
 	if (argc != 0) {
 		oc_warnx("list: unexpected argument \"%s\"", argv[0]);
 		return OC_EX_USAGE;
 	}
-	if ((r = load_store(ctx, &s)) != 0)
+	if (o->ids && (cmd->cli.json || o->reveal)) {
+		oc_warnx("list: --ids goes with neither --json nor --reveal");
+		return OC_EX_USAGE;
+	}
+	if ((r = open_store(cmd, &s)) != 0)
 		return r;
 	if (o->provider)
-		want = oc_provider_norm_dup(o->provider);
+		want = oc_provider_auth_dup(o->provider);
 	oc_table_init(&t, 6);
-	if (o->cli.json)
+	if (cmd->cli.json)
 		arr = json_object_new_array();
-	else if (!o->cli.json) {
+	else if (!o->ids) {
 		const char *h[] = { "ID", "TYPE", "PROVIDER", "STATE",
 		    "EXPIRES", "SECRET" };
 
 		oc_table_add(&t, h);
 	}
-	profiles = oc_store_profiles(&s);
-	{
-		json_object_object_foreach(profiles, id, p) {
-			struct oc_cred c;
-			enum oc_cstate st;
-			char exp[48], *norm, *mask;
-			const char *cells[6];
+	for (i = 0; i < s.ncreds; i++) {
+		const struct oc_cred *c = &s.creds[i];
+		struct oc_rules_health h;
+		char exp[48], *mask;
+		const char *cells[6];
 
-			if (!json_object_is_type(p, json_type_object))
-				continue;
-			oc_cred_parse(id, p, &c);
-			norm = c.provider ? oc_provider_norm_dup(c.provider) :
-			    oc_xstrdup("-");
-			if (want && strcmp(norm, want) != 0) {
-				free(norm);
-				continue;
-			}
-			st = oc_cred_state(&c, now, 24 * 3600 * 1000LL);
-			if (arr) {
-				json_object_array_add(arr,
-				    oc_cred_json(&c, st, o->reveal));
-				free(norm);
-				continue;
-			}
-			fmt_expires(&c, exp, sizeof exp);
-			if (c.secret)
-				mask = o->reveal ? oc_xstrdup(c.secret) :
-				    oc_mask_dup(c.secret);
-			else if (c.ref)
-				mask = oc_xasprintf("<%s ref>",
-				    secret_source(&c));
-			else
-				mask = oc_xstrdup("-");
-			cells[0] = id;
-			cells[1] = c.type_str;
-			cells[2] = norm;
-			cells[3] = oc_cstate_name(st);
-			cells[4] = exp;
-			cells[5] = mask;
-			oc_table_add(&t, cells);
-			oc_free_secret(mask);
-			free(norm);
+		if (c->entry == OC_CE_NON_OBJECT)
+			continue;
+		if (want && (c->provider == NULL ||
+		    strcmp(c->provider, want) != 0))
+			continue;
+		if (o->ids) {
+			printf("%s\n", c->id);
+			continue;
 		}
+		oc_rules_health(c, now, DAY_MS, s.rules, &h);
+		if (arr) {
+			json_object_array_add(arr,
+			    oc_view_cred_json(c, &h, o->reveal));
+			continue;
+		}
+		oc_view_expires(c, exp, sizeof exp);
+		mask = oc_view_secret_dup(c, o->reveal);
+		cells[0] = c->id;
+		cells[1] = c->type_raw ? c->type_raw : "-";
+		cells[2] = c->provider ? c->provider : "-";
+		cells[3] = oc_view_state(&h);
+		cells[4] = exp;
+		cells[5] = mask;
+		oc_table_add(&t, cells);
+		oc_free_secret(mask);
 	}
 	if (arr) {
 		oc_json_print(stdout, arr);
-		json_object_put(arr);
+		oc_json_wipe_put(arr);
 	} else if (t.rows > 1)
 		oc_table_print(&t, stdout);
 	oc_table_free(&t);
 	free(want);
-	oc_store_free(&s);
+	oc_store_close(&s);
 	return 0;
 }
 
 /* ---- show ---- */
 static int
-cmd_show(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
+cmd_show(struct oc_cmd *cmd, int argc, char **argv)
 {
+	struct opts *o = cmd->data;
 	struct oc_store s;
-	json_object *p, *out;
-	struct oc_cred c;
+	const struct oc_cred *c;
+	struct oc_rules_health h;
+	json_object *p = NULL, *out;
+	struct oc_err err;
 	int r;
 
 	if (argc != 1) {
 		oc_warnx("show: expected one profile id");
 		return OC_EX_USAGE;
 	}
-	if ((r = load_store(ctx, &s)) != 0)
+	if ((r = open_store(cmd, &s)) != 0)
 		return r;
-	p = oc_store_profile(&s, argv[0]);
-	if (p == NULL) {
-		oc_warnx("no such profile: %s (in %s)", argv[0], s.path);
-		oc_store_free(&s);
+	c = oc_store_get(&s, argv[0]);
+	if (c == NULL || c->raw.p == NULL || oc_json_parse(argv[0], c->raw.p,
+	    c->raw.n, &p, &err) == -1) {
+		oc_warnx("no such profile: %s (in %s)", argv[0],
+		    oc_store_target_name(&s));
+		oc_store_close(&s);
 		return OC_EX_NEG;
 	}
-	oc_cred_parse(argv[0], p, &c);
+	oc_rules_health(c, oc_now_ms(), DAY_MS, s.rules, &h);
 	/* A copy with the secrets masked, unless --reveal. */
-	out = o->reveal ? json_object_get(p) : oc_profile_masked(p);
-	if (o->cli.json) {
+	out = o->reveal ? json_object_get(p) : oc_view_masked(p);
+	if (cmd->cli.json) {
 		json_object *w = json_object_new_object();
 
 		json_object_object_add(w, "id", json_object_new_string(argv[0]));
-		json_object_object_add(w, "state", json_object_new_string(
-		    oc_cstate_name(oc_cred_state(&c, oc_now_ms(),
-		    24 * 3600 * 1000LL))));
+		json_object_object_add(w, "state",
+		    json_object_new_string(oc_view_state(&h)));
+		json_object_object_add(w, "status",
+		    json_object_new_string(oc_hstatus_name(h.status)));
 		json_object_object_add(w, "profile", out);
 		oc_json_print(stdout, w);
-		json_object_put(w);
+		oc_json_wipe_put(w);
 	} else {
 		char exp[48];
 
 		printf("id: %s\n", argv[0]);
-		printf("state: %s\n", oc_cstate_name(oc_cred_state(&c,
-		    oc_now_ms(), 24 * 3600 * 1000LL)));
-		fmt_expires(&c, exp, sizeof exp);
+		printf("state: %s\n", oc_view_state(&h));
+		oc_view_expires(c, exp, sizeof exp);
 		printf("expires: %s\n", exp);
-		json_object_object_foreach(out, k, v) {
-			if (json_object_is_type(v, json_type_string))
-				printf("%s: %s\n", k, json_object_get_string(v));
-			else {
+		if (json_object_is_type(out, json_type_object)) {
+			json_object_object_foreach(out, k, v) {
 				struct oc_buf b = { 0 };
 
+				if (json_object_is_type(v, json_type_string)) {
+					printf("%s: %s\n", k,
+					    json_object_get_string(v));
+					continue;
+				}
 				oc_json_dump(&b, v, 0);
 				printf("%s: %s\n", k, b.data);
 				oc_buf_free(&b);
 			}
 		}
-		json_object_put(out);
+		oc_json_wipe_put(out);
 	}
-	oc_store_free(&s);
+	oc_json_wipe_put(p);
+	oc_store_close(&s);
 	return 0;
 }
 
@@ -228,19 +232,29 @@ cmd_show(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 struct add_arg {
 	const char *id;
 	json_object *cred;	/* the new profile, owned by the caller */
+	const char *where;	/* where it went */
+	char *where_buf;
 };
 
 static int
-add_edit(struct oc_store *s, void *arg, struct oc_err *err)
+add_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 {
 	struct add_arg *a = arg;
-	json_object *old = oc_store_profile(s, a->id);
+	json_object *old = oc_txn_profile(t, a->id);
+	int same = old != NULL && oc_json_equal(old, a->cred);
 
 	(void)err;
-	if (old != NULL && oc_json_equal(old, a->cred))
+	if (old != NULL)
+		oc_json_wipe_put(old);
+	free(a->where_buf);
+	a->where_buf = oc_xstrdup(oc_txn_target_name(t, a->id));
+	a->where = a->where_buf;
+	if (same)
 		return 0;
-	json_object_object_add(oc_store_profiles(s), a->id,
-	    json_object_get(a->cred));
+	/* a copy of its own: the change wipes what it holds when done */
+	old = NULL;
+	json_object_deep_copy(a->cred, &old, NULL);
+	oc_txn_put(t, a->id, old);
 	return 1;
 }
 
@@ -291,8 +305,10 @@ parse_ref(const char *spec, struct oc_err *err)
 }
 
 static int
-cmd_add(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
+cmd_add(struct oc_cmd *cmd, int argc, char **argv)
 {
+	struct opts *o = cmd->data;
+	struct oc_ctx *ctx = &cmd->ctx;
 	struct oc_err err;
 	struct add_arg a;
 	enum oc_ctype type = OC_CT_TOKEN;
@@ -301,6 +317,7 @@ cmd_add(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 	int64_t dur = 0;
 	int r = 0;
 
+	memset(&a, 0, sizeof a);
 	if (argc != 1) {
 		oc_warnx("add: expected one profile id (PROVIDER:NAME)");
 		return OC_EX_USAGE;
@@ -350,9 +367,6 @@ cmd_add(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 		r = oc_report(&err);
 		goto out;
 	}
-	if ((r = oc_era_guard(ctx, 1, o->cli.force)) != 0)
-		goto out;
-
 	if (ref == NULL) {
 		prompt = oc_xasprintf("Paste %s for %s: ",
 		    type == OC_CT_API_KEY ? "API key" : "token", id);
@@ -401,8 +415,7 @@ cmd_add(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 
 	a.id = id;
 	a.cred = cred;
-	if (oc_store_update(&ctx->paths, o->cli.wait_ms, add_edit, &a,
-	    &err) == -1) {
+	if (oc_store_update(ctx, cmd->cli.wait_ms, add_edit, &a, &err) == -1) {
 		r = oc_report(&err);
 		goto out;
 	}
@@ -410,15 +423,15 @@ cmd_add(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 		struct cfg_arg ca = { id, provider, oc_ctype_name(type),
 		    o->email };
 
-		if (oc_config_update(ctx->paths.config_path, o->cli.wait_ms,
+		if (oc_config_update(ctx->paths.config_path, cmd->cli.wait_ms,
 		    cfg_add_edit, &ca, &err) == -1) {
 			oc_warnx("the profile was saved in %s, but the config "
-			    "was not updated", ctx->paths.store_path);
+			    "was not updated", a.where);
 			r = oc_report(&err);
 			goto out;
 		}
 	}
-	if (o->cli.json) {
+	if (cmd->cli.json) {
 		json_object *j = json_object_new_object();
 
 		json_object_object_add(j, "id", json_object_new_string(id));
@@ -427,20 +440,21 @@ cmd_add(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 		json_object_object_add(j, "type",
 		    json_object_new_string(oc_ctype_name(type)));
 		json_object_object_add(j, "store",
-		    json_object_new_string(ctx->paths.store_path));
+		    json_object_new_string(a.where));
 		json_object_object_add(j, "config", o->no_config ? NULL :
 		    json_object_new_string(ctx->paths.config_path));
 		oc_json_print(stdout, j);
 		json_object_put(j);
 	} else
 		printf("%s (%s/%s) saved in %s\n", id, provider,
-		    oc_ctype_name(type), ctx->paths.store_path);
+		    oc_ctype_name(type), a.where);
 out:
 	if (cred)
-		json_object_put(cred);
+		oc_json_wipe_put(cred);
 	if (ref)
 		json_object_put(ref);
 	oc_free_secret(secret);
+	free(a.where_buf);
 	free(provider);
 	free(id);
 	return r;
@@ -450,23 +464,26 @@ out:
 struct rm_arg {
 	char **ids;
 	int n;
-	const char *missing;
+	char *where;
 };
 
 static int
-rm_edit(struct oc_store *s, void *arg, struct oc_err *err)
+rm_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 {
 	struct rm_arg *a = arg;
 	int i;
 
 	for (i = 0; i < a->n; i++)
-		if (oc_store_profile(s, a->ids[i]) == NULL) {
+		if (oc_store_get(oc_txn_store(t), a->ids[i]) == NULL) {
 			oc_err_set(err, OC_EX_NEG, "no such profile: %s (in %s); "
-			    "nothing removed", a->ids[i], s->path);
+			    "nothing removed", a->ids[i],
+			    oc_txn_target_name(t, a->ids[i]));
 			return -1;
 		}
+	free(a->where);
+	a->where = oc_xstrdup(oc_txn_target_name(t, a->ids[0]));
 	for (i = 0; i < a->n; i++)
-		(void)oc_store_remove_profile(s, a->ids[i]);
+		(void)oc_txn_remove(t, a->ids[i]);
 	return 1;
 }
 
@@ -483,30 +500,32 @@ cfg_rm_edit(json_object *cfg, void *arg, struct oc_err *err)
 }
 
 static int
-cmd_rm(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
+cmd_rm(struct oc_cmd *cmd, int argc, char **argv)
 {
+	struct oc_ctx *ctx = &cmd->ctx;
 	struct oc_err err;
 	struct rm_arg a = { argv, argc, NULL };
-	int r, i;
+	int r = 0, i;
 
 	if (argc < 1) {
 		oc_warnx("rm: expected at least one profile id");
 		return OC_EX_USAGE;
 	}
-	if ((r = oc_era_guard(ctx, 1, o->cli.force)) != 0)
-		return r;
-	if (oc_store_update(&ctx->paths, o->cli.wait_ms, rm_edit, &a,
-	    &err) == -1)
-		return oc_report(&err);
-	if (ctx->config_exists && oc_config_update(ctx->paths.config_path,
-	    o->cli.wait_ms, cfg_rm_edit, &a, &err) == -1) {
-		oc_warnx("the profiles were removed from %s, but not from the "
-		    "config", ctx->paths.store_path);
+	if (oc_store_update(ctx, cmd->cli.wait_ms, rm_edit, &a, &err) == -1) {
+		free(a.where);
 		return oc_report(&err);
 	}
-	for (i = 0; i < argc && !o->cli.json; i++)
+	if (ctx->config_exists && oc_config_update(ctx->paths.config_path,
+	    cmd->cli.wait_ms, cfg_rm_edit, &a, &err) == -1) {
+		oc_warnx("the profiles were removed from %s, but not from the "
+		    "config", a.where);
+		free(a.where);
+		return oc_report(&err);
+	}
+	free(a.where);
+	for (i = 0; i < argc && !cmd->cli.json; i++)
 		printf("removed %s\n", argv[i]);
-	if (o->cli.json) {
+	if (cmd->cli.json) {
 		json_object *j = json_object_new_object(), *arr;
 
 		arr = json_object_new_array();
@@ -517,42 +536,68 @@ cmd_rm(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 		oc_json_print(stdout, j);
 		json_object_put(j);
 	}
-	return 0;
+	return r;
 }
 
 /* ---- path ---- */
 static int
-cmd_path(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
+cmd_path(struct oc_cmd *cmd, int argc, char **argv)
 {
+	struct oc_ctx *ctx = &cmd->ctx;
 	const struct oc_paths *p = &ctx->paths;
-	const char *layout = oc_path_exists(p->state_path) ?
-	    "auth-state.json" : "inline";
-	const char *era = ctx->era == OC_ERA_SQLITE ? "sqlite" : "json";
+	struct oc_store s;
+	json_object *d, *l0;
+	int r;
 
 	if (argc != 0) {
 		oc_warnx("path: unexpected argument \"%s\"", argv[0]);
 		return OC_EX_USAGE;
 	}
-	(void)oc_era_guard(ctx, 0, 0);
-	if (o->cli.json) {
+	if ((r = open_store(cmd, &s)) != 0)
+		return r;
+	d = oc_store_describe(&s);
+	l0 = json_object_array_get_idx(oc_json_get(d, "layers"), 0);
+	if (cmd->cli.json) {
 		json_object *j = oc_ctx_json(ctx);
 
+		/* the agent's own store, at the top as before */
+		json_object_object_add(j, "store", json_object_get(
+		    oc_json_get(l0, "store")));
+		json_object_object_add(j, "authState", json_object_get(
+		    oc_json_get(l0, "authState")));
+		json_object_object_add(j, "lock", json_object_get(
+		    oc_json_get(l0, "lock")));
+		json_object_object_add(j, "layout", json_object_get(
+		    oc_json_get(l0, "layout")));
+		json_object_object_add(j, "storeEra", json_object_get(
+		    oc_json_get(d, "era")));
+		json_object_object_add(j, "rules", json_object_get(
+		    oc_json_get(d, "rules")));
+		json_object_object_add(j, "backend", json_object_get(
+		    oc_json_get(d, "backend")));
+		json_object_object_add(j, "layers", json_object_get(
+		    oc_json_get(d, "layers")));
 		oc_json_print(stdout, j);
 		json_object_put(j);
-		return 0;
+	} else {
+		const char *store = oc_json_get_str(l0, "store");
+
+		printf("home       %s\n", p->home);
+		printf("state dir  %s\n", p->state_dir);
+		printf("config     %s%s\n", p->config_path,
+		    ctx->config_exists ? "" : " (missing)");
+		printf("agent      %s (%s)\n", p->agent_id, p->agent_source);
+		printf("agent dir  %s\n", p->agent_dir);
+		printf("store      %s%s\n", store,
+		    oc_path_exists(store) ? "" : " (missing)");
+		printf("layout     %s\n", oc_json_get_str(l0, "layout"));
+		printf("env file   %s\n", p->env_path);
+		printf("era        %s (%s, rules of %s)\n",
+		    oc_json_get_str(d, "era"), oc_json_get_str(d, "backend"),
+		    oc_json_get_str(d, "rules"));
 	}
-	printf("home       %s\n", p->home);
-	printf("state dir  %s\n", p->state_dir);
-	printf("config     %s%s\n", p->config_path,
-	    ctx->config_exists ? "" : " (missing)");
-	printf("agent      %s (%s)\n", p->agent_id, p->agent_source);
-	printf("agent dir  %s\n", p->agent_dir);
-	printf("store      %s%s\n", p->store_path,
-	    oc_path_exists(p->store_path) ? "" : " (missing)");
-	printf("layout     %s\n", layout);
-	printf("env file   %s\n", p->env_path);
-	printf("era        %s%s%s\n", era, ctx->sqlite_path ? " " : "",
-	    ctx->sqlite_path ? ctx->sqlite_path : "");
+	json_object_put(d);
+	oc_store_close(&s);
 	return 0;
 }
 
@@ -563,12 +608,12 @@ struct cd_arg {
 };
 
 static int
-cd_clear_edit(struct oc_store *s, void *arg, struct oc_err *err)
+cd_clear_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 {
 	struct cd_arg *a = arg;
 
 	(void)err;
-	return oc_usage_clear(s, a->ids, (size_t)a->n);
+	return oc_txn_usage_clear(t, a->ids, (size_t)a->n);
 }
 
 static int
@@ -583,8 +628,9 @@ wanted(char **ids, int n, const char *id)
 }
 
 static int
-cmd_cooldowns(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
+cmd_cooldowns(struct oc_cmd *cmd, int argc, char **argv)
 {
+	struct opts *o = cmd->data;
 	struct oc_store s;
 	struct oc_table t;
 	json_object *us, *arr = NULL;
@@ -595,21 +641,19 @@ cmd_cooldowns(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 		struct oc_err err;
 		struct cd_arg a = { argv, argc };
 
-		if ((r = oc_era_guard(ctx, 1, o->cli.force)) != 0)
-			return r;
-		r = oc_store_update(&ctx->paths, o->cli.wait_ms, cd_clear_edit,
+		r = oc_store_update(&cmd->ctx, cmd->cli.wait_ms, cd_clear_edit,
 		    &a, &err);
 		if (r == -1)
 			return oc_report(&err);
-		if (!o->cli.json)
+		if (!cmd->cli.json)
 			printf("%s\n", r == 1 ? "cooldowns cleared" :
 			    "no cooldowns to clear");
 	}
-	if ((r = load_store(ctx, &s)) != 0)
+	if ((r = open_store(cmd, &s)) != 0)
 		return r;
 	us = oc_store_routing(&s, "usageStats");
 	oc_table_init(&t, 5);
-	if (o->cli.json)
+	if (cmd->cli.json)
 		arr = json_object_new_array();
 	else {
 		const char *h[] = { "ID", "STATE", "UNTIL", "ERRORS", "REASON" };
@@ -627,7 +671,7 @@ cmd_cooldowns(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 				continue;
 			(void)oc_json_get_i64(st, "errorCount", &errs);
 			reason = oc_json_get_str(st, "disabledReason");
-			state = oc_usage_state(st, now, &until);
+			state = oc_rules_usage_state(st, now, &until);
 			if (until)
 				oc_iso8601(until, iso, sizeof iso);
 			if (arr) {
@@ -666,92 +710,169 @@ cmd_cooldowns(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 	} else if (t.rows > 1)
 		oc_table_print(&t, stdout);
 	oc_table_free(&t);
-	oc_store_free(&s);
+	oc_store_close(&s);
 	return 0;
 }
+
+/* ---- migrate ---- */
+static int
+cmd_migrate(struct oc_cmd *cmd, int argc, char **argv)
+{
+	struct opts *o = cmd->data;
+	struct oc_migrate m;
+	struct oc_err err;
+	size_t i;
+	int r;
+
+	if (argc != 0) {
+		oc_warnx("migrate: unexpected argument \"%s\"", argv[0]);
+		return OC_EX_USAGE;
+	}
+	r = oc_migrate_run(&cmd->ctx, o->dry_run, cmd->cli.wait_ms, &m, &err);
+	if (r == -1) {
+		oc_migrate_free(&m);
+		return oc_report(&err);
+	}
+	if (cmd->cli.json) {
+		json_object *j = json_object_new_object(), *a;
+
+		json_object_object_add(j, "dryRun",
+		    json_object_new_boolean(o->dry_run));
+		json_object_object_add(j, "source", m.source ?
+		    json_object_new_string(m.source) : NULL);
+		json_object_object_add(j, "target", m.target ?
+		    json_object_new_string(m.target) : NULL);
+		a = json_object_new_array();
+		for (i = 0; i < m.nitems; i++) {
+			json_object *e = json_object_new_object();
+
+			json_object_object_add(e, "id",
+			    json_object_new_string(m.items[i].from));
+			json_object_object_add(e, "storedAs", m.items[i].to ?
+			    json_object_new_string(m.items[i].to) : NULL);
+			json_object_object_add(e, "outcome",
+			    json_object_new_string(m.items[i].outcome));
+			json_object_object_add(e, "why", m.items[i].why ?
+			    json_object_new_string(m.items[i].why) : NULL);
+			json_object_array_add(a, e);
+		}
+		json_object_object_add(j, "profiles", a);
+		json_object_object_add(j, "routingEntriesAdded",
+		    json_object_new_int64((int64_t)m.nrouting));
+		json_object_object_add(j, "archives", a = json_object_new_array());
+		if (m.archive)
+			json_object_array_add(a, json_object_new_string(m.archive));
+		if (m.state_archive)
+			json_object_array_add(a,
+			    json_object_new_string(m.state_archive));
+		oc_json_print(stdout, j);
+		json_object_put(j);
+	} else if (m.source == NULL)
+		printf("nothing to migrate: no JSON store in %s\n",
+		    cmd->ctx.paths.agent_dir);
+	else {
+		for (i = 0; i < m.nitems; i++) {
+			const struct oc_migrate_item *it = &m.items[i];
+
+			printf("%s %s%s%s%s%s%s\n", it->from, o->dry_run &&
+			    strcmp(it->outcome, "kept") != 0 &&
+			    strcmp(it->outcome, "dropped") != 0 ?
+			    "would be " : "", it->outcome,
+			    it->to && strcmp(it->to, it->from) != 0 ? " as " : "",
+			    it->to && strcmp(it->to, it->from) != 0 ? it->to : "",
+			    it->why ? ": " : "", it->why ? it->why : "");
+		}
+		printf("%s%zu routing entr%s into %s\n", o->dry_run ?
+		    "would add " : "added ", m.nrouting, m.nrouting == 1 ?
+		    "y" : "ies", m.target ? m.target : "-");
+		if (m.archive)
+			printf("archived %s as %s\n", m.source, m.archive);
+		if (m.state_archive)
+			printf("archived its routing file as %s\n",
+			    m.state_archive);
+	}
+	oc_migrate_free(&m);
+	return 0;
+}
+
+/* ---- agents ---- */
+static int
+cmd_agents(struct oc_cmd *cmd, int argc, char **argv)
+{
+	char **ids;
+	size_t i;
+
+	if (argc != 0) {
+		oc_warnx("agents: unexpected argument \"%s\"", argv[0]);
+		return OC_EX_USAGE;
+	}
+	ids = oc_ctx_agent_ids_dup(cmd->ctx.config);
+	if (ids == NULL)
+		printf("main\n");
+	for (i = 0; ids != NULL && ids[i] != NULL; i++)
+		printf("%s\n", ids[i]);
+	oc_strv_free(ids);
+	return 0;
+}
+
+static const struct oc_opt options[] = {
+	{ "provider", 'p', 1, "provider", "only this provider's profiles",
+	    'p' },
+	{ "type", 't', 1, "type", "the new profile's type: token (default) "
+	    "or api_key", 't' },
+	{ "reveal", 0, 0, NULL, "show secrets instead of masking them",
+	    OPT_REVEAL },
+	{ "ids", 0, 0, NULL, "print only the profile ids, one per line",
+	    OPT_IDS },
+	{ "expires-in", 0, 1, "dur", "the token expires after dur (5h, 30d, "
+	    "1h30m; a bare number is days)", OPT_EXPIRES_IN },
+	{ "ref", 0, 1, "source:provider:id", "store a SecretRef instead of "
+	    "a secret read from stdin", OPT_REF },
+	{ "email", 0, 1, "addr", "the account's e-mail address", OPT_EMAIL },
+	{ "no-config", 0, 0, NULL, "leave openclaw.json's auth.profiles alone",
+	    OPT_NO_CONFIG },
+	{ "clear", 0, 0, NULL, "reset the cooldowns (of the ids given, or "
+	    "all)", OPT_CLEAR },
+	{ "dry-run", 0, 0, NULL, "say what migrate would do, change nothing",
+	    OPT_DRY_RUN },
+	{ NULL, 0, 0, NULL, NULL, 0 }
+};
+
+static const struct oc_verb verbs[] = {
+	{ "list", "ls", cmd_list, OC_VERB_CTX,
+	    "[-a agent] [--json] list [-p provider] [--reveal | --ids]" },
+	{ "show", NULL, cmd_show, OC_VERB_CTX,
+	    "[-a agent] [--json] show [--reveal] id" },
+	{ "add", NULL, cmd_add, OC_VERB_CTX | OC_VERB_WRITES,
+	    "[-a agent] [--json] add [-t api_key | token] [--expires-in dur] "
+	    "[--ref source:provider:id] [--email addr] [--no-config] "
+	    "[--wait dur] [--force] id" },
+	{ "rm", NULL, cmd_rm, OC_VERB_CTX | OC_VERB_WRITES,
+	    "[-a agent] [--json] rm [--wait dur] [--force] id ..." },
+	{ "path", NULL, cmd_path, OC_VERB_CTX,
+	    "[-a agent] [--json] path" },
+	{ "cooldowns", NULL, cmd_cooldowns, OC_VERB_CTX | OC_VERB_GUARD_SELF,
+	    "[-a agent] [--json] cooldowns [--clear] [--wait dur] [--force] "
+	    "[id ...]" },
+	{ "migrate", NULL, cmd_migrate, OC_VERB_CTX | OC_VERB_WRITES,
+	    "[-a agent] [--json] migrate [--dry-run] [--wait dur]" },
+	{ "agents", NULL, cmd_agents, OC_VERB_CTX, "agents" },
+	{ NULL, NULL, NULL, 0, NULL }
+};
 
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		OC_COMMON_LONGOPTS,
-		{ "provider", required_argument, NULL, 'p' },
-		{ "type", required_argument, NULL, 't' },
-		{ "reveal", no_argument, NULL, OPT_REVEAL },
-		{ "expires-in", required_argument, NULL, OPT_EXPIRES_IN },
-		{ "ref", required_argument, NULL, OPT_REF },
-		{ "email", required_argument, NULL, OPT_EMAIL },
-		{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
-		{ "clear", no_argument, NULL, OPT_CLEAR },
-		{ NULL, 0, NULL, 0 }
-	};
-	static const char *const cmds[] = { "list", "ls", "show", "add", "rm", "path", "cooldowns", NULL };
 	struct opts o;
-	struct oc_ctx ctx;
-	struct oc_err err;
-	const char *cmd;
-	int ch, r;
+	struct oc_cmd cmd;
 
-	oc_set_progname(argv[0]);
 	memset(&o, 0, sizeof o);
-	oc_cli_init(&o.cli);
-	while ((ch = getopt_long(argc, argv, "a:hVp:t:", longopts, NULL)) != -1) {
-		if ((r = oc_cli_option(&o.cli, ch, optarg)) == 1)
-			continue;
-		if (r == -1)
-			return OC_EX_USAGE;
-		switch (ch) {
-		case 'p':
-			o.provider = optarg;
-			break;
-		case 't':
-			o.type = optarg;
-			break;
-		case OPT_REVEAL:
-			o.reveal = 1;
-			break;
-		case OPT_EXPIRES_IN:
-			o.expires_in = optarg;
-			break;
-		case OPT_REF:
-			o.ref = optarg;
-			break;
-		case OPT_EMAIL:
-			o.email = optarg;
-			break;
-		case OPT_NO_CONFIG:
-			o.no_config = 1;
-			break;
-		case OPT_CLEAR:
-			o.clear = 1;
-			break;
-		default:
-			usage(stderr);
-			return OC_EX_USAGE;
-		}
-	}
-	if ((r = oc_cli_command(&o.cli, usage, cmds, &argc, &argv,
-	    &cmd)) != -1)
-		return r;
-	if (oc_ctx_open(&ctx, o.cli.agent, &err) == -1)
-		return oc_report(&err);
-	if (strcmp(cmd, "list") == 0 || strcmp(cmd, "ls") == 0) {
-		(void)oc_era_guard(&ctx, 0, 0);
-		r = cmd_list(&ctx, &o, argc, argv);
-	} else if (strcmp(cmd, "show") == 0) {
-		(void)oc_era_guard(&ctx, 0, 0);
-		r = cmd_show(&ctx, &o, argc, argv);
-	} else if (strcmp(cmd, "add") == 0)
-		r = cmd_add(&ctx, &o, argc, argv);
-	else if (strcmp(cmd, "rm") == 0)
-		r = cmd_rm(&ctx, &o, argc, argv);
-	else if (strcmp(cmd, "path") == 0)
-		r = cmd_path(&ctx, &o, argc, argv);
-	else {
-		if (!o.clear)
-			(void)oc_era_guard(&ctx, 0, 0);
-		r = cmd_cooldowns(&ctx, &o, argc, argv);
-	}
-	oc_ctx_close(&ctx);
-	return r;
+	memset(&cmd, 0, sizeof cmd);
+	cmd.opts = options;
+	cmd.verbs = verbs;
+	cmd.summary = "List, show, add and remove OpenClaw auth profiles; "
+	    "see oc-profile(1).";
+	cmd.set = set_opt;
+	cmd.data = &o;
+	return oc_cli_main(&cmd, argc, argv);
 }

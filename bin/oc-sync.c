@@ -11,19 +11,6 @@
 
 #include "oc.h"
 
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: oc-sync [-a agent] [--claude [file]] [--codex [file]] "
-	    "[--dry-run] [--json]\n"
-	    "               [--wait dur] [--force]\n"
-	    "       oc-sync [-a agent] --refresh [--within dur] "
-	    "[--profile id]... [--dry-run]\n"
-	    "               [--json] [--wait dur] [--force]\n"
-	    "       oc-sync -h | -V\n");
-}
-
 enum {
 	OPT_CLAUDE = OC_OPT_FIRST_PRIVATE,
 	OPT_CODEX,
@@ -41,6 +28,7 @@ struct opts {
 	int64_t within_ms;
 	const char **profiles;
 	size_t nprofiles;
+	const char *within;
 };
 
 static void
@@ -95,18 +83,21 @@ struct import_run {
 	struct oc_import *imps;
 	size_t n;
 	int64_t now;
+	char *store;		/* where the profiles go */
 };
 
 static int
-import_edit(struct oc_store *s, void *arg, struct oc_err *err)
+import_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 {
 	struct import_run *run = arg;
 	size_t i;
 	int changed = 0;
 
 	(void)err;
+	free(run->store);
+	run->store = oc_xstrdup(oc_store_target_name(oc_txn_store(t)));
 	for (i = 0; i < run->n; i++)
-		changed |= oc_import_apply(&run->imps[i], s, run->now);
+		changed |= oc_import_apply(&run->imps[i], t, run->now);
 	return changed;
 }
 
@@ -177,24 +168,34 @@ cmd_import(struct oc_ctx *ctx, struct opts *o)
 	run.imps = imps;
 	run.n = n;
 	run.now = oc_now_ms();
+	run.store = NULL;
+	{
+		struct oc_store s;
+
+		if (oc_store_open(&s, ctx, &err) == -1) {
+			for (i = 0; i < n; i++)
+				oc_import_free(&imps[i]);
+			return oc_report(&err);
+		}
+		if (s.era == OC_ERA_D)
+			for (i = 0; i < n; i++)
+				oc_import_not_used(&imps[i]);
+		run.store = oc_xstrdup(oc_store_target_name(&s));
+		oc_store_close(&s);
+	}
 	for (i = 0; i < n; i++)
-		if (oc_import_read(&imps[i], run.now) == 0)
+		if (imps[i].status == OC_IMPORT_PENDING &&
+		    oc_import_read(&imps[i], run.now) == 0)
 			pending = 1;
 
 	if (pending) {
 		int r;
 
-		if (o->dry_run) {
-			struct oc_store s;
-
-			r = oc_store_load(&s, &ctx->paths, &err);
-			if (r == 0) {
-				(void)import_edit(&s, &run, &err);
-				oc_store_free(&s);
-			}
-		} else
-			r = oc_store_update(&ctx->paths, o->cli.wait_ms,
-			    import_edit, &run, &err);
+		if (o->dry_run)
+			r = oc_store_dry_run(ctx, import_edit, &run, &err);
+		else
+			r = oc_store_update(ctx, o->cli.wait_ms, import_edit,
+			    &run, &err);
 		if (r == -1) {
 			/* Lock busy, corrupt store, cannot write: nothing
 			 * was written for any source. */
@@ -246,8 +247,8 @@ cmd_import(struct oc_ctx *ctx, struct opts *o)
 
 		json_object_object_add(top, "dryRun",
 		    json_object_new_boolean(o->dry_run));
-		json_object_object_add(top, "store", json_object_new_string(
-		    ctx->paths.store_path));
+		json_object_object_add(top, "store", run.store ?
+		    json_object_new_string(run.store) : NULL);
 		for (i = 0; i < n; i++)
 			json_object_array_add(arr, import_json(&imps[i]));
 		json_object_object_add(top, "sources", arr);
@@ -263,6 +264,7 @@ cmd_import(struct oc_ctx *ctx, struct opts *o)
 			oc_warnx("%s", imps[i].err.msg);
 		oc_import_free(&imps[i]);
 	}
+	free(run.store);
 	if (found == 0 && code == OC_EX_NEG && !o->cli.json)
 		oc_warnx("nothing to import: neither Claude Code nor the Codex "
 		    "CLI is logged in here");
@@ -297,21 +299,29 @@ struct refresh_item {
 };
 
 static void
-refresh_decide(struct refresh_item *it, json_object *p, int64_t now,
+refresh_decide(struct refresh_item *it, const struct oc_cred *c, int64_t now,
     int64_t within)
 {
-	const char *why = oc_oauth_skip_reason(it->id, p);
-	struct oc_cred c;
+	json_object *p = NULL;
+	const char *why;
+	struct oc_err perr;
+	int64_t e = 0;
+	int valid;
 
 	it->res.status = OC_REFRESH_FAILED;
-	if (p == NULL) {
+	if (c == NULL) {
 		it->code = OC_EX_NEG;
 		oc_err_set(&it->err, OC_EX_NEG, "no such profile: %s", it->id);
 		return;
 	}
-	oc_cred_parse(it->id, p, &c);
-	it->seen_expires = c.expires_valid ? c.expires : -1;
-	it->res.expires = c.expires_valid ? c.expires : 0;
+	if (c->raw.p != NULL)
+		(void)oc_json_parse(it->id, c->raw.p, c->raw.n, &p, &perr);
+	why = oc_oauth_skip_reason(it->id, p);
+	if (p != NULL)
+		oc_json_wipe_put(p);
+	valid = oc_cred_expires_valid(c, &e);
+	it->seen_expires = valid ? e : -1;
+	it->res.expires = valid ? e : 0;
 	if (why != NULL) {
 		it->res.status = OC_REFRESH_SKIPPED;
 		it->res.reason = why;
@@ -319,7 +329,7 @@ refresh_decide(struct refresh_item *it, json_object *p, int64_t now,
 		it->code = it->named ? OC_EX_NEG : 0;
 		return;
 	}
-	if (c.expires_valid && c.expires - now > within) {
+	if (valid && e - now > within) {
 		it->res.status = OC_REFRESH_FRESH;
 		it->res.reason = "not due";
 		return;
@@ -361,14 +371,14 @@ cmd_refresh(struct oc_ctx *ctx, struct opts *o)
 	struct refresh_item *items = NULL;
 	struct oc_store s;
 	struct oc_err err;
-	json_object *profiles;
+	char *where;
 	size_t n = 0, i;
 	int64_t now = oc_now_ms();
 	int code = 0;
 
-	if (oc_store_load(&s, &ctx->paths, &err) == -1)
+	if (oc_store_open(&s, ctx, &err) == -1)
 		return oc_report(&err);
-	profiles = oc_store_profiles(&s);
+	where = oc_xstrdup(oc_store_target_name(&s));
 	if (o->nprofiles > 0) {
 		items = oc_xcalloc(o->nprofiles, sizeof *items);
 		for (i = 0; i < o->nprofiles; i++) {
@@ -384,29 +394,21 @@ cmd_refresh(struct oc_ctx *ctx, struct opts *o)
 			n++;
 		}
 	} else {
-		size_t cap = (size_t)json_object_object_length(profiles);
-
-		items = oc_xcalloc(cap, sizeof *items);
-		json_object_object_foreach(profiles, id, p) {
-			struct oc_cred c;
-
-			if (!json_object_is_type(p, json_type_object))
-				continue;
-			oc_cred_parse(id, p, &c);
-			if (c.type != OC_CT_OAUTH)
-				continue;
-			items[n++].id = oc_xstrdup(id);
-		}
+		items = oc_xcalloc(s.ncreds ? s.ncreds : 1, sizeof *items);
+		for (i = 0; i < s.ncreds; i++)
+			if (s.creds[i].type == OC_CT_OAUTH &&
+			    s.creds[i].entry != OC_CE_NON_OBJECT)
+				items[n++].id = oc_xstrdup(s.creds[i].id);
 	}
 	for (i = 0; i < n; i++) {
 		struct refresh_item *it = &items[i];
-		json_object *p = oc_store_profile(&s, it->id);
-		const char *prov = oc_json_get_str(p, "provider");
+		const struct oc_cred *c = oc_store_get(&s, it->id);
 
-		it->provider = prov ? oc_provider_norm_dup(prov) : NULL;
-		refresh_decide(it, p, now, o->within_ms);
+		it->provider = c != NULL && c->provider_raw != NULL ?
+		    oc_provider_norm_dup(c->provider_raw) : NULL;
+		refresh_decide(it, c, now, o->within_ms);
 	}
-	oc_store_free(&s);
+	oc_store_close(&s);
 
 	for (i = 0; i < n && !o->dry_run; i++) {
 		struct refresh_item *it = &items[i];
@@ -430,8 +432,8 @@ cmd_refresh(struct oc_ctx *ctx, struct opts *o)
 
 		json_object_object_add(top, "dryRun",
 		    json_object_new_boolean(o->dry_run));
-		json_object_object_add(top, "store", json_object_new_string(
-		    ctx->paths.store_path));
+		json_object_object_add(top, "store", where ?
+		    json_object_new_string(where) : NULL);
 		json_object_object_add(top, "withinMs",
 		    json_object_new_int64(o->within_ms));
 		for (i = 0; i < n; i++) {
@@ -480,119 +482,145 @@ cmd_refresh(struct oc_ctx *ctx, struct opts *o)
 		free(items[i].provider);
 	}
 	free(items);
+	free(where);
 	return code;
 }
 
 /* An optional FILE after --claude / --codex, given as the next word too
  * ("--claude FILE"), not only as "--claude=FILE". */
 static const char *
-optional_file(int argc, char **argv, const char *arg)
+optional_file(struct oc_cmd *cmd, const char *arg)
 {
 	if (arg != NULL)
 		return arg;
-	if (optind < argc && (argv[optind][0] != '-' ||
-	    strcmp(argv[optind], "-") == 0))
-		return argv[optind++];
+	if (optind < cmd->argc && (cmd->argv[optind][0] != '-' ||
+	    strcmp(cmd->argv[optind], "-") == 0))
+		return cmd->argv[optind++];
 	return NULL;
 }
+
+static int
+set_opt(struct oc_cmd *cmd, int id, const char *arg)
+{
+	struct opts *o = cmd->data;
+
+	switch (id) {
+	case OPT_CLAUDE:
+		o->claude = 1;
+		o->claude_file = optional_file(cmd, arg);
+		return 0;
+	case OPT_CODEX:
+		o->codex = 1;
+		o->codex_file = optional_file(cmd, arg);
+		return 0;
+	case OPT_DRY_RUN:
+		o->dry_run = 1;
+		return 0;
+	case OPT_REFRESH:
+		o->refresh = 1;
+		return 0;
+	case OPT_WITHIN:
+		o->within = arg;
+		return 0;
+	case OPT_PROFILE:
+		o->profiles = oc_xrealloc(o->profiles,
+		    (o->nprofiles + 1) * sizeof *o->profiles);
+		o->profiles[o->nprofiles++] = arg;
+		return 0;
+	}
+	return -1;
+}
+
+static int
+sync_run(struct oc_cmd *cmd, int argc, char **argv)
+{
+	struct opts *o = cmd->data;
+	struct oc_ctx *ctx = &cmd->ctx;
+	struct oc_err err;
+
+	o->cli = cmd->cli;
+	if (argc > 0) {
+		oc_warnx("unexpected argument \"%s\"", argv[0]);
+		return OC_EX_USAGE;
+	}
+	if (o->refresh && (o->claude || o->codex)) {
+		oc_warnx("--refresh does not import: use it without --claude "
+		    "and --codex");
+		return OC_EX_USAGE;
+	}
+	if (!o->refresh && (o->within != NULL || o->nprofiles > 0)) {
+		oc_warnx("--within and --profile go with --refresh");
+		return OC_EX_USAGE;
+	}
+	if (o->within != NULL) {
+		/* A bare number is minutes. */
+		if (oc_duration_parse(o->within, 'm', &o->within_ms, &err) ==
+		    -1 || o->within_ms < 0) {
+			oc_warnx("--within: invalid duration \"%s\"",
+			    o->within);
+			return OC_EX_USAGE;
+		}
+	}
+	if (o->claude_file != NULL && o->codex_file != NULL &&
+	    strcmp(o->claude_file, "-") == 0 && strcmp(o->codex_file, "-") == 0) {
+		oc_warnx("only one source can be read from stdin");
+		return OC_EX_USAGE;
+	}
+	if (!o->dry_run) {
+		struct oc_store s;
+
+		/* the permissions of the store about to be written */
+		if (oc_store_open(&s, ctx, &err) == 0) {
+			oc_cli_store_warn(&s);
+			oc_store_close(&s);
+		}
+	}
+	return o->refresh ? cmd_refresh(ctx, o) : cmd_import(ctx, o);
+}
+
+static const struct oc_opt options[] = {
+	{ "claude", 0, 2, "file", "import Claude Code's login (from file, or "
+	    "- for stdin)", OPT_CLAUDE },
+	{ "codex", 0, 2, "file", "import the Codex CLI's login (from file, or "
+	    "- for stdin)", OPT_CODEX },
+	{ "dry-run", 0, 0, NULL, "say what would change, change nothing",
+	    OPT_DRY_RUN },
+	{ "refresh", 0, 0, NULL, "refresh OpenClaw's own OAuth tokens",
+	    OPT_REFRESH },
+	{ "within", 0, 1, "dur", "refresh tokens that expire within dur "
+	    "(default: already expired; a bare number is minutes)",
+	    OPT_WITHIN },
+	{ "profile", 0, 1, "id", "refresh only this profile (repeatable)",
+	    OPT_PROFILE },
+	{ NULL, 0, 0, NULL, NULL, 0 }
+};
+
+static const struct oc_verb verbs[] = {
+	{ "", NULL, sync_run, OC_VERB_CTX | OC_VERB_GUARD_SELF,
+	    "[-a agent] [--claude [file]] [--codex [file]] [--dry-run] [--json] "
+	    "[--wait dur] [--force]\n"
+	    "[-a agent] --refresh [--within dur] [--profile id ...] [--dry-run] "
+	    "[--json] [--wait dur] [--force]" },
+	{ NULL, NULL, NULL, 0, NULL }
+};
 
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		OC_COMMON_LONGOPTS,
-		{ "claude", optional_argument, NULL, OPT_CLAUDE },
-		{ "codex", optional_argument, NULL, OPT_CODEX },
-		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-		{ "refresh", no_argument, NULL, OPT_REFRESH },
-		{ "within", required_argument, NULL, OPT_WITHIN },
-		{ "profile", required_argument, NULL, OPT_PROFILE },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct opts o;
-	struct oc_ctx ctx;
-	struct oc_err err;
-	const char *within = NULL;
-	int ch, r;
+	struct oc_cmd cmd;
+	int r;
 
-	oc_set_progname(argv[0]);
 	memset(&o, 0, sizeof o);
-	oc_cli_init(&o.cli);
-	o.profiles = oc_xcalloc((size_t)argc, sizeof *o.profiles);
-	/* "+": no operands are taken, and a FILE after --claude must not be
-	 * permuted away before optional_file() sees it. */
-	while ((ch = getopt_long(argc, argv, "+a:hV", longopts, NULL)) != -1) {
-		if ((r = oc_cli_option(&o.cli, ch, optarg)) == 1)
-			continue;
-		if (r == -1) {
-			free(o.profiles);
-			return OC_EX_USAGE;
-		}
-		switch (ch) {
-		case OPT_CLAUDE:
-			o.claude = 1;
-			o.claude_file = optional_file(argc, argv, optarg);
-			break;
-		case OPT_CODEX:
-			o.codex = 1;
-			o.codex_file = optional_file(argc, argv, optarg);
-			break;
-		case OPT_DRY_RUN:
-			o.dry_run = 1;
-			break;
-		case OPT_REFRESH:
-			o.refresh = 1;
-			break;
-		case OPT_WITHIN:
-			within = optarg;
-			break;
-		case OPT_PROFILE:
-			o.profiles[o.nprofiles++] = optarg;
-			break;
-		default:
-			usage(stderr);
-			free(o.profiles);
-			return OC_EX_USAGE;
-		}
-	}
-	if ((r = oc_cli_command(&o.cli, usage, NULL, &argc, &argv,
-	    NULL)) != -1)
-		goto out;
-	r = OC_EX_USAGE;
-	if (o.refresh && (o.claude || o.codex)) {
-		oc_warnx("--refresh does not import: use it without --claude "
-		    "and --codex");
-		goto out;
-	}
-	if (!o.refresh && (within != NULL || o.nprofiles > 0)) {
-		oc_warnx("--within and --profile go with --refresh");
-		goto out;
-	}
-	if (within != NULL) {
-		/* A bare number is minutes. */
-		if (oc_duration_parse(within, 'm', &o.within_ms, &err) == -1 ||
-		    o.within_ms < 0) {
-			oc_warnx("--within: invalid duration \"%s\"", within);
-			goto out;
-		}
-	}
-	if (o.claude_file != NULL && o.codex_file != NULL &&
-	    strcmp(o.claude_file, "-") == 0 && strcmp(o.codex_file, "-") == 0) {
-		oc_warnx("only one source can be read from stdin");
-		goto out;
-	}
-	if (oc_ctx_open(&ctx, o.cli.agent, &err) == -1) {
-		r = oc_report(&err);
-		goto out;
-	}
-	if ((r = oc_era_guard(&ctx, !o.dry_run, o.cli.force)) == 0) {
-		if (!o.dry_run && oc_store_insecure(&ctx.paths))
-			oc_warnx("warning: %s is readable by other users "
-			    "(chmod 600 it)", ctx.paths.store_path);
-		r = o.refresh ? cmd_refresh(&ctx, &o) : cmd_import(&ctx, &o);
-	}
-	oc_ctx_close(&ctx);
-out:
+	memset(&cmd, 0, sizeof cmd);
+	cmd.opts = options;
+	cmd.verbs = verbs;
+	cmd.summary = "Import Claude Code and Codex CLI logins, refresh OAuth "
+	    "tokens; see oc-sync(1).";
+	cmd.set = set_opt;
+	cmd.data = &o;
+	cmd.no_permute = 1;
+	r = oc_cli_main(&cmd, argc, argv);
 	free(o.profiles);
 	return r;
 }

@@ -11,8 +11,8 @@
 
 #include "oc.h"
 
-int
-oc_json_orders_drop(json_object *orders, const char *id)
+static int
+orders_drop(json_object *orders, const char *id)
 {
 	int changed = 0;
 
@@ -35,26 +35,6 @@ oc_json_orders_drop(json_object *orders, const char *id)
 		}
 	}
 	return changed;
-}
-
-json_object *
-oc_json_provider_member(json_object *obj, const char *provider)
-{
-	json_object *found = NULL;
-
-	if (obj == NULL)
-		return NULL;
-	json_object_object_foreach(obj, k, v) {
-		char *n = oc_provider_norm_dup(k);
-		int m = strcmp(n, provider) == 0;
-
-		free(n);
-		if (m && json_object_is_type(v, json_type_array)) {
-			found = v;
-			break;
-		}
-	}
-	return found;
 }
 
 /* Ids in auth.profiles whose provider is the one given, other than id. */
@@ -142,6 +122,6 @@ oc_authcfg_remove_profile(json_object *cfg, const char *id)
 		json_object_object_del(profiles, id);
 		changed = 1;
 	}
-	return oc_json_orders_drop(oc_json_get_obj(auth, "order"), id) ||
+	return orders_drop(oc_json_get_obj(auth, "order"), id) ||
 	    changed;
 }

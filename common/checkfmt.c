@@ -128,9 +128,22 @@ oc_check_decide(struct oc_check *c)
 				    &c->probes->r[i];
 	}
 
+	/* the route-based rule sets say what made the verdict */
+	if (h->nissues > 0 && c->exit_code != OC_EX_OK) {
+		for (i = 0; i < h->nissues; i++)
+			if (h->issues[i].missing == (c->exit_code == OC_EX_NEG))
+				first_problem(what, sizeof what, &nbad, "%s",
+				    h->issues[i].text);
+		for (i = 0; c->probes != NULL && i < c->probes->n; i++)
+			if (c->probes->r[i].failed)
+				first_problem(what, sizeof what, &nbad,
+				    "%s rejected by %s (%s)",
+				    c->probes->r[i].label,
+				    c->probes->r[i].provider,
+				    c->probes->r[i].status);
+	} else if (c->exit_code == OC_EX_NEG) {
 	/* the worst problem first: expired, then missing, then a
 	 * rejected credential; the others are counted */
-	if (c->exit_code == OC_EX_NEG) {
 		for (i = 0; i < h->np; i++)
 			if (expirable(&h->p[i]) &&
 			    h->p[i].status == OC_HS_EXPIRED) {
@@ -242,8 +255,9 @@ each_row(const struct oc_check *c, row_fn fn, void *arg)
 			oc_buf_adds(&note, hp->remaining_ms <= 0 ?
 			    "expired (refreshable)" : "expiring (refreshable)");
 		if (hp->from_main)
-			oc_buf_addf(&note, "%sfrom the main agent",
-			    note.len ? "; " : "");
+			oc_buf_addf(&note, "%sfrom the %s", note.len ? "; " : "",
+			    strcmp(hp->origin, "shared") == 0 ?
+			    "shared store" : "main agent");
 		note_probe(&note, probe_of_profile(c, i));
 		cells[0] = hp->id;
 		cells[1] = hp->type;
@@ -383,42 +397,10 @@ struct jw {
 static void
 jw_string(struct jw *w, const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
-	const char *run;
-
-	if (s == NULL) {
+	if (s == NULL)
 		oc_buf_add(&w->b, "null", 4);
-		return;
-	}
-	oc_buf_addc(&w->b, '"');
-	for (;;) {
-		unsigned char ch;
-		char esc[7];
-
-		/* copy the run of characters that need no escape at once */
-		for (run = s; (unsigned char)*s >= 0x20 && *s != '"' &&
-		    *s != '\\'; s++)
-			;
-		if (s > run)
-			oc_buf_add(&w->b, run, (size_t)(s - run));
-		if ((ch = (unsigned char)*s) == '\0')
-			break;
-		s++;
-		switch (ch) {
-		case '"': oc_buf_add(&w->b, "\\\"", 2); continue;
-		case '\\': oc_buf_add(&w->b, "\\\\", 2); continue;
-		case '\n': oc_buf_add(&w->b, "\\n", 2); continue;
-		case '\r': oc_buf_add(&w->b, "\\r", 2); continue;
-		case '\t': oc_buf_add(&w->b, "\\t", 2); continue;
-		case '\b': oc_buf_add(&w->b, "\\b", 2); continue;
-		case '\f': oc_buf_add(&w->b, "\\f", 2); continue;
-		}
-		memcpy(esc, "\\u00", 4);
-		esc[4] = hex[ch >> 4];
-		esc[5] = hex[ch & 15];
-		oc_buf_add(&w->b, esc, 6);
-	}
-	oc_buf_addc(&w->b, '"');
+	else
+		oc_json_write_string(&w->b, s, strlen(s));
 }
 
 static void
@@ -551,7 +533,9 @@ oc_check_json(const struct oc_check *c, FILE *f)
 	jw_str(&w, "reason", c->reason);
 	jw_str(&w, "agent", c->ctx->paths.agent_id);
 	jw_str(&w, "agentDir", c->ctx->paths.agent_dir);
-	jw_str(&w, "store", c->ctx->paths.store_path);
+	jw_str(&w, "store", oc_store_shown_path(&h->store));
+	jw_str(&w, "storeEra", oc_era_name(h->store.era));
+	jw_str(&w, "rules", oc_rules_name(h->store.rules));
 	jw_str(&w, "config", c->ctx->paths.config_path);
 	jw_i64(&w, "now", h->now);
 	jw_i64(&w, "warnAfterMs", h->warn_ms);
@@ -562,6 +546,26 @@ oc_check_json(const struct oc_check *c, FILE *f)
 		jw_str(&w, "ref", h->models[i].ref);
 		jw_str(&w, "role", h->models[i].role);
 		jw_str(&w, "provider", h->models[i].provider);
+		jw_close(&w, '}');
+	}
+	jw_close(&w, ']');
+
+	/* the routes the verdict was taken over (2026.6 and later) */
+	jw_open(&w, "routes", '[');
+	for (i = 0; i < h->nroutes; i++) {
+		const struct oc_route *r = &h->routes[i];
+
+		jw_open(&w, NULL, '{');
+		jw_str(&w, "ref", r->ref);
+		jw_str(&w, "role", r->role);
+		jw_str(&w, "provider", r->provider);
+		jw_str(&w, "status", r->status);
+		if (r->availability < 0)
+			jw_null(&w, "available");
+		else
+			jw_bool(&w, "available", r->availability);
+		jw_str(&w, "selectedProfile", r->selected);
+		jw_str(&w, "via", r->detail);
 		jw_close(&w, '}');
 	}
 	jw_close(&w, ']');
@@ -587,7 +591,9 @@ oc_check_json(const struct oc_check *c, FILE *f)
 			jw_null(&w, "remainingMs");
 		}
 		jw_bool(&w, "refreshable", hp->refreshable);
-		jw_str(&w, "source", hp->from_main ? "main-store" : "store");
+		jw_str(&w, "source", !hp->from_main ? "store" :
+		    strcmp(hp->origin, "shared") == 0 ? "shared-store" :
+		    "main-store");
 		if (hp->label != NULL)
 			jw_str(&w, "label", hp->label);
 		jw_close(&w, '}');

@@ -105,3 +105,56 @@ out:
 	oc_lock_release(&lock);
 	return r;
 }
+
+/* resolveProviderConfig: models.providers[provider], else the first entry
+ * whose key normalises (normalizeProviderId) to the provider's id. *key (may
+ * be NULL) borrows the key found. */
+json_object *
+oc_config_provider(json_object *config, const char *provider,
+    const char **key)
+{
+	json_object *ps = oc_json_get_obj(oc_json_get_obj(config, "models"),
+	    "providers"), *found = NULL;
+	char *want;
+
+	if (key != NULL)
+		*key = NULL;
+	if (ps == NULL)
+		return NULL;
+	{
+		json_object_object_foreach(ps, k, v) {
+			if (strcmp(k, provider) == 0 &&
+			    json_object_is_type(v, json_type_object)) {
+				if (key != NULL)
+					*key = k;
+				return v;
+			}
+		}
+	}
+	want = oc_provider_norm_dup(provider);
+	{
+		json_object_object_foreach(ps, k, v) {
+			char *n = oc_provider_norm_dup(k);
+			int m = strcmp(n, want) == 0 &&
+			    json_object_is_type(v, json_type_object);
+
+			free(n);
+			if (m) {
+				if (key != NULL)
+					*key = k;
+				found = v;
+				break;
+			}
+		}
+	}
+	free(want);
+	return found;
+}
+
+/* cfg.auth.profiles[id], or NULL. */
+json_object *
+oc_config_auth_profile(json_object *config, const char *id)
+{
+	return oc_json_get_obj(oc_json_get_obj(oc_json_get_obj(config, "auth"),
+	    "profiles"), id);
+}

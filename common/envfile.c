@@ -22,29 +22,6 @@
 
 #define ENV_FILE_MAX (1u << 20)
 
-size_t
-oc_js_space_len(const char *p)
-{
-	const unsigned char *s = (const unsigned char *)p;
-
-	if (*s == ' ' || (*s >= '\t' && *s <= '\r'))
-		return 1;
-	if (s[0] == 0xc2 && s[1] == 0xa0)
-		return 2;	/* U+00A0 */
-	if (s[0] == 0xe1 && s[1] == 0x9a && s[2] == 0x80)
-		return 3;	/* U+1680 */
-	if (s[0] == 0xe2 && s[1] == 0x80 && ((s[2] >= 0x80 && s[2] <= 0x8a) ||
-	    s[2] == 0xa8 || s[2] == 0xa9 || s[2] == 0xaf))
-		return 3;	/* U+2000-200A, U+2028/9, U+202F */
-	if (s[0] == 0xe2 && s[1] == 0x81 && s[2] == 0x9f)
-		return 3;	/* U+205F */
-	if (s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x80)
-		return 3;	/* U+3000 */
-	if (s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf)
-		return 3;	/* U+FEFF */
-	return 0;
-}
-
 /* The text with CRLF and lone CR turned into LF (dotenv does this first),
  * and for each byte of it the offset of the byte it came from. */
 struct norm {
@@ -178,33 +155,6 @@ quoted_close(const struct norm *t, size_t o)
 	return (size_t)-1;
 }
 
-static char *
-js_trim_dup(const char *s, size_t n)
-{
-	size_t a = 0, l;
-	char *r = oc_xstrndup(s, n);
-
-	n = strlen(r);
-	while (a < n && (l = oc_js_space_len(r + a)) != 0)
-		a += l;
-	/* Trailing: step back over the longest white-space suffix. */
-	for (;;) {
-		size_t k, found = 0;
-
-		for (k = 1; k <= 3 && k <= n - a; k++)
-			if (oc_js_space_len(r + n - k) == k) {
-				found = k;
-				break;
-			}
-		if (found == 0)
-			break;
-		n -= found;
-	}
-	memmove(r, r + a, n - a);
-	r[n - a] = '\0';
-	return r;
-}
-
 static size_t
 str_lt(const char *s)
 {
@@ -262,10 +212,12 @@ unquote(char *v, size_t len)
 static char *
 value_cook(const char *raw, size_t n)
 {
-	char *v = js_trim_dup(raw, n), *w, *r;
+	/* a terminated copy: the trim reads up to a NUL */
+	char *c = oc_xstrndup(raw, n), *v = oc_text_trim_js_dup(c), *w, *r;
 	size_t len = strlen(v);
 	char q = v[0];
 
+	oc_free_secret(c);
 	unquote(v, len);
 	if (q == '"')
 		for (r = w = v; *r; ) {

@@ -111,18 +111,18 @@ build_doc(struct oc_buf *b, const struct oc_http_req *reqs, size_t n,
 			t = HTTP_TIMEOUT_MAX;
 		*budget_ms += t;
 		oc_buf_addf(b, "%s{\"id\":\"%zu\",\"method\":", i ? "," : "", i);
-		oc_json_str_add(b, r->method, strlen(r->method));
+		oc_json_write_string(b, r->method, strlen(r->method));
 		oc_buf_adds(b, ",\"url\":");
-		oc_json_str_add(b, r->url, strlen(r->url));
+		oc_json_write_string(b, r->url, strlen(r->url));
 		oc_buf_adds(b, ",\"headers\":[");
 		for (k = 0; r->headers != NULL && r->headers[k] != NULL; k++) {
 			if (k)
 				oc_buf_addc(b, ',');
-			oc_json_str_add(b, r->headers[k], strlen(r->headers[k]));
+			oc_json_write_string(b, r->headers[k], strlen(r->headers[k]));
 		}
 		oc_buf_adds(b, "],\"body\":");
 		if (r->body != NULL)
-			oc_json_str_add(b, r->body, r->body_len);
+			oc_json_write_string(b, r->body, r->body_len);
 		else
 			oc_buf_adds(b, "null");
 		oc_buf_addf(b, ",\"timeoutMs\":%ld}", t);

@@ -322,10 +322,14 @@ static int
 same_cred(json_object *stored, json_object *cred)
 {
 	struct oc_cred a, b;
+	int same;
 
-	oc_cred_parse("", stored, &a);
-	oc_cred_parse("", cred, &b);
-	if (a.type != b.type || oc_json_get(stored, "type") == NULL ||
+	oc_cred_parse_json(&a, "", stored, OC_RULES_2026_3);
+	oc_cred_parse_json(&b, "", cred, OC_RULES_2026_3);
+	same = a.type == b.type;
+	oc_cred_free(&a);
+	oc_cred_free(&b);
+	if (!same || oc_json_get(stored, "type") == NULL ||
 	    oc_json_get(stored, "mode") != NULL)
 		return 0;
 	json_object_object_foreach(cred, k, v) {
@@ -377,8 +381,13 @@ merge_into(json_object *stored, json_object *cred)
 	}
 	for (i = 0; i < sizeof stale_oauth / sizeof stale_oauth[0]; i++)
 		json_object_object_del(stored, stale[i]);
-	json_object_object_foreach(cred, k, v)
-		json_object_object_add(stored, k, json_object_get(v));
+	json_object_object_foreach(cred, k, v) {
+		json_object *copy = NULL;
+
+		/* deep: the change wipes the tree it is handed */
+		json_object_deep_copy(v, &copy, NULL);
+		json_object_object_add(stored, k, copy);
+	}
 	/* Codex: an account id the source no longer names is not kept. */
 	if (oc_json_get(cred, "managedBy") != NULL &&
 	    oc_json_get(cred, "accountId") == NULL)
@@ -386,56 +395,60 @@ merge_into(json_object *stored, json_object *cred)
 }
 
 int
-oc_import_apply(struct oc_import *imp, struct oc_store *s, int64_t now)
+oc_import_apply(struct oc_import *imp, struct oc_txn *t, int64_t now)
 {
-	json_object *profiles = oc_store_profiles(s);
-	json_object *stored = oc_json_get(profiles, imp->profile_id);
-	struct oc_cred have;
+	const struct oc_cred *have = oc_store_get(oc_txn_store(t),
+	    imp->profile_id);
+	json_object *stored = NULL;
+	int64_t e;
 
 	if (imp->status != OC_IMPORT_PENDING || imp->cred == NULL)
 		return 0;
 	imp->store_has = 0;
-	if (stored != NULL) {
-		if (!json_object_is_type(stored, json_type_object)) {
+	if (have != NULL) {
+		if (have->entry == OC_CE_NON_OBJECT) {
 			decide(imp, OC_IMPORT_SKIPPED,
 			    "stored entry is not a profile", OC_EX_NEG);
 			return 0;
 		}
-		oc_cred_parse(imp->profile_id, stored, &have);
-		if (have.type != OC_CT_OAUTH && have.type != OC_CT_TOKEN) {
+		if (have->type != OC_CT_OAUTH && have->type != OC_CT_TOKEN) {
 			/* Never lose a key: the user put it there. */
 			decide(imp, OC_IMPORT_SKIPPED,
 			    "stored profile is not oauth or token", OC_EX_NEG);
 			return 0;
 		}
 		imp->store_has = 1;
-		if (same_cred(stored, imp->cred)) {
+		stored = oc_txn_profile(t, imp->profile_id);
+		if (stored != NULL && same_cred(stored, imp->cred)) {
+			oc_json_wipe_put(stored);
 			decide(imp, OC_IMPORT_UNCHANGED, NULL, 0);
 			return 0;
 		}
-		if (have.type == OC_CT_OAUTH &&
+		if (have->type == OC_CT_OAUTH &&
 		    strcmp(oc_json_get_str(imp->cred, "type"), "token") == 0) {
+			oc_json_wipe_put(stored);
 			decide(imp, OC_IMPORT_SKIPPED,
 			    "token never replaces oauth", 0);
 			return 0;
 		}
-		if (have.expires_valid && have.expires >= imp->expires) {
+		if (oc_cred_expires_valid(have, &e) && e >= imp->expires) {
+			oc_json_wipe_put(stored);
 			decide(imp, OC_IMPORT_SKIPPED, "source older", 0);
 			return 0;
 		}
 	}
 	if (imp->expires <= now) {
+		if (stored != NULL)
+			oc_json_wipe_put(stored);
 		decide(imp, OC_IMPORT_SKIPPED, "source expired", OC_EX_NEG);
 		return 0;
 	}
 	if (stored == NULL) {
-		json_object *copy = NULL;
-
 		/* A copy: the store and imp->cred must not share. */
-		json_object_deep_copy(imp->cred, &copy, NULL);
-		json_object_object_add(profiles, imp->profile_id, copy);
+		json_object_deep_copy(imp->cred, &stored, NULL);
 	} else
 		merge_into(stored, imp->cred);
+	oc_txn_put(t, imp->profile_id, stored);
 	imp->store_has = 1;
 	decide(imp, OC_IMPORT_IMPORTED, NULL, 0);
 	return 1;
@@ -503,4 +516,21 @@ oc_import_config_edit(json_object *config, void *arg, struct oc_err *err)
 	json_object_object_add(profiles, imp->profile_id, entry);
 	imp->config = "created";
 	return 1;
+}
+
+/*
+ * OpenClaw 2026.8 and later use these logins without copying them: Claude
+ * Code's through the claude-cli runtime (anthropic:claude-cli is retired:
+ * using it is an error and doctor deletes it), the Codex CLI's read live
+ * from its auth.json. An import would make a profile the gateway refuses.
+ */
+void
+oc_import_not_used(struct oc_import *imp)
+{
+	decide(imp, OC_IMPORT_SKIPPED, imp->src == OC_IMPORT_CLAUDE ?
+	    "OpenClaw 2026.8 and later use Claude Code's own login (the "
+	    "claude-cli runtime; anthropic:claude-cli is retired there): "
+	    "nothing to import" : "OpenClaw 2026.8 and later read the Codex "
+	    "CLI's login themselves: nothing to import",
+	    imp->named ? OC_EX_NEG : 0);
 }

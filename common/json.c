@@ -16,7 +16,7 @@
  * keeps its first place and its last value, as JSON.parse does.
  *
  * Writing: oc_json_dump prints what JSON.stringify(v, null, indent) prints,
- * and oc_json_str_add is the suite's one string escaper.
+ * and oc_json_write_string is the suite's one string escaper.
  */
 #include "config.h"
 
@@ -1016,7 +1016,7 @@ oc_json_text_bytes(char *s, size_t n)
 /* ---- writing ---- */
 
 void
-oc_json_str_add(struct oc_buf *b, const char *str, size_t n)
+oc_json_write_string(struct oc_buf *b, const char *str, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
@@ -1154,7 +1154,7 @@ dump_leaf(struct oc_buf *b, json_object *o)
 		    JSON_C_TO_STRING_PLAIN));
 		return 1;
 	case json_type_string:
-		oc_json_str_add(b, json_object_get_string(o),
+		oc_json_write_string(b, json_object_get_string(o),
 		    (size_t)json_object_get_string_len(o));
 		return 1;
 	case json_type_array:
@@ -1174,6 +1174,15 @@ dump_leaf(struct oc_buf *b, json_object *o)
 void
 oc_json_dump(struct oc_buf *b, json_object *root, int indent)
 {
+	oc_json_dump_at(b, root, indent, 0);
+}
+
+/* depth: the level the value sits at in a document written around it (the
+ * indent of its members is depth + 1 levels), for jdoc.c. */
+void
+oc_json_dump_at(struct oc_buf *b, json_object *root, int indent, int depth)
+{
+	size_t base = depth > 0 ? (size_t)depth : 0;
 	struct dframe *st = NULL, *f;
 	size_t nst = 0, cap = 0;
 	json_object *v = root;
@@ -1189,7 +1198,8 @@ oc_json_dump(struct oc_buf *b, json_object *root, int indent)
 			f->o = v;
 			f->obj = json_object_is_type(v, json_type_object);
 			f->first = 1;
-			f->compact = indent == 0 || nst >= DUMP_INDENT_DEPTH ||
+			f->compact = indent == 0 ||
+			    base + nst >= DUMP_INDENT_DEPTH ||
 			    (nst > 0 && st[nst - 1].compact);
 			if (f->obj) {
 				f->it = json_object_iter_begin(v);
@@ -1212,7 +1222,7 @@ oc_json_dump(struct oc_buf *b, json_object *root, int indent)
 			if (f->obj ? json_object_iter_equal(&f->it, &f->end) :
 			    f->i == f->n) {
 				if (ind)
-					dump_indent(b, ind, nst - 1);
+					dump_indent(b, ind, base + nst - 1);
 				oc_buf_addc(b, f->obj ? '}' : ']');
 				nst--;
 				continue;
@@ -1221,13 +1231,13 @@ oc_json_dump(struct oc_buf *b, json_object *root, int indent)
 				oc_buf_addc(b, ',');
 			f->first = 0;
 			if (ind)
-				dump_indent(b, ind, nst);
+				dump_indent(b, ind, base + nst);
 			if (f->obj) {
 				const char *k = json_object_iter_peek_name(&f->it);
 
 				v = json_object_iter_peek_value(&f->it);
 				json_object_iter_next(&f->it);
-				oc_json_str_add(b, k, strlen(k));
+				oc_json_write_string(b, k, strlen(k));
 				oc_buf_adds(b, ind ? ": " : ":");
 			} else
 				v = json_object_array_get_idx(f->o, f->i++);

@@ -55,99 +55,67 @@ profile_secret(const struct oc_ctx *ctx, struct oc_store *s, const char *id,
     int refresh, int wait_ms, char **out, enum oc_ctype *type,
     struct oc_err *err)
 {
-	json_object *p = oc_store_profile(s, id);
-	json_object *cp = oc_json_get_obj(oc_json_get_obj(oc_json_get_obj(
-	    ctx->config, "auth"), "profiles"), id);
-	const char *cprov, *cmode;
-	struct oc_cred c;
-	int64_t now = oc_now_ms();
+	const struct oc_cred *c = oc_store_get(s, id);
+	char why[256];
+	int64_t now = oc_now_ms(), e = 0;
+	int valid, access;
 
 	*out = NULL;
-	if (p == NULL || !json_object_is_type(p, json_type_object)) {
+	if (c == NULL || c->entry == OC_CE_NON_OBJECT) {
 		oc_err_set(err, OC_EX_NEG, "no such profile: %s (in %s)", id,
-		    s->path);
+		    oc_store_target_name(s));
 		return -1;
 	}
-	oc_cred_parse(id, p, &c);
-	*type = c.type;
-	/* The config entry must name the same provider, character for
-	 * character, and a compatible mode. */
-	cprov = oc_json_get_str(cp, "provider");
-	if (cp != NULL && cprov != NULL && (c.provider == NULL ||
-	    strcmp(cprov, c.provider) != 0)) {
-		oc_err_set(err, OC_EX_NEG, "profile %s: config auth.profiles "
-		    "names provider \"%s\"", id, cprov);
+	*type = c->type;
+	if (oc_rules_key_refusal(c, oc_config_auth_profile(ctx->config, id),
+	    now, why, sizeof why) != NULL) {
+		oc_err_set(err, OC_EX_NEG, "profile %s: %s", id, why);
 		return -1;
 	}
-	cmode = oc_json_get_str(cp, "mode");
-	if (cmode != NULL && strcmp(cmode, c.type_str) != 0 &&
-	    !((strcmp(cmode, "oauth") == 0 && c.type == OC_CT_TOKEN) ||
-	    (strcmp(cmode, "token") == 0 && c.type == OC_CT_OAUTH))) {
-		oc_err_set(err, OC_EX_NEG, "profile %s: config auth.profiles "
-		    "mode \"%s\" does not match its type \"%s\"", id, cmode,
-		    c.type_str);
+	if (c->type != OC_CT_OAUTH)
+		return oc_cred_resolve(ctx, c, out, err);
+	valid = oc_cred_expires_valid(c, &e);
+	access = oc_rules_secret_string(c->secret);
+	if (access && (!c->has_expires || (valid && now < e)))
+		return oc_cred_resolve(ctx, c, out, err);
+	if (!refresh) {
+		oc_err_set(err, OC_EX_NEG, "profile %s: the access token has "
+		    "expired", id);
 		return -1;
 	}
-	if (c.type == OC_CT_TOKEN && c.has_expires) {
-		if (!c.expires_valid) {
-			oc_err_set(err, OC_EX_NEG, "profile %s: the token has "
-			    "an invalid expiry", id);
-			return -1;
-		}
-		if (now >= c.expires) {
-			oc_err_set(err, OC_EX_NEG, "profile %s: the token has "
-			    "expired", id);
-			return -1;
-		}
+	if (!oc_rules_secret_string(c->refresh)) {
+		oc_err_set(err, OC_EX_NEG, "profile %s: the access token has "
+		    "expired and there is no refresh token", id);
+		return -1;
 	}
-	if (c.type == OC_CT_OAUTH && c.secret != NULL && c.has_expires &&
-	    c.expires_valid && now < c.expires)
-		return oc_cred_resolve(ctx, &c, out, err);
-	if (c.type == OC_CT_OAUTH && (!c.has_expires || c.secret == NULL ||
-	    !c.expires_valid || now >= c.expires)) {
+	if (oc_oauth_refresh(ctx, id, wait_ms, err) == -1)
+		return -1;
+	{
+		/* Refreshed (by us or by another process): read it again. */
 		struct oc_store s2;
-		json_object *p2;
-		struct oc_cred c2;
+		const struct oc_cred *c2;
 		int rc;
 
-		if (c.secret != NULL && !c.has_expires)
-			return oc_cred_resolve(ctx, &c, out, err);
-		if (!refresh) {
-			oc_err_set(err, OC_EX_NEG, "profile %s: the access "
-			    "token has expired", id);
+		if (oc_store_open(&s2, ctx, err) == -1)
 			return -1;
-		}
-		if (c.refresh == NULL) {
-			oc_err_set(err, OC_EX_NEG, "profile %s: the access "
-			    "token has expired and there is no refresh "
-			    "token", id);
-			return -1;
-		}
-		if (oc_oauth_refresh(ctx, id, wait_ms, err) == -1)
-			return -1;
-		/* Refreshed (by us or by another process): re-read. */
-		if (oc_store_load(&s2, &ctx->paths, err) == -1)
-			return -1;
-		p2 = oc_store_profile(&s2, id);
-		if (p2 == NULL) {
-			oc_store_free(&s2);
+		c2 = oc_store_get(&s2, id);
+		if (c2 == NULL) {
+			oc_store_close(&s2);
 			oc_err_set(err, OC_EX_NEG, "profile %s vanished during "
 			    "its refresh", id);
 			return -1;
 		}
-		oc_cred_parse(id, p2, &c2);
-		if (c2.secret == NULL || !c2.expires_valid ||
-		    oc_now_ms() >= c2.expires) {
-			oc_store_free(&s2);
+		if (!oc_rules_secret_string(c2->secret) ||
+		    !oc_cred_expires_valid(c2, &e) || oc_now_ms() >= e) {
+			oc_store_close(&s2);
 			oc_err_set(err, OC_EX_NEG, "profile %s: still expired "
 			    "after its refresh", id);
 			return -1;
 		}
-		rc = oc_cred_resolve(ctx, &c2, out, err);
-		oc_store_free(&s2);
+		rc = oc_cred_resolve(ctx, c2, out, err);
+		oc_store_close(&s2);
 		return rc;
 	}
-	return oc_cred_resolve(ctx, &c, out, err);
 }
 
 /* OpenClaw's markers that name no key ("ollama-local", "oauth:...", ...)
@@ -184,53 +152,18 @@ env_marker(const char *v)
 	return oc_envkeys_is_known_var(v);
 }
 
-/* models.providers.<id>: the exact key, else the first whose normalised
- * id matches. */
-static json_object *
-provider_config(json_object *config, const char *provider, char **key)
-{
-	json_object *ps = oc_json_get_obj(oc_json_get_obj(config, "models"),
-	    "providers");
-	json_object *found = NULL;
-	char *want;
-
-	*key = NULL;
-	if (ps == NULL)
-		return NULL;
-	if ((found = oc_json_get_obj(ps, provider)) != NULL) {
-		*key = oc_xstrdup(provider);
-		return found;
-	}
-	want = oc_provider_norm_dup(provider);
-	json_object_object_foreach(ps, k, v) {
-		char *n = oc_provider_norm_dup(k);
-		int m = strcmp(n, want) == 0 &&
-		    json_object_is_type(v, json_type_object);
-
-		free(n);
-		if (m) {
-			*key = oc_xstrdup(k);
-			found = v;
-			break;
-		}
-	}
-	free(want);
-	return found;
-}
-
 static int
 config_key(const struct oc_ctx *ctx, const char *provider, struct oc_pick *p,
     struct oc_err *err)
 {
-	char *key, *v = NULL;
-	json_object *pc = provider_config(ctx->config, provider, &key);
+	const char *key;
+	char *v = NULL;
+	json_object *pc = oc_config_provider(ctx->config, provider, &key);
 	json_object *k = oc_json_get(pc, "apiKey");
 	int r;
 
-	if (k == NULL) {
-		free(key);
+	if (k == NULL)
 		return 0;
-	}
 	/* A SecretRef or "${VAR}": the gateway resolves it at load. */
 	r = oc_secretref_resolve(ctx, k, &v, err);
 	if (r == -1) {
@@ -238,7 +171,6 @@ config_key(const struct oc_ctx *ctx, const char *provider, struct oc_pick *p,
 
 		note_skip(p, id, err);
 		free(id);
-		free(key);
 		return 0;
 	}
 	if (r == 0 && json_object_is_type(k, json_type_string)) {
@@ -264,14 +196,11 @@ config_key(const struct oc_ctx *ctx, const char *provider, struct oc_pick *p,
 			v = ev;
 		}
 	}
-	if (v == NULL) {
-		free(key);
+	if (v == NULL)
 		return 0;
-	}
 	p->secret = v;
 	p->source = oc_xasprintf("config: models.providers.%s.apiKey", key);
 	p->mode = "api-key";
-	free(key);
 	return 1;
 }
 
@@ -288,14 +217,14 @@ oc_keys_pick(const struct oc_ctx *ctx, const char *provider,
 	size_t i;
 
 	memset(p, 0, sizeof *p);
-	if (oc_store_load(&s, &ctx->paths, err) == -1)
+	if (oc_store_open(&s, ctx, err) == -1)
 		return -1;
 	if (profile != NULL) {
 		/* Pinned: that profile or nothing. */
 		int rc = profile_secret(ctx, &s, profile, refresh, wait_ms, &v,
 		    &type, err);
 
-		oc_store_free(&s);
+		oc_store_close(&s);
 		if (rc == -1)
 			return -1;
 		p->secret = v;
@@ -305,13 +234,11 @@ oc_keys_pick(const struct oc_ctx *ctx, const char *provider,
 		return 0;
 	}
 	{
-		const char *auth = oc_json_get_str(provider_config(ctx->config,
-		    provider, &v), "auth");
+		const char *auth = oc_json_get_str(oc_config_provider(
+		    ctx->config, provider, NULL), "auth");
 
-		free(v);
-		v = NULL;
 		if (auth != NULL && strcmp(auth, "aws-sdk") == 0) {
-			oc_store_free(&s);
+			oc_store_close(&s);
 			oc_err_set(err, OC_EX_NEG, "provider %s authenticates "
 			    "with the AWS SDK (models.providers.%s.auth); it "
 			    "has no key", provider, provider);
@@ -329,13 +256,13 @@ oc_keys_pick(const struct oc_ctx *ctx, const char *provider,
 			p->source = oc_xasprintf("profile:%s", o.use[i].id);
 			p->mode = mode_of(type);
 			oc_order_free(&o);
-			oc_store_free(&s);
+			oc_store_close(&s);
 			return 0;
 		}
 		note_skip(p, o.use[i].id, &e);
 	}
 	oc_order_free(&o);
-	oc_store_free(&s);
+	oc_store_close(&s);
 	if (oc_envkeys_gateway(provider, &ek) == 1) {
 		p->secret = ek.value;
 		p->var = ek.var;

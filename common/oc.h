@@ -197,15 +197,18 @@ size_t oc_json_unquote(const char *lit, size_t n, char *buf);
  * (the helper's request and response bodies): C0 80 becomes a NUL byte.
  * Returns the new length. */
 size_t oc_json_text_bytes(char *s, size_t n);
-/* The suite's one JSON string writer: s (n bytes, internal form) as a JSON
- * string literal, escaped as JSON.stringify escapes it (", \, \b \f \n \r
- * \t, other control characters as \u00XX, the internal forms back as \u0000
- * and \udXXX; nothing else). */
-void oc_json_str_add(struct oc_buf *, const char *s, size_t n);
 /* Serialise like JSON.stringify(v, null, indent) (+ no trailing newline):
  * no slash escaping, "{}" for empty containers, numbers as parsed.
  * Containers nested deeper than 32 levels are written on one line. */
 void oc_json_dump(struct oc_buf *, json_object *, int indent);
+/* The same for a value that sits depth levels deep in a document indented
+ * by indent spaces (its own lines are indented to match). */
+void oc_json_dump_at(struct oc_buf *, json_object *, int indent, int depth);
+/* The suite's one JSON string writer: s (n bytes, internal form) as a JSON
+ * string literal, quotes included, escaped as JSON.stringify escapes it (",
+ * \, \b \f \n \r \t, other control characters as \u00XX, the internal
+ * forms back as \u0000 and \udXXX; nothing else). */
+void oc_json_write_string(struct oc_buf *, const char *s, size_t n);
 /* Overwrite every string in a tree, then release it, without recursion
  * (see the rule above). No one else may hold a reference into the tree. */
 void oc_json_wipe_put(json_object *);
@@ -229,24 +232,16 @@ struct oc_paths {
 	char *config_path;
 	char *agent_id;
 	char *agent_dir;
-	char *store_path;	/* <agentDir>/auth-profiles.json */
-	char *state_path;	/* <agentDir>/auth-state.json */
-	char *lock_path;	/* <agentDir>/auth-profiles.json.lock */
+	char *main_dir;		/* the main agent's dir, inherited from */
 	char *env_path;		/* <state>/.env */
 	const char *agent_source; /* "option", "OPENCLAW_AGENT_DIR", ... */
-};
-
-enum oc_era {
-	OC_ERA_JSON = 0,	/* auth-profiles.json is the live store */
-	OC_ERA_SQLITE		/* OpenClaw >= 2026.6: JSON store not read */
 };
 
 struct oc_ctx {
 	struct oc_paths paths;
 	json_object *config;	/* never NULL after open: {} when missing */
 	int config_exists;
-	enum oc_era era;
-	char *sqlite_path;	/* the database that made era SQLITE */
+	int force;		/* --force: write even where it is refused */
 };
 
 /* Resolve home, state dir and config, load the config (lenient), resolve the
@@ -255,10 +250,16 @@ int oc_ctx_open(struct oc_ctx *, const char *agent, struct oc_err *);
 void oc_ctx_close(struct oc_ctx *);
 /* The resolved paths, layout and era, as oc-profile path --json prints. */
 json_object *oc_ctx_json(const struct oc_ctx *);
+/* normalizeAgentId (owned). */
+char *oc_ctx_agent_norm_dup(const char *id);
+/* The config's agents.list entry of a normalised agent id, or NULL. */
+json_object *oc_ctx_agent_entry(json_object *config, const char *id);
+/* Two paths name the same directory. */
+int oc_ctx_same_dir(const char *, const char *);
 /* Expand a leading "~" or "~/" against home. */
 char *oc_expand_home_dup(const char *path, const char *home);
 /* The ids in the config's agents.list, NULL-terminated; NULL when none. */
-char **oc_config_agent_ids_dup(json_object *config);
+char **oc_ctx_agent_ids_dup(json_object *config);
 void oc_strv_free(char **);
 
 /* ---- config writes ---- */
@@ -272,6 +273,12 @@ typedef int (*oc_config_edit_fn)(json_object *config, void *arg,
     struct oc_err *);
 int oc_config_update(const char *path, int wait_ms, oc_config_edit_fn,
     void *arg, struct oc_err *);
+/* resolveProviderConfig: models.providers.<provider> (*key borrows the
+ * key it is under; key may be NULL). */
+json_object *oc_config_provider(json_object *config, const char *provider,
+    const char **key);
+/* auth.profiles[id], or NULL. */
+json_object *oc_config_auth_profile(json_object *config, const char *id);
 
 /* ---- lock (DESIGN.md §4.1) ---- */
 struct oc_lock {
@@ -294,59 +301,376 @@ int oc_lock_commit_begin(struct oc_lock *, struct oc_err *);
 void oc_lock_commit_end(struct oc_lock *);
 /* Release; a lock that is no longer this holder's is not removed. */
 void oc_lock_release(struct oc_lock *);
+/* The same protocol for OpenClaw's OAuth refresh lock, with its content
+ * ({pid, createdAt, starttime}) and its stale rule (a live owner is never
+ * broken; one without a pid after OC_LOCK_OAUTH_STALE_MS). */
+int oc_lock_acquire_oauth(struct oc_lock *, const char *path, int wait_ms,
+    struct oc_err *);
+#define OC_LOCK_OAUTH_STALE_MS 180000
 #define OC_LOCK_STALE_MS 30000
 
-/* ---- the credential store ---- */
-struct oc_store {
-	char *path;
-	char *state_path;
-	json_object *root;	/* auth-profiles.json, always an object */
-	json_object *state;	/* auth-state.json when it exists, else NULL */
-	int exists;		/* auth-profiles.json existed when loaded */
-	char *orig;		/* bytes as loaded, to skip identical writes */
-	char *state_orig;
+/* ---- zero-copy JSON reading (common/jscan.c) ---- */
+/* A span of a JSON text holding one value (strings with their quotes). */
+struct oc_jval {
+	const char *p;
+	size_t n;
 };
-/* Load (a missing store is an empty one). A store that cannot be parsed or
- * is not an object with an object "profiles" is OC_EX_DATAERR. */
-int oc_store_load(struct oc_store *, const struct oc_paths *,
-    struct oc_err *);
-void oc_store_free(struct oc_store *);
-/* The profiles object (borrowed; created when missing). */
-json_object *oc_store_profiles(struct oc_store *);
-json_object *oc_store_profile(struct oc_store *, const char *id);
-/* Routing state ("order", "lastGood", "usageStats"): auth-state.json wins
- * per key. Borrowed; NULL when absent. */
-json_object *oc_store_routing(struct oc_store *, const char *key);
-/* The same, created in the place the layout keeps it. */
-json_object *oc_store_routing_ensure(struct oc_store *, const char *key);
-/* Delete member of a routing map in every place it is kept. Returns 1 if
- * something was removed. */
-int oc_store_routing_del(struct oc_store *, const char *key,
-    const char *member);
-/* Write what changed (each file only if its bytes differ). Creates the agent
- * dir 0700 when needed; files 0600. */
-int oc_store_save(struct oc_store *, struct oc_lock *, struct oc_err *);
-/* Lock, load, apply fn, save when fn returns 1 (0: unchanged, -1: error),
- * unlock. The store handed to fn is freed afterwards. */
-typedef int (*oc_store_edit_fn)(struct oc_store *, void *arg,
-    struct oc_err *);
-int oc_store_update(const struct oc_paths *, int wait_ms, oc_store_edit_fn,
-    void *arg, struct oc_err *);
-/* Warn-worthy: an existing store readable by group/other. */
-int oc_store_insecure(const struct oc_paths *);
+enum oc_jtype {
+	OC_JT_NONE = 0,
+	OC_JT_OBJECT,
+	OC_JT_ARRAY,
+	OC_JT_STRING,
+	OC_JT_NUMBER,
+	OC_JT_BOOL,
+	OC_JT_NULL
+};
+struct oc_jiter {
+	const char *p, *end;
+};
+/* Check text is strict JSON (as JSON.parse takes it); *root spans the
+ * value. The error names the file, line and column. Everything below
+ * assumes a checked text. */
+int oc_jscan_check(const char *name, const char *text, size_t len,
+    struct oc_jval *root, struct oc_err *);
+enum oc_jtype oc_jval_type(struct oc_jval);
+void oc_jiter_init(struct oc_jiter *, struct oc_jval);
+/* Next object member (key, value) or array element (key.p NULL); 0 at
+ * the end. */
+int oc_jiter_next(struct oc_jiter *, struct oc_jval *key, struct oc_jval *val);
+/* The decoded string (owned), NULL when not a string. */
+char *oc_jstr_dup(struct oc_jval);
+int oc_jstr_eq(struct oc_jval, const char *);
+/* 1 and the value for a number, else 0. */
+int oc_jnum(struct oc_jval, double *);
+/* The member's value (the last of duplicates), 1 if found. */
+int oc_jobj_get(struct oc_jval obj, const char *key, struct oc_jval *val);
 
-/* Remove a profile with its order, lastGood and usageStats entries, in
- * every place the layout keeps them. 1 if it existed. */
-int oc_store_remove_profile(struct oc_store *, const char *id);
+/* ---- text.c: strings as JavaScript sees them ---- */
+/* Length in bytes of the JavaScript white-space character (\s) at s, 0 if
+ * none. s is NUL-terminated. */
+size_t oc_js_space_len(const char *s);
+/* String.prototype.trim of s[0..n): the kept part is s[*off..*off+*len). */
+void oc_text_trim_js(const char *s, size_t n, size_t *off, size_t *len);
+char *oc_text_trim_js_dup(const char *);	/* owned */
 
-/* ---- usageStats: cooldowns ---- */
+/* ---- jdoc.c: a stored JSON document changed member by member ---- */
+#define OC_JDOC_MAXDEPTH 4
+/* Replace (value set) or remove (value NULL) the member at path[0..depth)
+ * of a document's root object; objects on the way are made when missing. */
+struct oc_jdoc_edit {
+	const char *path[OC_JDOC_MAXDEPTH];
+	int depth;
+	json_object *value;	/* borrowed */
+};
+/* The document after the edits (later edits of a member win): owned,
+ * NUL-terminated. text NULL: a new document, indented by default_indent
+ * (0: compact) and ending in a newline when indented; else the text's own
+ * layout is kept and every byte no edit touches is copied. root spans the
+ * root object (checked with oc_jscan_check). NULL for a bad edit depth. */
+char *oc_jdoc_apply(const char *text, size_t len, struct oc_jval root,
+    const struct oc_jdoc_edit *, size_t n, int default_indent,
+    size_t *outlen);
+
+/* ---- cred.c: one credential, read from its stored JSON ---- */
+enum oc_ctype {
+	OC_CT_UNKNOWN = 0,
+	OC_CT_API_KEY,
+	OC_CT_TOKEN,
+	OC_CT_OAUTH
+};
+/* Why OpenClaw's loader drops an entry (parseCredentialEntry). */
+enum oc_centry {
+	OC_CE_OK = 0,
+	OC_CE_NON_OBJECT,
+	OC_CE_INVALID_TYPE,
+	OC_CE_MISSING_PROVIDER
+};
+/* The rule set of a store era (rules.c). */
+enum oc_rules {
+	OC_RULES_2026_3 = 0,	/* JSON files: as 2026.3.24 judges */
+	OC_RULES_2026_7,	/* per-agent SQLite: as 2026.7.35 */
+	OC_RULES_2026_9		/* shared SQLite store: as 2026.9.6 */
+};
+struct oc_cred {
+	char *id;
+	enum oc_centry entry;
+	enum oc_ctype type;
+	char *type_raw;		/* "type" (or legacy "mode") if a string */
+	char *provider_raw;	/* "provider" as written, if a string */
+	char *provider;		/* normalizeProviderIdForAuth of it; NULL
+				 * unless entry is OC_CE_OK */
+	char *secret;		/* key (legacy apiKey) / token / access, as
+				 * written, when a string: a secret */
+	char *refresh;		/* oauth refresh token: a secret */
+	char *ref_json;		/* keyRef / tokenRef, its JSON text */
+	int has_expires;	/* an "expires" member is there */
+	int expires_number;	/* and it is a JSON number */
+	double expires_num;
+	char *email, *display_name, *managed_by;
+	int setup_inactive;	/* setup.replacement is true: a saved,
+				 * inactive setup (2026.9 setup_inactive) */
+	int fence;		/* access/refresh are OpenClaw's refresh
+				 * fence (2026.9): 1 pending, 2 failed */
+	int oauth_ref;		/* an "oauthRef" member is there */
+	int layer;		/* the store layer it came from */
+	struct oc_jval raw;	/* its JSON, in the layer's text */
+};
+const char *oc_ctype_name(enum oc_ctype);
+enum oc_ctype oc_ctype_parse(const char *);
+/* OpenClaw's reason code for an entry it drops, NULL for OC_CE_OK. */
+const char *oc_cred_entry_reason(enum oc_centry);
+/* Read the profile p (a span of a checked text) stored under id. */
+int oc_cred_parse(struct oc_cred *, const char *id, struct oc_jval p,
+    enum oc_rules);
+/* The same reader for a profile held as a json-c tree. */
+int oc_cred_parse_json(struct oc_cred *, const char *id, json_object *,
+    enum oc_rules);
+/* The keyRef / tokenRef as a tree (owned), or NULL. */
+json_object *oc_cred_ref(const struct oc_cred *);
+/* "expires" is a finite number > 0 (resolveTokenExpiryState "valid"):
+ * 1 and *ms, else 0. */
+int oc_cred_expires_valid(const struct oc_cred *, int64_t *ms);
+void oc_cred_free(struct oc_cred *);
+
+/* ---- rules.c: OpenClaw's policies, each once ---- */
+enum oc_hstatus {
+	OC_HS_OK = 0,
+	OC_HS_STATIC,		/* api keys, tokens without expiry, env keys */
+	OC_HS_EXPIRING,		/* within the window */
+	OC_HS_EXPIRED,
+	OC_HS_MISSING,		/* no secret, or an unusable "expires" */
+	OC_HS_IGNORED		/* an entry OpenClaw's loader drops */
+};
+const char *oc_hstatus_name(enum oc_hstatus);
+const char *oc_rules_name(enum oc_rules);
+/* normalizeSecretInputString: not empty after JavaScript's trim. */
+int oc_rules_secret_string(const char *);
+/* normalizeSecretInput: something left after dropping line breaks and
+ * code points above U+00FF, then trimming. */
+int oc_rules_secret_input(const char *);
+/* coerceSecretRef accepts it. */
+int oc_rules_secret_ref(json_object *);
+/* buildProfileHealth. */
+struct oc_rules_health {
+	enum oc_hstatus status;
+	const char *reason;	/* OpenClaw's reason code, or NULL */
+	int has_expiry;
+	int64_t expires_at;	/* ms */
+	int64_t remaining_ms;	/* may be negative */
+	int refreshable;	/* oauth ok only thanks to a refresh token */
+};
+void oc_rules_health(const struct oc_cred *, int64_t now, int64_t warn_ms,
+    enum oc_rules, struct oc_rules_health *);
+/* resolveAuthProfileEligibility: NULL if c (NULL: not stored) may serve
+ * want_auth, else the reason code; cfg is auth.profiles[id] or NULL. */
+const char *oc_rules_ineligible(const struct oc_cred *, json_object *cfg,
+    const char *want_auth, int64_t now, enum oc_rules);
+/* orderProfilesByMode's rank of a type: oauth 0, token 1, api_key 2. */
+int oc_rules_type_rank(enum oc_ctype);
+/* resolveApiKeyForProfile's refusals: NULL, or a reason with a message
+ * in buf. */
+const char *oc_rules_key_refusal(const struct oc_cred *, json_object *cfg,
+    int64_t now, char *buf, size_t sz);
+/* resolveProfileUnusableUntil: until when a profile is in cooldown or
+ * disabled for model (NULL: any), 0 when usable now. */
+int64_t oc_rules_unusable_until(json_object *stats, const char *provider,
+    const char *model, int64_t now, enum oc_rules);
+/* The provider as the era's release compares stored credentials' (owned),
+ * and whether p is want_auth so. */
+char *oc_rules_provider_dup(const char *p, enum oc_rules);
+int oc_rules_provider_is(const char *p, const char *want_auth,
+    enum oc_rules);
+/* OpenClaw's OAuth refresh margin: an access token is usable only while
+ * more than this is left (2026.7 and later). */
+#define OC_OAUTH_MARGIN_MS 300000
 /* "disabled", "cooldown" or "ok", and until when. */
-const char *oc_usage_state(json_object *stats, int64_t now, int64_t *until);
-/* Reset the cooldown fields of the named profiles (all when n is 0), as
- * OpenClaw does when a profile works again. 1 if anything changed. */
-int oc_usage_clear(struct oc_store *, char *const *ids, size_t n);
+const char *oc_rules_usage_state(json_object *stats, int64_t now,
+    int64_t *until);
+/* The usageStats fields markAuthProfileUsed resets; NULL-terminated. */
+extern const char *const oc_rules_cooldown_fields[];
+/* The probe's status for an HTTP answer (status 0: error says why). */
+const char *oc_rules_probe_status(long status, const char *error,
+    const char *body);
+int oc_rules_contains_ci(const char *hay, const char *needle);
 
-/* ---- the credential parts of the config (auth.profiles, auth.order) ---- */
+/* ---- store.c: the credential store, whichever files hold it ---- */
+/* The era of an agent's store, from the files on disk. */
+enum oc_era {
+	OC_ERA_A = 0,	/* auth-profiles files, routing inline */
+	OC_ERA_B,	/* auth-profiles files, routing apart */
+	OC_ERA_C,	/* per-agent SQLite */
+	OC_ERA_D	/* shared SQLite */
+};
+const char *oc_era_name(enum oc_era);
+/* One place a store is kept: a backend's files or rows. A store reads
+ * up to two: the agent's own, and the one it inherits (the main agent's,
+ * or the shared store), its own winning. */
+struct oc_layer;
+struct oc_backend {
+	const char *name;
+	/* (Re)read the documents into the layer. */
+	int (*load)(struct oc_layer *, struct oc_err *);
+	/* Keep other writers out (until end); called before a re-read. */
+	int (*begin)(struct oc_layer *, int wait_ms, struct oc_err *);
+	/* Write the documents marked changed; a NULL state text removes
+	 * the routing state. Within begin/end. */
+	int (*commit)(struct oc_layer *, struct oc_err *);
+	void (*end)(struct oc_layer *);
+	void (*free)(struct oc_layer *);
+	/* Where it is, for oc-profile path --json (owned). */
+	json_object *(*describe)(const struct oc_layer *);
+	/* Its files are readable by group or other. */
+	int (*insecure)(const struct oc_layer *);
+};
+struct oc_doc {
+	char *text;		/* NULL: not there */
+	size_t len;
+	struct oc_jval root;
+	char *next;		/* what commit writes (owned), set by store.c */
+	size_t nextlen;
+	int changed;		/* next is to be written (next NULL: remove) */
+};
+struct oc_layer {
+	const struct oc_backend *be;
+	void *bd;		/* the backend's own */
+	char *name;		/* where, for messages */
+	char *file;		/* the file or database that holds it */
+	const char *owner;	/* "agent", "main" or "shared" */
+	int present;		/* its files or rows can be read */
+	int drop_empty;		/* an empty routing state is removed */
+	int writable;		/* and written (0: e.g. a database to create) */
+	int split;		/* routing state kept apart from credentials */
+	int indent;		/* a new document's indent (0: compact) */
+	struct oc_doc creds, state;
+};
+struct oc_store {
+	enum oc_era era;
+	enum oc_rules rules;
+	struct oc_layer layer[2];	/* [0] the agent's own, [1] inherited */
+	size_t nlayers;
+	int target;		/* the layer new profiles go to */
+	struct oc_cred *creds;	/* the merged view: one per id, the agent's
+				 * own winning, in OpenClaw's order */
+	size_t ncreds;
+	json_object *routing[3];	/* merged order, lastGood, usageStats */
+	int have_routing[3];
+	char *legacy_json;	/* a JSON store beside an SQLite one */
+	int legacy_blocks;	/* and OpenClaw refuses the agent for it
+				 * (AUTH_PROFILE_MIGRATION_REQUIRED) */
+	int multi_agent;	/* several agents are configured */
+	int agent_explicit;	/* the agent was named (-a) */
+};
+/* Open the agent's store for reading (a missing store is empty); a store
+ * that cannot be parsed is OC_EX_DATAERR naming the file and position. */
+int oc_store_open(struct oc_store *, const struct oc_ctx *, struct oc_err *);
+void oc_store_close(struct oc_store *);
+/* The merged view. Borrowed; NULL when absent. */
+const struct oc_cred *oc_store_get(const struct oc_store *, const char *id);
+/* Routing maps, merged: "order", "lastGood", "usageStats". */
+json_object *oc_store_routing(struct oc_store *, const char *key);
+/* order[provider] (findNormalizedProviderValue): a non-empty array of
+ * trimmed ids, or NULL. */
+json_object *oc_store_order(struct oc_store *, const char *provider);
+json_object *oc_store_usage(struct oc_store *, const char *id);
+/* The name of the layer new profiles are written to. */
+const char *oc_store_target_name(const struct oc_store *);
+/* What OpenClaw's models status calls storePath. */
+const char *oc_store_shown_path(const struct oc_store *);
+/* Era, backend and layers, for oc-profile path --json (owned). */
+json_object *oc_store_describe(const struct oc_store *);
+/* The name of a layer whose files group or other can read, or NULL. */
+const char *oc_store_insecure(const struct oc_store *);
+
+/* A change, made under every layer's writer exclusion after a re-read. */
+struct oc_txn;
+typedef int (*oc_txn_fn)(struct oc_txn *, void *arg, struct oc_err *);
+/* Open, exclude other writers, re-read, call fn, write what fn changed
+ * when it returns 1 (0: nothing to write; -1: error), release. */
+int oc_store_update(const struct oc_ctx *, int wait_ms, oc_txn_fn, void *,
+    struct oc_err *);
+/* The store as re-read for this change. */
+struct oc_store *oc_txn_store(struct oc_txn *);
+/* A copy of the stored profile as a tree, to change and put back (owned);
+ * NULL when there is none or it is not an object. */
+json_object *oc_txn_profile(struct oc_txn *, const char *id);
+/* Store p (taken, and wiped when the change ends: never a tree the caller
+ * keeps using) as profile id: in the layer that holds it, else where new
+ * profiles go. */
+void oc_txn_put(struct oc_txn *, const char *id, json_object *p);
+/* Remove a profile and its order, lastGood and usageStats entries from
+ * every layer. 1 if it was stored. */
+int oc_txn_remove(struct oc_txn *, const char *id);
+/* Set (ids taken, an array) or clear (NULL) the agent's own order for a
+ * provider; a differently spelled key for it is replaced. 1 if changed. */
+int oc_txn_set_order(struct oc_txn *, const char *provider, json_object *ids);
+/* Reset the cooldown fields of the given profiles (all when n is 0). 1 if
+ * anything changed. */
+int oc_txn_usage_clear(struct oc_txn *, char *const *ids, size_t n);
+/* Where a put of id would go, for messages. */
+const char *oc_txn_target_name(struct oc_txn *, const char *id);
+/* Add to the routing map key of the layer new profiles go to the members
+ * of map (taken) it does not have yet; the number added. */
+int oc_txn_routing_add(struct oc_txn *, const char *key, json_object *map);
+/* Run fn over a store opened for reading and write nothing (--dry-run). */
+int oc_store_dry_run(const struct oc_ctx *, oc_txn_fn, void *,
+    struct oc_err *);
+
+/* ---- store-sqlite.c: the SQLite backend (eras C and D) ---- */
+/* What a database file says about the era (oc_store_sqlite_probe). */
+struct oc_sqlite_facts {
+	int exists;
+	long user_version;
+	int config_machine_state;	/* a 2026.8+ state database */
+	int auth_profile_stores;	/* the 2026.6-7 state tables */
+	int auth_profile_store;		/* an agent database's table */
+	int shared_store_row;		/* config_machine_state has
+					 * auth.sharedStore */
+	int state_db_owner;		/* and it is {"location":"state-db"} */
+};
+/* Look at path read-only (a missing file: exists 0, not an error). */
+int oc_store_sqlite_probe(const char *path, struct oc_sqlite_facts *,
+    struct oc_err *);
+/* Set up layer as an agent database's "primary" rows (shared 0) or the
+ * state database's shared rows (shared 1). */
+void oc_store_sqlite_layer(struct oc_layer *, const char *path, int shared,
+    const char *owner);
+int oc_store_sqlite_is_state_db(const char *path);
+
+/* ---- sha256.c: OpenClaw's digests ---- */
+void oc_sha256(const void *, size_t, unsigned char out[32]);
+void oc_sha256_hex(const void *, size_t, char out[65]);
+
+/* ---- store-migrate.c: oc-profile migrate ---- */
+struct oc_migrate_item {
+	char *from, *to;	/* the legacy id and the id stored (or NULL) */
+	const char *outcome;	/* "imported", "renamed", "kept", "dropped" */
+	const char *why;	/* for kept and dropped */
+};
+struct oc_migrate {
+	int dry_run;
+	enum oc_era era;
+	int refused;		/* OpenClaw refused the agent before */
+	char *source;		/* the JSON store, NULL: none to migrate */
+	char *archive, *state_archive;	/* their archive names */
+	char *target;		/* where the profiles went */
+	struct oc_migrate_item *items;
+	size_t nitems;
+	size_t nrouting;	/* routing entries added */
+};
+/* Import the agent's retired JSON store into its SQLite owner store as
+ * doctor --fix does, offline and auth-only (see store-migrate.c). */
+int oc_migrate_run(const struct oc_ctx *, int dry_run, int wait_ms,
+    struct oc_migrate *, struct oc_err *);
+void oc_migrate_free(struct oc_migrate *);
+
+/* ---- store-json.c: the JSON-file backend (eras A and B) ---- */
+/* Set up layer as the files in dir (owner as in struct oc_layer). */
+void oc_store_json_layer(struct oc_layer *, const char *dir,
+    const char *owner);
+int oc_store_json_exists(const char *dir);	/* a store file is there */
+int oc_store_json_split(const char *dir);	/* the routing file is */
+
+/* ---- authcfg.c: the credential parts of the config ---- */
 /* OpenClaw's applyAuthProfileConfig: auth.profiles[id] = {provider, mode
  * [, email]}, replaced; an existing auth.order[provider] gets id moved to
  * the front; with none, one is created (id first, then the other
@@ -355,56 +679,22 @@ void oc_authcfg_set_profile(json_object *cfg, const char *id,
     const char *provider, const char *mode, const char *email);
 /* Drop id from auth.profiles and every auth.order list. 1 if changed. */
 int oc_authcfg_remove_profile(json_object *cfg, const char *id);
-/* Drop id from every array member of an order map. 1 if changed. */
-int oc_json_orders_drop(json_object *orders, const char *id);
-/* The array member of obj whose key normalises to provider (an order map
- * written by hand may say "Anthropic"); borrowed, NULL when none. */
-json_object *oc_json_provider_member(json_object *obj, const char *provider);
 
-/* ---- credentials ---- */
-enum oc_ctype {
-	OC_CT_UNKNOWN = 0,
-	OC_CT_API_KEY,
-	OC_CT_TOKEN,
-	OC_CT_OAUTH
-};
-/* A parsed view of one profile; every pointer is borrowed from the JSON. */
-struct oc_cred {
-	const char *id;
-	const char *provider;	/* as written */
-	enum oc_ctype type;
-	const char *type_str;	/* "api_key", "token", "oauth", or as written */
-	const char *secret;	/* key / token / access, NULL when absent */
-	const char *refresh;	/* oauth refresh token */
-	json_object *ref;	/* keyRef / tokenRef */
-	int has_expires;	/* an "expires" member is present */
-	int expires_valid;	/* it is a finite number > 0 */
-	int expires_invalid;	/* present but not a number */
-	int64_t expires;	/* ms */
-	const char *email;
-	const char *managed_by;
-};
-const char *oc_ctype_name(enum oc_ctype);
-enum oc_ctype oc_ctype_parse(const char *);
-void oc_cred_parse(const char *id, json_object *profile, struct oc_cred *);
-
-enum oc_cstate {
-	OC_CS_OK = 0,
-	OC_CS_EXPIRING,		/* expires within the window */
-	OC_CS_EXPIRED,
-	OC_CS_REFRESHABLE,	/* oauth: expired access, has a refresh token */
-	OC_CS_MISSING,		/* no secret, or a blanked expires */
-	OC_CS_INVALID_EXPIRES
-};
-const char *oc_cstate_name(enum oc_cstate);
-enum oc_cstate oc_cred_state(const struct oc_cred *, int64_t now,
-    int64_t window_ms);
-/* The summary oc-profile list --json prints (id, type, provider, state,
- * expires, expiresAt, secret masked unless reveal, ref, email, managedBy). */
-json_object *oc_cred_json(const struct oc_cred *, enum oc_cstate,
-    int reveal);
-/* A copy of a profile with its secret members masked. */
-json_object *oc_profile_masked(json_object *profile);
+/* ---- view.c: what the commands show of a credential ---- */
+/* The STATE word: OpenClaw's status (models status), "refreshable" for an
+ * oauth profile that is ok only thanks to its refresh token. */
+const char *oc_view_state(const struct oc_rules_health *);
+/* "2026-11-21T23:40Z", "invalid" or "never". */
+void oc_view_expires(const struct oc_cred *, char *buf, size_t sz);
+/* The secret as shown: masked (OpenClaw's mask) unless reveal, "<env ref>"
+ * for a SecretRef, "-" for none. Owned (a secret when revealed). */
+char *oc_view_secret_dup(const struct oc_cred *, int reveal);
+/* The summary oc-profile list --json prints (owned). */
+json_object *oc_view_cred_json(const struct oc_cred *,
+    const struct oc_rules_health *, int reveal);
+/* A copy of a stored profile with every secret member masked, at any
+ * depth (owned). */
+json_object *oc_view_masked(json_object *profile);
 
 /* ---- the effective auth order (OpenClaw's resolveAuthProfileOrder) ---- */
 struct oc_order_entry {
@@ -422,15 +712,17 @@ struct oc_order {
 	size_t nuse;
 	struct oc_order_entry *excluded;
 	size_t nexcluded;
+	const char *model;	/* the model cooldowns are scoped to */
 };
 /* Compute the order for provider; entries borrow from store and config,
  * which must outlive it. */
 void oc_order_effective(struct oc_store *, json_object *config,
     const char *provider, int64_t now, struct oc_order *);
+/* The same for one model's route (2026.9 scopes cooldowns to a model);
+ * model NULL: any. */
+void oc_order_effective_for(struct oc_store *, json_object *config,
+    const char *provider, const char *model, int64_t now, struct oc_order *);
 void oc_order_free(struct oc_order *);
-/* The override (store "order") for provider, keys compared normalised;
- * borrowed, NULL when none. */
-json_object *oc_order_override(struct oc_store *, const char *provider);
 
 /* ---- reading a secret (DESIGN.md §2 add) ---- */
 /* From stdin, or on a tty from /dev/tty with echo off after prompt. At most
@@ -473,46 +765,85 @@ void oc_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 /* Print err (prefixed with the program name) and return its code. */
 int oc_report(const struct oc_err *);
 void oc_version(void);
-/* Print the era warning (stderr) if the SQLite store is in use; returns
- * OC_EX_CONFIG for writing commands when force is 0, else 0. */
-int oc_era_guard(const struct oc_ctx *, int writing, int force);
+/* What a command says about the store it opened (stderr): files others
+ * can read, a JSON store OpenClaw no longer reads or refuses the agent
+ * for. */
+void oc_cli_store_warn(const struct oc_store *);
 
 /* --wait: the lock wait in ms (default 10 s, OC_LOCK_WAIT_MS overrides). */
 int oc_lock_wait_default(void);
 
-/* Options every command shares: put OC_COMMON_LONGOPTS in the long option
- * table and "a:hV" in the short ones, then hand each option to
- * oc_cli_option first. */
+/* ---- cli.c: options, verbs, dispatch ---- */
 enum {
 	OC_OPT_JSON = 1000,
 	OC_OPT_WAIT,
 	OC_OPT_FORCE,
+	OC_OPT_HELP_LONG,
 	OC_OPT_FIRST_PRIVATE = 1100
 };
-#define OC_COMMON_LONGOPTS \
-	{ "agent", required_argument, NULL, 'a' }, \
-	{ "help", no_argument, NULL, 'h' }, \
-	{ "version", no_argument, NULL, 'V' }, \
-	{ "json", no_argument, NULL, OC_OPT_JSON }, \
-	{ "wait", required_argument, NULL, OC_OPT_WAIT }, \
-	{ "force", no_argument, NULL, OC_OPT_FORCE }
+/* One option: its spellings, whether it takes a value (1; 2: optional,
+ * named arg in the help), one line of help, and the value getopt returns
+ * (id). A table ends with an entry whose help is NULL. */
+struct oc_opt {
+	const char *lng;
+	int shrt;
+	int has_arg;
+	const char *arg;
+	const char *help;
+	int id;
+};
+struct oc_cmd;
+/* One verb. Its synopsis (lines separated by "\n", without the program
+ * name) is its usage and the list of options it takes. A command without
+ * verbs has one, named "". */
+struct oc_verb {
+	const char *name;
+	const char *alias;
+	int (*run)(struct oc_cmd *, int argc, char **argv);
+	unsigned flags;
+	const char *synopsis;
+};
+#define OC_VERB_CTX 0x1		/* open the context first */
+#define OC_VERB_WRITES 0x2	/* it writes the store */
+#define OC_VERB_GUARD_SELF 0x4	/* (no longer used) */
+/* The values of the options every command shares. */
 struct oc_cli {
 	const char *agent;
 	int json;
 	int force;
 	int wait_ms;
-	int help;		/* -h seen: print usage to stdout, exit 0 */
-	int version;		/* -V seen */
+	int help;
+	int version;
 };
 void oc_cli_init(struct oc_cli *);
-/* 1: handled; 0: not a common option; -1: bad value (message printed). */
-int oc_cli_option(struct oc_cli *, int opt, const char *arg);
-/* After the getopt loop: answers -h and -V, then takes the command word
- * (one of cmds, NULL-terminated) off argc/argv; with cmds NULL, any operand
- * left is a usage error. Returns -1 to go on, or the exit status when the
- * program is done. */
-int oc_cli_command(const struct oc_cli *, void (*usage)(FILE *),
-    const char *const *cmds, int *argc, char ***argv, const char **cmd);
+struct oc_cmd {
+	const struct oc_opt *opts;	/* the command's own */
+	const struct oc_verb *verbs;	/* ends with a NULL name */
+	const char *summary;		/* --help: what it does, one line */
+	const char *footer;		/* --help: the last words */
+	/* A private option: 0, or -1 after saying what is wrong. */
+	int (*set)(struct oc_cmd *, int id, const char *arg);
+	/* Report a usage error (msg may be ""); returns the exit status.
+	 * Default: msg and the usage on stderr, 64. */
+	int (*on_usage_error)(struct oc_cmd *, const char *msg);
+	/* Report a failure to open the context. Default: oc_report. */
+	int (*on_error)(struct oc_cmd *, const struct oc_err *);
+	void *data;			/* the command's own options */
+	int no_permute;			/* options stop at the first operand */
+	/* set by oc_cli_main: */
+	int argc;			/* as main got them, for set() */
+	char **argv;
+	struct oc_cli cli;
+	const struct oc_verb *verb;
+	struct oc_ctx ctx;
+	int have_ctx;
+	int uses_common[8];
+};
+/* Parse the options, answer -h/--help/-V, find the verb, refuse options
+ * that are not its own, open the context when the verb wants it, run it;
+ * returns the exit status. */
+int oc_cli_main(struct oc_cmd *, int argc, char **argv);
+void oc_cli_usage(const struct oc_cmd *, FILE *);
 
 /* ---- child processes (common/proc.c) ---- */
 /* Every command calls this first (oc_set_progname does): no core dumps
@@ -671,9 +1002,6 @@ char *oc_envkeys_base_dup(const char *provider);
 /* OpenClaw's rate-limit rule (isApiKeyRateLimitError): a case-insensitive
  * substring match. Returns the pattern that matched, or NULL. */
 const char *oc_ratelimit_match(const char *text, size_t len);
-/* Length in bytes of the JavaScript white-space character (\s) at s, 0 if
- * none. s is NUL-terminated. */
-size_t oc_js_space_len(const char *s);
 
 /* dotenv files, parsed as OpenClaw's dotenv 17 parses them. */
 struct oc_dotenv_entry {
@@ -790,11 +1118,14 @@ int oc_import_read(struct oc_import *, int64_t now);
 int oc_import_parse(struct oc_import *, const char *text, size_t len,
     int64_t mtime, int64_t now);
 /* Apply the conflict rules to s; 1 when s changed. */
-int oc_import_apply(struct oc_import *, struct oc_store *, int64_t now);
+int oc_import_apply(struct oc_import *, struct oc_txn *, int64_t now);
 /* oc_config_edit_fn, arg a struct oc_import: for Claude Code, set
  * auth.profiles["anthropic:claude-cli"].mode to "oauth". */
 int oc_import_config_edit(json_object *config, void *arg, struct oc_err *);
 void oc_import_free(struct oc_import *);
+/* The store's OpenClaw uses the source's login without an import (era
+ * D): the outcome is decided (skipped; a negative answer if it was named). */
+void oc_import_not_used(struct oc_import *);
 
 /* OAuth refresh. */
 enum oc_refresh_status {
@@ -831,6 +1162,12 @@ int oc_oauth_refresh_profile(const struct oc_ctx *, const char *id,
 int oc_oauth_answer(const char *id, const char *provider,
     const struct oc_http_res *res, int64_t now, json_object *profile,
     struct oc_err *err);
+/* OpenClaw's OAuth refresh lock file for a stored profile (owned). */
+char *oc_oauth_lock_path_dup(const char *state_dir, const char *provider,
+    const char *id);
+/* One side ("access", "refresh") of OpenClaw's refresh fence (owned). */
+char *oc_oauth_fence_dup(const char *claim, int failed, const char *id,
+    const char *provider, const char *kind, const char *secret);
 /* The request timeout, which bounds how long the lock is held. */
 #define OC_OAUTH_TIMEOUT_MS 15000
 
@@ -838,50 +1175,6 @@ int oc_oauth_answer(const char *id, const char *provider,
 /* The health of one agent's credentials, judged as `openclaw models status
  * --check` judges it (common/health.c); the probes of `oc-check --probe`
  * (common/probe.c). */
-/* ---- zero-copy JSON reading (common/jscan.c) ---- */
-/* A span of a JSON text holding one value (strings with their quotes). */
-struct oc_jval {
-	const char *p;
-	size_t n;
-};
-enum oc_jtype {
-	OC_JT_NONE = 0,
-	OC_JT_OBJECT,
-	OC_JT_ARRAY,
-	OC_JT_STRING,
-	OC_JT_NUMBER,
-	OC_JT_BOOL,
-	OC_JT_NULL
-};
-struct oc_jiter {
-	const char *p, *end;
-};
-/* Check text is strict JSON (as JSON.parse takes it); *root spans the
- * value. The error names the file, line and column. Everything below
- * assumes a checked text. */
-int oc_jscan_check(const char *name, const char *text, size_t len,
-    struct oc_jval *root, struct oc_err *);
-enum oc_jtype oc_jval_type(struct oc_jval);
-void oc_jiter_init(struct oc_jiter *, struct oc_jval);
-/* Next object member (key, value) or array element (key.p NULL); 0 at
- * the end. */
-int oc_jiter_next(struct oc_jiter *, struct oc_jval *key, struct oc_jval *val);
-/* The decoded string (owned), NULL when not a string. */
-char *oc_jstr_dup(struct oc_jval);
-int oc_jstr_eq(struct oc_jval, const char *);
-/* 1 and the value for a number, else 0. */
-int oc_jnum(struct oc_jval, double *);
-/* The member's value (the last of duplicates), 1 if found. */
-int oc_jobj_get(struct oc_jval obj, const char *key, struct oc_jval *val);
-
-enum oc_hstatus {
-	OC_HS_OK = 0,
-	OC_HS_STATIC,		/* api keys, tokens without expiry, env keys */
-	OC_HS_EXPIRING,		/* within the window */
-	OC_HS_EXPIRED,
-	OC_HS_MISSING,		/* no secret, or an unusable "expires" */
-	OC_HS_IGNORED		/* an entry OpenClaw's loader drops */
-};
 enum oc_verdict {
 	OC_V_OK = 0,
 	OC_V_EXPIRING,
@@ -889,10 +1182,10 @@ enum oc_verdict {
 	OC_V_MISSING
 };
 struct oc_hprofile {
-	char *id;
-	char *provider;		/* normalised; NULL when ignored */
+	const struct oc_cred *c;	/* in the health's store */
+	const char *id;
+	const char *provider;	/* normalised; NULL when ignored */
 	const char *type;	/* "api_key", "token", "oauth" or as written */
-	char *type_raw;		/* owns type when it is none of those */
 	enum oc_ctype ctype;
 	enum oc_hstatus status;
 	const char *reason;	/* OpenClaw reason code, or NULL */
@@ -900,9 +1193,10 @@ struct oc_hprofile {
 	int64_t expires_at;	/* ms */
 	int64_t remaining_ms;	/* may be negative */
 	int refreshable;	/* oauth: expired/expiring access, refresh set */
-	int from_main;		/* inherited from the main agent's store */
-	char *label;		/* email or displayName */
-	struct oc_jval raw;	/* the profile's JSON, in the health's text */
+	int from_main;		/* inherited (the main agent's or shared) */
+	const char *origin;	/* "agent", "main" or "shared" */
+	const char *label;	/* email or displayName */
+	struct oc_jval raw;	/* the profile's JSON, in the store's text */
 };
 struct oc_hprovider {
 	char *id;		/* normalised */
@@ -919,10 +1213,30 @@ struct oc_hmodel {
 	const char *role;	/* "default", "fallback", "image", ... */
 	char *provider;
 };
+/* A model route in use and what it selects (routes.c; the SQLite eras). */
+struct oc_route {
+	char *ref;		/* "provider/model" */
+	const char *role;	/* "default", "fallback", "image", "utility",
+				 * ... */
+	char *provider, *model;
+	int availability;	/* 1 true, 0 false, -1 undefined */
+	const char *selected;	/* the profile chosen, or NULL */
+	const char *detail;	/* how (static text) */
+	const char *status;	/* "ok", "expiring", "missing", "expired",
+				 * "indeterminate", "unavailable" */
+	int missing;		/* in missingProvidersInUse */
+	int runtime_unavailable;
+};
+struct oc_hissue {
+	char *text;		/* one line, no secret */
+	int missing;		/* 1: exit 1; 0: expiring */
+};
 struct oc_health {
 	int64_t now, warn_ms;
+	struct oc_store store;	/* the merged view judged */
+	int have_store;
 	struct oc_hprofile *p;	/* sorted by provider, then id */
-	size_t np, pcap;
+	size_t np;
 	struct oc_hprovider *prov;	/* sorted by id */
 	size_t nprov;
 	struct oc_hmodel *models;
@@ -930,12 +1244,16 @@ struct oc_health {
 	size_t nexpired, nmissing, nexpiring;
 	enum oc_verdict verdict;
 	int exit_code;		/* 0, 1 or 2 */
-	char *text[2];		/* the agent's and the main store (secrets) */
-	size_t textlen[2];
-	int exists[2];
-	char *main_dir;		/* the main agent dir, when merged in */
-	json_object *orders[2];	/* the stores' routing "order" maps */
+	struct oc_route *routes;	/* the SQLite eras' rule sets */
+	size_t nroutes;
+	struct oc_hissue *issues;	/* what made the verdict, worst first */
+	size_t nissues;
 };
+/* ---- routes.c: the verdict by model routes (2026.7 and 2026.9) ---- */
+/* Replace the health's verdict with the one its store's rule set gives
+ * (h->store.rules is OC_RULES_2026_7 or OC_RULES_2026_9). */
+void oc_routes_judge(struct oc_health *, const struct oc_ctx *);
+void oc_routes_free(struct oc_health *);
 /* Read the agent's store (and the main agent's, merged under it, when the
  * agent is another) and judge it, with the environment and ctx's config.
  * A store that cannot be parsed is OC_EX_DATAERR naming the file and
@@ -943,19 +1261,7 @@ struct oc_health {
 int oc_health_load(struct oc_health *, const struct oc_ctx *, int64_t now,
     int64_t warn_ms, struct oc_err *);
 void oc_health_free(struct oc_health *);
-const char *oc_hstatus_name(enum oc_hstatus);
 const char *oc_verdict_name(enum oc_verdict);
-/* A secret string that counts (normalizeSecretInput leaves something). */
-int oc_health_secret_present(const char *);
-/* A SecretRef OpenClaw accepts (coerceSecretRef). */
-int oc_health_secret_ref_valid(json_object *);
-/* models.providers.<id> (exact key, else normalised), borrowed. */
-json_object *oc_health_provider_config(json_object *config,
-    const char *provider);
-/* The main agent dir, whose store every other agent's store is merged over,
- * and whether two dirs are the same. */
-char *oc_health_main_dir_dup(const struct oc_ctx *);
-int oc_health_same_dir(const char *, const char *);
 
 /* ---- probes (common/probe.c) ---- */
 struct oc_probe_opts {
@@ -992,12 +1298,9 @@ struct oc_probe_set {
  * config auth.order) excludes profiles. -1 only when the probes could not
  * run at all. */
 int oc_probe_run(struct oc_probe_set *, const struct oc_ctx *,
-    const struct oc_health *, const struct oc_probe_opts *,
+    struct oc_health *, const struct oc_probe_opts *,
     struct oc_err *);
 void oc_probe_set_free(struct oc_probe_set *);
-/* OpenClaw's status for an HTTP answer (status 0: error says why). */
-const char *oc_probe_classify(long status, const char *error,
-    const char *body);
 
 /* ---- the verdict line and the output forms (common/checkfmt.c) ---- */
 struct oc_check {

@@ -1,16 +1,25 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * order.c - the order in which the gateway tries a provider's profiles,
- * computed as OpenClaw 2026.3.24's resolveAuthProfileOrder does:
+ * computed as OpenClaw 2026.3.24's resolveAuthProfileOrder does, over the
+ * store's merged view:
  *
  *   base = store order[P] (the per-agent override), else config
  *          auth.order[P], else the config auth.profiles of P, else the
- *          store's profiles of P (insertion order);
- *   drop ineligible ids (missing, other provider, config mode differs,
- *          no secret, token expired or with an invalid expiry);
+ *          store's profiles of P (in the store's order);
+ *   drop ineligible ids (oc_rules_ineligible: missing, other provider,
+ *          config mode differs, no secret, token expired or with an
+ *          invalid expiry);
  *   an explicit order is kept as given; otherwise round-robin: oauth,
  *          then token, then api_key, least recently used first;
  *   profiles in cooldown (or disabled) go last, soonest usable first.
+ *
+ * 2026.7.35 and 2026.9.6 (resolveAuthProfileOrderWithMetadata) differ: the
+ * era's provider folding and eligibility (oc_rules_*), a stored order that
+ * names only ids the store lacks falls back to the store's profiles as if
+ * there were no order, round-robin puts oauth profiles whose access token
+ * has expired after the others of their type, and (2026.9) cooldowns count
+ * blockedUntil and may be scoped to one model.
  */
 #include "config.h"
 
@@ -19,127 +28,57 @@
 
 #include "oc.h"
 
-json_object *
-oc_order_override(struct oc_store *s, const char *provider)
-{
-	char *want = oc_provider_norm_dup(provider);
-	json_object *found = oc_json_provider_member(
-	    oc_store_routing(s, "order"), want);
-
-	free(want);
-	return found;
-}
-
+/* findNormalizedProviderValue over cfg.auth.order. */
 static json_object *
 config_order(json_object *config, const char *provider)
 {
-	return oc_json_provider_member(oc_json_get_obj(
-	    oc_json_get_obj(config, "auth"), "order"), provider);
-}
+	json_object *orders = oc_json_get_obj(oc_json_get_obj(config, "auth"),
+	    "order"), *found = NULL;
 
-static int
-provider_is(const char *p, const char *want_auth)
-{
-	char *n;
-	int m;
+	if (orders != NULL) {
+		json_object_object_foreach(orders, k, v) {
+			char *n = oc_provider_norm_dup(k);
+			int m = strcmp(n, provider) == 0;
 
-	if (p == NULL)
-		return 0;
-	n = oc_provider_auth_dup(p);
-	m = strcmp(n, want_auth) == 0;
-	free(n);
-	return m;
-}
-
-/* NULL when eligible, else the reason code (OpenClaw's). */
-static const char *
-ineligible(struct oc_store *s, json_object *config, const char *auth_p,
-    const char *id, int64_t now, const char **type)
-{
-	json_object *p = oc_store_profile(s, id);
-	json_object *cp = oc_json_get_obj(oc_json_get_obj(
-	    oc_json_get_obj(config, "auth"), "profiles"), id);
-	const char *cmode;
-	struct oc_cred c;
-
-	*type = NULL;
-	if (p == NULL)
-		return "profile_missing";
-	oc_cred_parse(id, p, &c);
-	*type = c.type != OC_CT_UNKNOWN ? c.type_str : NULL;
-	if (!provider_is(c.provider, auth_p) ||
-	    (cp != NULL && oc_json_get_str(cp, "provider") != NULL &&
-	    !provider_is(oc_json_get_str(cp, "provider"), auth_p)))
-		return "provider_mismatch";
-	cmode = oc_json_get_str(cp, "mode");
-	if (cmode != NULL && strcmp(cmode, c.type_str) != 0 &&
-	    !(strcmp(cmode, "oauth") == 0 && c.type == OC_CT_TOKEN))
-		return "mode_mismatch";
-	switch (c.type) {
-	case OC_CT_API_KEY:
-		return c.secret || c.ref ? NULL : "missing_credential";
-	case OC_CT_TOKEN:
-		if (c.secret == NULL && c.ref == NULL)
-			return "missing_credential";
-		if (!c.has_expires)
-			return NULL;
-		if (!c.expires_valid)
-			return "invalid_expires";
-		return now >= c.expires ? "expired" : NULL;
-	case OC_CT_OAUTH:
-		return c.secret || c.refresh ? NULL : "missing_credential";
-	default:
-		return "invalid_type";
+			free(n);
+			if (m) {
+				found = v;
+				break;
+			}
+		}
 	}
+	return found != NULL && json_object_is_type(found, json_type_array) ?
+	    found : NULL;
 }
 
-static int64_t
-unusable_until(struct oc_store *s, const char *provider, const char *id)
+
+/* A stored profile as OpenClaw's store holds it: an entry its loader drops
+ * is not there at all. */
+static const struct oc_cred *
+loaded(struct oc_store *s, const char *id)
 {
-	json_object *st = oc_json_get_obj(oc_store_routing(s, "usageStats"),
-	    id);
-	int64_t cd = 0, dis = 0;
+	const struct oc_cred *c = oc_store_get(s, id);
 
-	/* OpenClaw never cools these down: they route for themselves. */
-	if (strcmp(provider, "openrouter") == 0 ||
-	    strcmp(provider, "kilocode") == 0)
-		return 0;
-	if (oc_json_get_i64(st, "cooldownUntil", &cd) != 1 || cd < 0)
-		cd = 0;
-	if (oc_json_get_i64(st, "disabledUntil", &dis) != 1 || dis < 0)
-		dis = 0;
-	return cd > dis ? cd : dis;
+	return c != NULL && c->entry == OC_CE_OK ? c : NULL;
 }
 
-/* The store's profile ids of a provider, in insertion order
+/* The store's profile ids of a provider, in the store's order
  * (listProfilesForProvider). */
 static const char **
 store_ids_of(struct oc_store *s, const char *auth_p, size_t *n)
 {
 	const char **v = NULL;
+	size_t i;
 
 	*n = 0;
-	json_object_object_foreach(oc_store_profiles(s), pid, pv) {
-		if (provider_is(oc_json_get_str(pv, "provider"), auth_p)) {
+	for (i = 0; i < s->ncreds; i++)
+		if (s->creds[i].entry == OC_CE_OK &&
+		    oc_rules_provider_is(s->creds[i].provider_raw, auth_p,
+		    s->rules)) {
 			v = oc_xrealloc(v, (*n + 1) * sizeof *v);
-			v[(*n)++] = pid;
+			v[(*n)++] = s->creds[i].id;
 		}
-	}
 	return v;
-}
-
-static int
-type_score(const char *t)
-{
-	if (t == NULL)
-		return 3;
-	if (strcmp(t, "oauth") == 0)
-		return 0;
-	if (strcmp(t, "token") == 0)
-		return 1;
-	if (strcmp(t, "api_key") == 0)
-		return 2;
-	return 3;
 }
 
 struct sortent {
@@ -182,6 +121,13 @@ void
 oc_order_effective(struct oc_store *s, json_object *config,
     const char *provider, int64_t now, struct oc_order *o)
 {
+	oc_order_effective_for(s, config, provider, NULL, now, o);
+}
+
+void
+oc_order_effective_for(struct oc_store *s, json_object *config,
+    const char *provider, const char *model, int64_t now, struct oc_order *o)
+{
 	json_object *explicit, *cprofiles;
 	const char **base = NULL, **cids = NULL;
 	size_t nbase = 0, ncids = 0, i, nok = 0;
@@ -191,21 +137,22 @@ oc_order_effective(struct oc_store *s, json_object *config,
 
 	memset(o, 0, sizeof *o);
 	o->provider = oc_provider_norm_dup(provider);
-	auth_p = oc_provider_auth_dup(provider);
+	o->model = model;
+	auth_p = oc_rules_provider_dup(provider, s->rules);
 
 	cprofiles = oc_json_get_obj(oc_json_get_obj(config, "auth"),
 	    "profiles");
 	if (cprofiles != NULL) {
 		json_object_object_foreach(cprofiles, cid, cv) {
-			if (provider_is(oc_json_get_str(cv, "provider"),
-			    auth_p)) {
+			if (oc_rules_provider_is(oc_json_get_str(cv,
+			    "provider"), auth_p, s->rules)) {
 				cids = oc_xrealloc(cids,
 				    (ncids + 1) * sizeof *cids);
 				cids[ncids++] = cid;
 			}
 		}
 	}
-	explicit = oc_order_override(s, o->provider);
+	explicit = oc_store_order(s, o->provider);
 	o->source = "store order";
 	if (explicit == NULL) {
 		explicit = config_order(config, o->provider);
@@ -236,19 +183,24 @@ oc_order_effective(struct oc_store *s, json_object *config,
 	if (explicit == NULL && base == NULL)
 		base = store_ids_of(s, auth_p, &nbase);
 	for (i = 0; i < nbase; i++)
-		if (oc_store_profile(s, base[i]) != NULL)
+		if (loaded(s, base[i]) != NULL)
 			all_missing = 0;
 	/* Every configured id is missing from the store: OpenClaw falls
-	 * back to the store's own profiles of the provider. */
-	if (nbase > 0 && all_missing && ncids > 0) {
+	 * back to the store's own profiles of the provider; from 2026.7 also
+	 * for a stored order, which then counts as no order at all. */
+	if (nbase > 0 && all_missing && (ncids > 0 ||
+	    (s->rules != OC_RULES_2026_3 && o->explicit_order &&
+	    strcmp(o->source, "store order") == 0))) {
 		free(base);
 		base = store_ids_of(s, auth_p, &nbase);
 		o->source = "store profiles";
+		o->explicit_order = 0;
 	}
 	for (i = 0; i < nbase; i++) {
 		struct oc_order_entry e = { base[i], NULL, NULL, 0 };
-		const char *why = ineligible(s, config, auth_p, base[i], now,
-		    &e.type);
+		const struct oc_cred *c = loaded(s, base[i]);
+		const char *why = oc_rules_ineligible(c, oc_config_auth_profile(
+		    config, base[i]), auth_p, now, s->rules);
 		size_t j;
 		int dup = 0;
 
@@ -257,6 +209,8 @@ oc_order_effective(struct oc_store *s, json_object *config,
 				dup = 1;
 		if (dup || listed(o->excluded, o->nexcluded, base[i]))
 			continue;
+		if (c != NULL && c->type != OC_CT_UNKNOWN)
+			e.type = oc_ctype_name(c->type);
 		if (why != NULL) {
 			e.reason = why;
 			add_entry(&o->excluded, &o->nexcluded, e);
@@ -265,8 +219,8 @@ oc_order_effective(struct oc_store *s, json_object *config,
 		ok = oc_xrealloc(ok, (nok + 1) * sizeof *ok);
 		ok[nok].e = e;
 		ok[nok].pos = nok;
-		e.until = unusable_until(s, o->provider, base[i]);
-		ok[nok].e.until = e.until > now ? e.until : 0;
+		ok[nok].e.until = oc_rules_unusable_until(oc_store_usage(s,
+		    base[i]), o->provider, o->model, now, s->rules);
 		if (ok[nok].e.until) {
 			/* In cooldown: last, soonest usable first. */
 			ok[nok].key1 = 1;
@@ -277,15 +231,20 @@ oc_order_effective(struct oc_store *s, json_object *config,
 			ok[nok].key2 = 0;
 			ok[nok].e.reason = o->source;
 		} else {
-			json_object *st = oc_json_get_obj(
-			    oc_store_routing(s, "usageStats"), base[i]);
 			int64_t lu = 0;
 
-			if (oc_json_get_i64(st, "lastUsed", &lu) != 1)
+			if (oc_json_get_i64(oc_store_usage(s, base[i]),
+			    "lastUsed", &lu) != 1)
 				lu = 0;
+			int64_t exp = 0;
+			int stale = s->rules != OC_RULES_2026_3 &&
+			    c->type == OC_CT_OAUTH &&
+			    oc_cred_expires_valid(c, &exp) && exp <= now;
+
 			ok[nok].key1 = 0;
-			ok[nok].key2 = (int64_t)type_score(e.type) *
-			    ((int64_t)1 << 52) + (lu > 0 ? lu : 0);
+			ok[nok].key2 = (int64_t)oc_rules_type_rank(c->type) *
+			    ((int64_t)1 << 52) + (int64_t)stale *
+			    ((int64_t)1 << 50) + (lu > 0 ? lu : 0);
 			ok[nok].e.reason = "round-robin";
 		}
 		nok++;

@@ -11,6 +11,7 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "oc.h"
@@ -60,8 +61,8 @@ resolve_home(void)
 /* Agent ids as OpenClaw normalises them (normalizeAgentId): trimmed,
  * lower-cased; other characters than [a-z0-9_-] become "-", at most 64;
  * empty is "main". */
-static char *
-agent_norm_dup(const char *id)
+char *
+oc_ctx_agent_norm_dup(const char *id)
 {
 	char *s, *w;
 	const char *r;
@@ -101,14 +102,49 @@ agent_norm_dup(const char *id)
 	return s;
 }
 
+/*
+ * The agent roster: 2026.9's agents.entries (an object keyed by agent id,
+ * agent-roster.ts), else the older agents.list (an array of {id, ...});
+ * 2026.9 still reads the list when there are no entries.
+ */
 static json_object *
-agent_entry(json_object *config, const char *id)
+roster_entries(json_object *config)
 {
-	json_object *list = oc_json_get(oc_json_get_obj(config, "agents"),
-	    "list");
+	json_object *e = oc_json_get(oc_json_get_obj(config, "agents"),
+	    "entries");
+
+	return e != NULL && json_object_is_type(e, json_type_object) ? e : NULL;
+}
+
+static json_object *
+roster_list(json_object *config)
+{
+	json_object *l = oc_json_get(oc_json_get_obj(config, "agents"), "list");
+
+	return l != NULL && json_object_is_type(l, json_type_array) ? l : NULL;
+}
+
+json_object *
+oc_ctx_agent_entry(json_object *config, const char *id)
+{
+	json_object *entries = roster_entries(config), *list;
 	size_t i, n;
 
-	if (list == NULL || !json_object_is_type(list, json_type_array))
+	if (id == NULL)
+		return NULL;
+	if (entries != NULL) {
+		json_object_object_foreach(entries, k, v) {
+			char *norm = oc_ctx_agent_norm_dup(k);
+			int match = strcmp(norm, id) == 0 &&
+			    json_object_is_type(v, json_type_object);
+
+			free(norm);
+			if (match)
+				return v;
+		}
+		return NULL;
+	}
+	if ((list = roster_list(config)) == NULL)
 		return NULL;
 	n = json_object_array_length(list);
 	for (i = 0; i < n; i++) {
@@ -119,7 +155,7 @@ agent_entry(json_object *config, const char *id)
 
 		if (eid == NULL)
 			continue;
-		norm = agent_norm_dup(eid);
+		norm = oc_ctx_agent_norm_dup(eid);
 		match = strcmp(norm, id) == 0;
 		free(norm);
 		if (match)
@@ -128,31 +164,84 @@ agent_entry(json_object *config, const char *id)
 	return NULL;
 }
 
-static char *
-default_agent_dup(json_object *config)
+char **
+oc_ctx_agent_ids_dup(json_object *config)
 {
-	json_object *list = oc_json_get(oc_json_get_obj(config, "agents"),
-	    "list");
-	size_t i, n;
+	json_object *entries = roster_entries(config), *list;
+	char **v;
+	size_t i, n, k = 0;
 
-	if (list == NULL || !json_object_is_type(list, json_type_array) ||
-	    (n = json_object_array_length(list)) == 0)
-		return oc_xstrdup("main");
-	for (i = 0; i < n; i++) {
-		json_object *e = json_object_array_get_idx(list, i);
-		json_object *d = oc_json_get(e, "default");
-
-		if (d != NULL && json_object_is_type(d, json_type_boolean) &&
-		    json_object_get_boolean(d) && oc_json_get_str(e, "id"))
-			return agent_norm_dup(oc_json_get_str(e, "id"));
+	if (entries != NULL) {
+		n = (size_t)json_object_object_length(entries);
+		if (n == 0)
+			return NULL;
+		v = oc_xcalloc(n + 1, sizeof *v);
+		{
+			json_object_object_foreach(entries, key, val) {
+				(void)val;
+				v[k++] = oc_xstrdup(key);
+			}
+		}
+		return v;
 	}
+	if ((list = roster_list(config)) == NULL ||
+	    (n = json_object_array_length(list)) == 0)
+		return NULL;
+	v = oc_xcalloc(n + 1, sizeof *v);
 	for (i = 0; i < n; i++) {
 		const char *id = oc_json_get_str(
 		    json_object_array_get_idx(list, i), "id");
 
 		if (id != NULL)
-			return agent_norm_dup(id);
+			v[k++] = oc_xstrdup(id);
 	}
+	return v;
+}
+
+/* The default agent: agents.defaults.systemAgent.agentId (2026.9), else
+ * the list entry with default: true, else the first agent, else main. */
+static char *
+default_agent_dup(json_object *config)
+{
+	const char *sys = oc_json_get_str(oc_json_get_obj(oc_json_get_obj(
+	    oc_json_get_obj(config, "agents"), "defaults"), "systemAgent"),
+	    "agentId");
+	json_object *list;
+	char **ids;
+	size_t i, n;
+
+	if (sys != NULL && *sys != '\0') {
+		char *id = oc_ctx_agent_norm_dup(sys);
+
+		ids = oc_ctx_agent_ids_dup(config);
+		if (ids == NULL || oc_ctx_agent_entry(config, id) != NULL) {
+			oc_strv_free(ids);
+			return id;
+		}
+		oc_strv_free(ids);
+		free(id);
+	}
+	if ((list = roster_list(config)) != NULL && roster_entries(config) ==
+	    NULL && (n = json_object_array_length(list)) > 0) {
+		for (i = 0; i < n; i++) {
+			json_object *e = json_object_array_get_idx(list, i);
+			json_object *d = oc_json_get(e, "default");
+
+			if (d != NULL && json_object_is_type(d,
+			    json_type_boolean) && json_object_get_boolean(d) &&
+			    oc_json_get_str(e, "id"))
+				return oc_ctx_agent_norm_dup(oc_json_get_str(e,
+				    "id"));
+		}
+	}
+	ids = oc_ctx_agent_ids_dup(config);
+	if (ids != NULL && ids[0] != NULL) {
+		char *id = oc_ctx_agent_norm_dup(ids[0]);
+
+		oc_strv_free(ids);
+		return id;
+	}
+	oc_strv_free(ids);
 	return oc_xstrdup("main");
 }
 
@@ -197,9 +286,7 @@ paths_free(struct oc_paths *p)
 	free(p->config_path);
 	free(p->agent_id);
 	free(p->agent_dir);
-	free(p->store_path);
-	free(p->state_path);
-	free(p->lock_path);
+	free(p->main_dir);
 	free(p->env_path);
 	memset(p, 0, sizeof *p);
 }
@@ -239,12 +326,28 @@ load_config(struct oc_ctx *ctx, struct oc_err *err)
 	return 0;
 }
 
+/*
+ * The main agent's dir, whose store every other agent's is merged over:
+ * OPENCLAW_AGENT_DIR, else PI_CODING_AGENT_DIR, else <state>/agents/main/
+ * agent (resolveOpenClawAgentDir; 2026.9.6's resolveSharedMainAuthAgentDir
+ * is the same rule).
+ */
+static char *
+main_dir_dup(const struct oc_paths *p)
+{
+	const char *v;
+
+	if ((v = env_nonempty("OPENCLAW_AGENT_DIR")) != NULL ||
+	    (v = env_nonempty("PI_CODING_AGENT_DIR")) != NULL)
+		return oc_expand_home_dup(v, p->home);
+	return oc_xasprintf("%s/agents/main/agent", p->state_dir);
+}
+
 int
 oc_ctx_open(struct oc_ctx *ctx, const char *agent, struct oc_err *err)
 {
 	struct oc_paths *p = &ctx->paths;
 	const char *v;
-	char *sq;
 
 	memset(ctx, 0, sizeof *ctx);
 	p->home = resolve_home();
@@ -283,17 +386,17 @@ oc_ctx_open(struct oc_ctx *ctx, const char *agent, struct oc_err *err)
 
 	if (agent != NULL) {
 		json_object *e;
-		char **ids = oc_config_agent_ids_dup(ctx->config);
+		char **ids = oc_ctx_agent_ids_dup(ctx->config);
 		const char *dir;
 
-		p->agent_id = agent_norm_dup(agent);
+		p->agent_id = oc_ctx_agent_norm_dup(agent);
 		if (*p->agent_id == '\0') {
 			oc_strv_free(ids);
 			oc_err_set(err, OC_EX_USAGE, "empty agent id");
 			oc_ctx_close(ctx);
 			return -1;
 		}
-		e = agent_entry(ctx->config, p->agent_id);
+		e = oc_ctx_agent_entry(ctx->config, p->agent_id);
 		if (ids == NULL ? strcmp(p->agent_id, "main") != 0 :
 		    e == NULL) {
 			struct oc_buf known = { 0 };
@@ -328,7 +431,7 @@ oc_ctx_open(struct oc_ctx *ctx, const char *agent, struct oc_err *err)
 		const char *dir;
 
 		p->agent_id = default_agent_dup(ctx->config);
-		dir = oc_json_get_str(agent_entry(ctx->config, p->agent_id),
+		dir = oc_json_get_str(oc_ctx_agent_entry(ctx->config, p->agent_id),
 		    "agentDir");
 		if (dir != NULL && *dir)
 			p->agent_dir = oc_expand_home_dup(dir, p->home);
@@ -337,25 +440,19 @@ oc_ctx_open(struct oc_ctx *ctx, const char *agent, struct oc_err *err)
 	if (p->agent_dir == NULL)
 		p->agent_dir = oc_xasprintf("%s/agents/%s/agent", p->state_dir,
 		    p->agent_id);
-	p->store_path = oc_xasprintf("%s/auth-profiles.json", p->agent_dir);
-	p->state_path = oc_xasprintf("%s/auth-state.json", p->agent_dir);
-	p->lock_path = oc_xasprintf("%s/auth-profiles.json.lock",
-	    p->agent_dir);
+	p->main_dir = main_dir_dup(p);
+	return 0;
+}
 
-	ctx->era = OC_ERA_JSON;
-	sq = oc_xasprintf("%s/openclaw-agent.sqlite", p->agent_dir);
-	if (!oc_path_exists(sq)) {
-		free(sq);
-		sq = oc_xasprintf("%s/state/openclaw.sqlite", p->state_dir);
-		if (!oc_path_exists(sq)) {
-			free(sq);
-			sq = NULL;
-		}
-	}
-	if (sq != NULL) {
-		ctx->era = OC_ERA_SQLITE;
-		ctx->sqlite_path = sq;
-	}
+int
+oc_ctx_same_dir(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (strcmp(a, b) == 0)
+		return 1;
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 	return 0;
 }
 
@@ -367,7 +464,6 @@ oc_ctx_close(struct oc_ctx *ctx)
 	paths_free(&ctx->paths);
 	if (ctx->config != NULL)
 		json_object_put(ctx->config);
-	free(ctx->sqlite_path);
 	memset(ctx, 0, sizeof *ctx);
 }
 
@@ -387,16 +483,8 @@ oc_ctx_json(const struct oc_ctx *ctx)
 	json_object_object_add(j, "agentId", json_object_new_string(p->agent_id));
 	json_object_object_add(j, "agentDir",
 	    json_object_new_string(p->agent_dir));
-	json_object_object_add(j, "store", json_object_new_string(p->store_path));
-	json_object_object_add(j, "authState",
-	    json_object_new_string(p->state_path));
-	json_object_object_add(j, "lock", json_object_new_string(p->lock_path));
+	json_object_object_add(j, "mainAgentDir",
+	    json_object_new_string(p->main_dir));
 	json_object_object_add(j, "envFile", json_object_new_string(p->env_path));
-	json_object_object_add(j, "layout", json_object_new_string(
-	    oc_path_exists(p->state_path) ? "auth-state.json" : "inline"));
-	json_object_object_add(j, "era", json_object_new_string(
-	    ctx->era == OC_ERA_SQLITE ? "sqlite" : "json"));
-	json_object_object_add(j, "sqlite", ctx->sqlite_path ?
-	    json_object_new_string(ctx->sqlite_path) : NULL);
 	return j;
 }

@@ -76,104 +76,8 @@ struct target {
 	char id[24];		/* the request id: labels may repeat */
 };
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int
-contains_ci(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	if (hay == NULL)
-		return 0;
-	for (; *hay; hay++)
-		if (strncasecmp(hay, needle, n) == 0)
-			return 1;
-	return 0;
-}
-
-static int
-contains_any(const char *hay, const char *const *needles)
-{
-	for (; *needles; needles++)
-		if (contains_ci(hay, *needles))
-			return 1;
-	return 0;
-}
-
-static const char *const billing_hints[] = { "insufficient credits",
-	"insufficient quota", "insufficient_quota", "credit balance",
-	"insufficient balance", "plans & billing", "add more credits",
-	"top up", "billing hard limit", "hard limit reached",
-	"payment required", NULL };
-static const char *const ratelimit_hints[] = { "rate limit", "rate_limit",
-	"too many requests", "resource exhausted", "resource_exhausted",
-	"quota exceeded", "quota_exceeded", NULL };
-static const char *const retry_hints[] = { "try again", "retry",
-	"temporary", "cooldown", NULL };
-
-/* OpenClaw's classify402Message, reduced to the signals it weighs. */
-static const char *
-classify_402(const char *body)
-{
-	if (contains_ci(body, "subscription quota limit") &&
-	    (contains_ci(body, "automatic quota refresh") ||
-	    contains_ci(body, "rolling time window")))
-		return "rate_limit";
-	if (contains_any(body, billing_hints))
-		return "billing";
-	if (contains_any(body, ratelimit_hints))
-		return "rate_limit";
-	if (contains_any(body, retry_hints) && contains_ci(body, "limit"))
-		return "rate_limit";
-	return "billing";
-}
-
-const char *
-oc_probe_classify(long status, const char *error, const char *body)
-{
-	if (status == 0) {
-		/* no answer: OpenClaw counts ECONNREFUSED, EAI_AGAIN and
-		 * timeouts alike as "timeout" */
-		if (error != NULL && (strcmp(error, "timeout") == 0 ||
-		    strcmp(error, "connect") == 0 ||
-		    strcmp(error, "dns") == 0))
-			return "timeout";
-		return "unknown";
-	}
-	if (status >= 200 && status < 300)
-		return "ok";
-	switch (status) {
-	case 401:
-	case 403:
-		return "auth";
-	case 402:
-		return classify_402(body);
-	case 429:
-		return "rate_limit";
-	case 408:
-		return "timeout";
-	case 400:
-	case 422:
-		return contains_any(body, billing_hints) ? "billing" :
-		    "format";
-	case 499:
-	case 503:
-		return contains_ci(body, "overloaded") ? "rate_limit" :
-		    "timeout";
-	case 529:
-		return "rate_limit";
-	}
-	if (status >= 500 && status < 600)
-		return "timeout";
-	return "unknown";
-}
+/* The message of a token only Claude Code may use. */
+#define contains_ci oc_rules_contains_ci
 
 /* ---- where and how to ask ---- */
 
@@ -193,7 +97,7 @@ kind_of_api(const char *api)
 static enum kind
 resolve_base(const struct oc_ctx *ctx, const char *provider, char **base)
 {
-	json_object *pc = oc_health_provider_config(ctx->config, provider);
+	json_object *pc = oc_config_provider(ctx->config, provider, NULL);
 	const char *cbase = oc_json_get_str(pc, "baseUrl");
 	enum kind k = kind_of_api(oc_json_get_str(pc, "api")), bk = K_NONE;
 	const char *b = NULL, *env;
@@ -330,26 +234,35 @@ no_request_msg(const char *provider)
 	return m;
 }
 
-/* store.order[provider] (then the main store's, then config auth.order),
- * keys compared after normalisation (findNormalizedProviderValue). */
+/* The explicit order for a provider, as resolveAuthProfileOrder takes
+ * it: the store's (merged) order, else config auth.order; NULL when none
+ * or empty. */
 static json_object *
-explicit_order(json_object *const *maps, size_t nmaps, const char *provider)
+explicit_order(struct oc_store *st, json_object *config, const char *provider)
 {
-	size_t i;
+	json_object *o = oc_store_order(st, provider);
 
-	for (i = 0; i < nmaps; i++) {
-		if (maps[i] == NULL)
-			continue;
-		json_object_object_foreach(maps[i], k, v) {
-			char *n = oc_provider_auth_dup(k);
-			int m = strcmp(n, provider) == 0;
+	if (o == NULL) {
+		json_object *co = oc_json_get_obj(oc_json_get_obj(config,
+		    "auth"), "order");
 
-			free(n);
-			if (m && json_object_is_type(v, json_type_array))
-				return json_object_array_length(v) ? v : NULL;
+		if (co != NULL) {
+			json_object_object_foreach(co, k, v) {
+				char *n = oc_provider_norm_dup(k);
+				int m = strcmp(n, provider) == 0;
+
+				free(n);
+				if (m) {
+					o = v;
+					break;
+				}
+			}
 		}
 	}
-	return NULL;
+	if (o == NULL || !json_object_is_type(o, json_type_array) ||
+	    json_object_array_length(o) == 0)
+		return NULL;
+	return o;
 }
 
 static int
@@ -390,24 +303,20 @@ static int
 profile_secret(const struct oc_ctx *ctx, const struct oc_hprofile *hp,
     struct oc_probe_result *r, char **secret, struct oc_err *err)
 {
-	struct oc_cred c;
+	const struct oc_cred *c = hp->c;
 	struct oc_err rerr;
-	json_object *p = NULL;
 	int rc = 0;
 
+	(void)err;
 	*secret = NULL;
-	/* the one profile as a json-c tree, for the creds module */
-	if (oc_json_parse(hp->id, hp->raw.p, hp->raw.n, &p, err) == -1)
-		return -1;
-	oc_cred_parse(hp->id, p, &c);
 	if (hp->ctype == OC_CT_TOKEN && (hp->status == OC_HS_MISSING ||
 	    hp->status == OC_HS_EXPIRED)) {
 		skip(r, "unknown", hp->reason, oc_xasprintf("not probed: %s",
 		    hp->reason));
 		goto out;
 	}
-	if (hp->ctype == OC_CT_OAUTH && c.secret == NULL &&
-	    !oc_health_secret_present(c.refresh)) {
+	if (hp->ctype == OC_CT_OAUTH && !oc_rules_secret_string(c->secret) &&
+	    !oc_rules_secret_string(c->refresh)) {
 		skip(r, "unknown", "missing_credential", oc_xstrdup(
 		    "not probed: no access or refresh token"));
 		goto out;
@@ -419,7 +328,7 @@ profile_secret(const struct oc_ctx *ctx, const struct oc_hprofile *hp,
 		    "oc-sync --refresh)" : "not probed: access token expired"));
 		goto out;
 	}
-	if (c.secret == NULL && c.ref == NULL) {
+	if (!oc_rules_secret_string(c->secret) && c->ref_json == NULL) {
 		skip(r, "unknown", "missing_credential", oc_xstrdup(
 		    "not probed: no secret and no SecretRef"));
 		goto out;
@@ -428,12 +337,12 @@ profile_secret(const struct oc_ctx *ctx, const struct oc_hprofile *hp,
 	 * (unset, insecure file, failing command) is this profile's result,
 	 * not the run's */
 	oc_err_clear(&rerr);
-	if (oc_cred_resolve(ctx, &c, secret, &rerr) == -1) {
+	if (oc_cred_resolve(ctx, c, secret, &rerr) == -1) {
 		*secret = NULL;
 		skip(r, "unknown", "unresolved_ref", oc_xstrdup(rerr.msg));
 		goto out;
 	}
-	if (!oc_health_secret_present(*secret)) {
+	if (!oc_rules_secret_input(*secret)) {
 		oc_free_secret(*secret);
 		*secret = NULL;
 		skip(r, "unknown", "missing_credential", oc_xstrdup(
@@ -442,8 +351,6 @@ profile_secret(const struct oc_ctx *ctx, const struct oc_hprofile *hp,
 	}
 	rc = 1;
 out:
-	/* the tree held the secret too */
-	oc_json_wipe_put(p);
 	return rc;
 }
 
@@ -452,8 +359,8 @@ out:
 static char *
 config_secret(const struct oc_ctx *ctx, const char *provider)
 {
-	json_object *k = oc_json_get(oc_health_provider_config(ctx->config,
-	    provider), "apiKey");
+	json_object *k = oc_json_get(oc_config_provider(ctx->config,
+	    provider, NULL), "apiKey");
 	const char *s, *p;
 
 	if (k == NULL || !json_object_is_type(k, json_type_string))
@@ -466,9 +373,9 @@ config_secret(const struct oc_ctx *ctx, const char *provider)
 	    strstr(s, "_") != NULL) {
 		const char *v = getenv(s);
 
-		return oc_health_secret_present(v) ? oc_xstrdup(v) : NULL;
+		return oc_rules_secret_input(v) ? oc_xstrdup(v) : NULL;
 	}
-	return oc_health_secret_present(s) ? oc_xstrdup(s) : NULL;
+	return oc_rules_secret_input(s) ? oc_xstrdup(s) : NULL;
 }
 
 static void
@@ -539,7 +446,7 @@ judge(struct oc_probe_result *r, const struct oc_http_res *h,
 
 	r->http_status = h->status;
 	r->latency_ms = h->elapsed_ms;
-	r->status = oc_probe_classify(h->status, h->error, body);
+	r->status = oc_rules_probe_status(h->status, h->error, body);
 	if (h->status == 0) {
 		r->error = oc_xasprintf("no answer: %s", h->error ?
 		    h->error : "unknown error");
@@ -572,18 +479,15 @@ judge(struct oc_probe_result *r, const struct oc_http_res *h,
 
 int
 oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
-    const struct oc_health *h, const struct oc_probe_opts *o,
+    struct oc_health *h, const struct oc_probe_opts *o,
     struct oc_err *err)
 {
-	json_object *const orders[3] = { h->orders[0], h->orders[1],
-	    oc_json_get_obj(oc_json_get_obj(ctx->config, "auth"), "order") };
-	const size_t norders = 3;
 	struct target *tv = NULL;
 	struct oc_http_req *reqs = NULL;
 	struct oc_http_res *res = NULL;
 	size_t cap = 0, nt = 0, i, j;
 	char *want = o->provider ? oc_provider_auth_dup(o->provider) : NULL;
-	int64_t t0 = mono_ms();
+	int64_t t0 = oc_mono_ms();
 	int rc = -1;
 
 	memset(s, 0, sizeof *s);
@@ -608,7 +512,8 @@ oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
 		if (want != NULL && strcmp(want, pv->id) != 0)
 			continue;
 		k = resolve_base(ctx, pv->id, &base);
-		order = explicit_order(orders, norders, pv->id);
+		order = explicit_order(&h->store, ctx->config,
+		    pv->id);
 		for (j = 0; j < h->np; j++) {
 			const struct oc_hprofile *hp = &h->p[j];
 			struct oc_probe_result *r;
@@ -696,7 +601,7 @@ oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
 	}
 	for (i = 0; i < s->n; i++)
 		s->nfailed += s->r[i].failed;
-	s->duration_ms = (long)(mono_ms() - t0);
+	s->duration_ms = (long)(oc_mono_ms() - t0);
 	rc = 0;
 out:
 	if (res != NULL)

@@ -48,20 +48,6 @@ ref_free(struct ref *r)
 	memset(r, 0, sizeof *r);
 }
 
-static char *
-trim_dup(const char *s)
-{
-	size_t n, l;
-
-	while ((l = oc_js_space_len(s)) != 0)
-		s += l;
-	n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || (s[n - 1] >= '\t' &&
-	    s[n - 1] <= '\r')))
-		n--;
-	return oc_xstrndup(s, n);
-}
-
 static json_object *
 secrets_cfg(const struct oc_ctx *ctx)
 {
@@ -77,7 +63,7 @@ default_alias_dup(const struct oc_ctx *ctx, const char *source)
 	char *t;
 
 	if (d != NULL) {
-		t = trim_dup(d);
+		t = oc_text_trim_js_dup(d);
 		if (*t != '\0')
 			return t;
 		free(t);
@@ -103,7 +89,7 @@ env_name_ok(const char *s)
 static int
 template_ref(const struct oc_ctx *ctx, const char *s, struct ref *r)
 {
-	char *t = trim_dup(s), *name;
+	char *t = oc_text_trim_js_dup(s), *name;
 	size_t n = strlen(t);
 	int ok;
 
@@ -137,14 +123,14 @@ object_ref(const struct oc_ctx *ctx, json_object *o, struct ref *r)
 	if (src == NULL || id == NULL || (strcmp(src, "env") != 0 &&
 	    strcmp(src, "file") != 0 && strcmp(src, "exec") != 0))
 		return 0;
-	t = trim_dup(id);
+	t = oc_text_trim_js_dup(id);
 	if (*t == '\0') {
 		free(t);
 		return 0;
 	}
 	r->id = t;
 	r->source = oc_xstrdup(src);
-	if (prov != NULL && *(t = trim_dup(prov)) != '\0')
+	if (prov != NULL && *(t = oc_text_trim_js_dup(prov)) != '\0')
 		r->provider = t;
 	else {
 		if (prov != NULL)
@@ -635,16 +621,8 @@ exec_parse(const char *name, const struct ref *r, const char *stdout_text,
 		/* JavaScript trim of the whole output (up to a NUL, which
 		 * no value holds), on a terminated copy. */
 		char *all = oc_xstrndup(stdout_text, len);
-		const char *s = all;
-		size_t l, n;
 
-		while ((l = oc_js_space_len(s)) != 0)
-			s += l;
-		n = strlen(s);
-		while (n > 0 && (s[n - 1] == ' ' || (s[n - 1] >= '\t' &&
-		    s[n - 1] <= '\r')))
-			n--;
-		t = oc_xstrndup(s, n);
+		t = oc_text_trim_js_dup(all);
 		oc_free_secret(all);
 	}
 	if (*t == '\0') {
@@ -916,7 +894,7 @@ resolve_ref(const struct oc_ctx *ctx, const struct ref *r, char **out,
 	}
 	if (rc == -1)
 		return -1;
-	t = trim_dup(value);
+	t = oc_text_trim_js_dup(value);
 	if (*t == '\0') {
 		oc_free_secret(t);
 		oc_free_secret(value);
@@ -935,6 +913,7 @@ oc_cred_resolve(const struct oc_ctx *ctx, const struct oc_cred *c,
     char **out, struct oc_err *err)
 {
 	struct ref r = { 0 };
+	json_object *ref = NULL;
 	char *v = NULL;
 	int rc;
 
@@ -958,13 +937,15 @@ oc_cred_resolve(const struct oc_ctx *ctx, const struct oc_cred *c,
 	}
 	if (c->type != OC_CT_API_KEY && c->type != OC_CT_TOKEN) {
 		oc_err_set(err, OC_EX_NEG, "profile %s has an unknown type "
-		    "\"%s\"", c->id, c->type_str ? c->type_str : "");
+		    "\"%s\"", c->id, c->type_raw ? c->type_raw : "");
 		return -1;
 	}
 	/* As the gateway's secrets snapshot does: a ref (keyRef/tokenRef,
 	 * else the inline "${VAR}" form) wins over a plaintext secret. */
-	if ((c->ref != NULL && object_ref(ctx, c->ref, &r)) ||
+	ref = oc_cred_ref(c);
+	if ((ref != NULL && object_ref(ctx, ref, &r)) ||
 	    (c->secret != NULL && template_ref(ctx, c->secret, &r))) {
+		json_object_put(ref);
 		rc = resolve_ref(ctx, &r, &v, err);
 		if (rc == -1) {
 			char msg[sizeof err->msg];
@@ -981,6 +962,7 @@ oc_cred_resolve(const struct oc_ctx *ctx, const struct oc_cred *c,
 		*out = v;
 		return 0;
 	}
+	json_object_put(ref);
 	if (c->secret != NULL) {
 		v = oc_xstrdup(c->secret);
 		oc_token_normalize(v, 0);
@@ -991,7 +973,7 @@ oc_cred_resolve(const struct oc_ctx *ctx, const struct oc_cred *c,
 		oc_free_secret(v);
 	}
 	oc_err_set(err, OC_EX_NEG, "profile %s has no %s%s", c->id,
-	    c->type == OC_CT_TOKEN ? "token" : "key", c->ref != NULL ?
+	    c->type == OC_CT_TOKEN ? "token" : "key", c->ref_json != NULL ?
 	    " (its SecretRef is not usable)" : "");
 	return -1;
 }

@@ -41,12 +41,12 @@ is "$rc" 0 "list exits 0"
 like "$(printf '%s\n' "$out" | head -1)" '^ID +TYPE +PROVIDER +STATE +EXPIRES +SECRET$' "header line"
 like "$out" 'anthropic:tok +token +anthropic +expiring +[0-9T:-]+Z +sk-ant-o\.\.\.DDDDDDDD' "expiring token, masked 8+8"
 like "$out" 'anthropic:far +token +anthropic +ok ' "provider is shown normalised"
-like "$out" 'openai:key +api_key +openai +ok +never +sk-legac\.\.\.89abcdef' "legacy mode/apiKey read"
+like "$out" 'openai:key +api_key +openai +static +never +sk-legac\.\.\.89abcdef' "legacy mode/apiKey read; an api key is static, as models status says"
 like "$out" 'openai:old +token +openai +expired' "expired token"
 like "$out" 'openai-codex:default +oauth +openai-codex +refreshable' "expired oauth with refresh token is refreshable"
 like "$out" 'zai:blank +token +zai +missing' "expires 0 is a blanked source: missing"
-like "$out" 'zai:bad +token +zai +invalid_expires' "non-numeric expires"
-like "$out" 'google:ref +api_key +google +ok +never +<env ref>' "a keyRef is shown as a ref"
+like "$out" 'zai:bad +token +zai +missing +invalid' "non-numeric expires: missing, expiry shown as invalid"
+like "$out" 'google:ref +api_key +google +static +never +<env ref>' "a keyRef is shown as a ref"
 unlike "$out" 'AAAAAAAABBBBBBBBCCCCCCCC|0123456789abcdef"|acc-0123456789abcdefXYZ' "no secret in clear"
 
 run oc-profile list --reveal
@@ -57,7 +57,7 @@ is "$rc" 0 "list -p --json exits 0"
 jqok 'length == 2 and all(.[]; .provider == "anthropic")' "-p filters on the normalised provider"
 jqok '.[0] | .id == "anthropic:tok" and .state == "expiring" and (.expires|type) == "number" and (.expiresAt|test("Z$")) and .secret == "sk-ant-o...DDDDDDDD"' "JSON fields"
 run oc-profile list -p zai --json
-jqok 'map(.state) == ["missing","invalid_expires"]' "blanked and invalid expiries in JSON"
+jqok 'map([.state, .status, .reasonCode]) == [["missing","missing","invalid_expires"],["missing","missing","invalid_expires"]]' "blanked and invalid expiries in JSON: missing, reason invalid_expires"
 
 run oc-profile show anthropic:tok
 is "$rc" 0 "show exits 0"
@@ -90,7 +90,7 @@ like "$out" 'no cooldowns to clear' "clearing nothing says so"
 
 run oc-profile path --json
 jqok 'type == "object"' "path --json is an object"
-jqok '.stateDir == env.HOME + "/.openclaw" and .agentId == "main" and .store == env.HOME + "/.openclaw/agents/main/agent/auth-profiles.json" and .layout == "inline" and .era == "json"' "path --json fields"
+jqok '.stateDir == env.HOME + "/.openclaw" and .agentId == "main" and .store == env.HOME + "/.openclaw/agents/main/agent/auth-profiles.json" and .layout == "inline" and .storeEra == "A" and .backend == "json" and .rules == "openclaw-2026.3.24"' "path --json fields"
 run oc-profile path
 like "$out" '^home +/' "path text output"
 
@@ -101,7 +101,7 @@ put_store '{"version":1,"profiles":{
  "a:str":{"type":"token","provider":"a","token":"tok-0123456789","expires":"'$((now + 3600000))'"},
  "a:ws":{"type":"token","provider":"a","token":"   "}}}'
 run oc-profile list --json
-jqok 'map({(.id): .state}) | add == {"a:oauth-noexp":"missing","a:null":"invalid_expires","a:str":"invalid_expires","a:ws":"missing"}' "oauth without expiry is missing; null or string expires is invalid; a blank token is missing"
+jqok 'map({(.id): [.state, .reasonCode]}) | add == {"a:oauth-noexp":["missing",null],"a:null":["missing","invalid_expires"],"a:str":["missing","invalid_expires"],"a:ws":["missing","missing_credential"]}' "oauth without expiry is missing; null or string expires is invalid; a blank token is missing"
 
 # A corrupt store: exit 65 with file and position.
 printf '{"version":1,\n "profiles":{"a:b":{"type":"token",}}}\n' >"$STORE"

@@ -86,22 +86,27 @@ run oc-sync --claude
 like "$err" "readable by other users" "group/world-readable store: warning"
 chmod 600 "$STORE"
 
-# --- SQLite era: refuse unless --force; dry run allowed
+# --- an empty file where the agent database goes changes nothing
 rm -f "$STORE"
 : >"$AGENT/openclaw-agent.sqlite"
-run oc-sync --claude
-is "$rc" 78 "SQLite era: exit 78"
-like "$err" "SQLite" "SQLite era: says why"
-ok "$([ ! -e "$STORE" ]; echo $?)" "SQLite era: nothing written"
 run oc-sync --claude --dry-run
-is "$rc" 0 "SQLite era, dry run: allowed"
-run oc-sync --claude --force
-is "$rc" 0 "SQLite era, --force: written"
-jqfile "$STORE" ".profiles[\"$ID\"].access == \"$A1\"" "--force: imported"
+is "$rc" 0 "dry run: exit 0"
+ok "$([ ! -e "$STORE" ]; echo $?)" "dry run: nothing written"
+run oc-sync --claude
+is "$rc" 0 "an empty database file: the JSON store is written"
+jqfile "$STORE" ".profiles[\"$ID\"].access == \"$A1\"" "imported into the JSON store"
 rm -f "$AGENT/openclaw-agent.sqlite"
 
 # --- -a AGENT
 put_config '{"agents":{"list":[{"id":"main","default":true},{"id":"work"}]}}'
+# The work agent inherits the main agent's store (as the gateway merges
+# it): the login is already there for it, unchanged.
+run oc-sync -a work --claude
+is "$rc" 0 "-a work, inherited from main: exit 0"
+like "$out" "$ID unchanged" "-a work: the profile it inherits is the same"
+ok "$([ ! -e "$STATE/agents/work/agent/auth-profiles.json" ]; echo $?)" "-a work: nothing copied into the work agent's store"
+# Without it in main, the import goes to the work agent's own store.
+rm -f "$STORE"
 run oc-sync -a work --claude
 is "$rc" 0 "-a work: exit 0"
 jqfile "$STATE/agents/work/agent/auth-profiles.json" ".profiles[\"$ID\"].access == \"$A1\"" "-a work: the work agent's store"

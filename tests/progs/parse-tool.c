@@ -109,13 +109,13 @@ main(int argc, char **argv)
 			line[strcspn(line, "\n")] = '\0';
 			res.len = 0;
 			oc_buf_adds(&o, "{\"file\":");
-			oc_json_str_add(&o, line, strlen(line));
+			oc_json_write_string(&o, line, strlen(line));
 			if (one(mode, line, &res, &err) == -1) {
 				oc_buf_adds(&o, ",\"ok\":false,\"error\":");
-				oc_json_str_add(&o, err.msg, strlen(err.msg));
+				oc_json_write_string(&o, err.msg, strlen(err.msg));
 			} else {
 				oc_buf_adds(&o, ",\"ok\":true,\"out\":");
-				oc_json_str_add(&o, res.data ? res.data : "",
+				oc_json_write_string(&o, res.data ? res.data : "",
 				    res.len);
 			}
 			oc_buf_adds(&o, "}\n");
