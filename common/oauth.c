@@ -957,7 +957,7 @@ out:
 	if (a.original != NULL)
 		oc_json_wipe_put(a.original);
 	if (a.fence != NULL)
-		json_object_put(a.fence);
+		oc_json_wipe_put(a.fence);
 	free(a.provider);
 	if (rc == -1)
 		res->status = OC_REFRESH_FAILED;
