@@ -320,137 +320,89 @@ forward(int sig)
 		kill((pid_t)child_pid, sig);
 }
 
-/* Copy what the pipe holds now to our stderr and through the matcher.
- * 1 at end of file, 0 when it would block, -1 on error. */
-static int
-tee_available(int fd, struct matcher *m)
+/* The command's stderr as it comes: to ours (the caller sees it live) and
+ * through the matcher. */
+static void
+tee_err(const char *p, size_t n, void *arg)
 {
-	char buf[8192];
+	size_t off = 0;
 
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof buf), off = 0;
+	while (off < n) {
+		ssize_t w = write(STDERR_FILENO, p + off, n - off);
 
-		if (n == -1 && errno == EINTR)
+		if (w == -1 && errno == EINTR)
 			continue;
-		if (n == -1)
-			return errno == EAGAIN ? 0 : -1;
-		if (n == 0)
-			return 1;
-		/* Tee: the caller sees stderr live, we read it too. */
-		while (off < n) {
-			ssize_t w = write(STDERR_FILENO, buf + off,
-			    (size_t)(n - off));
-
-			if (w == -1 && errno == EINTR)
-				continue;
-			if (w == -1)
-				break;
-			off += w;
-		}
-		matcher_feed(m, buf, (size_t)n);
+		if (w == -1)
+			break;
+		off += (size_t)w;
 	}
+	matcher_feed((struct matcher *)arg, p, n);
 }
 
-/* Run argv once with var=key; stderr is passed through as it comes and
- * watched for the rate-limit rule. Returns the exit status as a shell
- * reports it (128 + signal). */
+/* Run argv once with var=key, through the one process runner: the
+ * caller's environment (what the dotenv files added is ours, not the
+ * command's) with var set, its core-dump limit, stdin and stdout shared;
+ * stderr passed through as it comes and watched for the rate-limit rule.
+ * Returns the exit status as a shell reports it (128 + signal). */
 static int
 attempt(char **argv, const char *var, const char *key,
     const struct names *caller, int *limited, int *signaled)
 {
 	struct matcher m = { { 0 }, 0, NULL };
-	int ep[2], status, saved;
-	pid_t pid;
+	struct oc_proc_spec sp;
+	struct oc_proc_io io;
+	struct oc_proc pr;
+	struct oc_err err;
+	enum oc_proc_end end;
+	char **env;
+	size_t i, n = 0, vlen = strlen(var);
+	int status, saved;
 
 	*limited = 0;
 	*signaled = 0;
-	if (pipe(ep) == -1) {
-		oc_warnx("exec: pipe: %s", strerror(errno));
-		return OC_EX_CANTCREAT;
+	env = oc_xcalloc(1, sizeof *env);
+	for (i = 0; environ != NULL && environ[i] != NULL; i++) {
+		const char *e = environ[i], *eq = strchr(e, '=');
+
+		if (eq == NULL || !names_has(caller, e, (size_t)(eq - e)) ||
+		    ((size_t)(eq - e) == vlen && strncmp(e, var, vlen) == 0))
+			continue;
+		env = oc_xrealloc(env, (n + 2) * sizeof *env);
+		env[n++] = oc_xstrdup(e);
+		env[n] = NULL;
 	}
+	env = oc_xrealloc(env, (n + 2) * sizeof *env);
+	env[n++] = oc_xasprintf("%s=%s", var, key);
+	env[n] = NULL;
+	memset(&sp, 0, sizeof sp);
+	sp.path = argv[0];
+	sp.argv = argv;
+	sp.envp = env;
+	sp.search = 1;
+	sp.core = 1;
+	sp.in = sp.out = OC_PROC_INHERIT;
+	sp.err = OC_PROC_PIPE;
 	fflush(stdout);
 	fflush(stderr);
-	pid = fork();
-	if (pid == -1) {
-		oc_warnx("exec: fork: %s", strerror(errno));
-		close(ep[0]);
-		close(ep[1]);
-		return OC_EX_TEMPFAIL;
-	}
-	if (pid == 0) {
-		size_t i;
-
-		close(ep[0]);
-		if (dup2(ep[1], STDERR_FILENO) == -1)
-			_exit(126);
-		if (ep[1] != STDERR_FILENO)
-			close(ep[1]);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGQUIT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		/* The caller's environment: what the dotenv files added
-		 * is ours, not the command's. */
-		for (i = 0; environ != NULL && environ[i] != NULL; ) {
-			const char *e = environ[i], *eq = strchr(e, '=');
-			char *name;
-
-			if (eq == NULL || names_has(caller, e,
-			    (size_t)(eq - e))) {
-				i++;
-				continue;
-			}
-			name = oc_xstrndup(e, (size_t)(eq - e));
-			unsetenv(name);
-			free(name);
-		}
-		if (setenv(var, key, 1) == -1)
-			_exit(126);
-		execvp(argv[0], argv);
+	if (oc_proc_spawn(&pr, &sp, &err) == -1) {
 		saved = errno;
-		fprintf(stderr, "oc-keys: %s: %s\n", argv[0], strerror(saved));
-		_exit(saved == ENOENT ? 127 : 126);
+		oc_proc_env_free(env);
+		oc_warnx("%s: %s", argv[0], strerror(saved));
+		return saved == ENOENT ? 127 : 126;
 	}
-	close(ep[1]);
-	child_pid = pid;
-	(void)fcntl(ep[0], F_SETFL, O_NONBLOCK);
-	/*
-	 * Read until the command has exited and its stderr is drained. A
-	 * process it left behind may hold the pipe open for long after: we
-	 * do not wait for that one, only for the command.
-	 */
-	for (;;) {
-		struct pollfd pf = { ep[0], POLLIN, 0 };
-		int exited = 0;
-		pid_t w;
-
-		if (poll(&pf, 1, 100) == -1 && errno != EINTR) {
-			while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-				;
-			break;
-		}
-		if (tee_available(ep[0], &m) == 1) {
-			/* EOF: everyone closed it; the command is ending. */
-			while ((w = waitpid(pid, &status, 0)) == -1 &&
-			    errno == EINTR)
-				;
-			break;
-		}
-		w = waitpid(pid, &status, WNOHANG);
-		if (w == pid)
-			exited = 1;
-		else if (w == -1 && errno != EINTR) {
-			close(ep[0]);
-			child_pid = 0;
-			return OC_EX_TEMPFAIL;
-		}
-		if (exited) {
-			(void)tee_available(ep[0], &m);
-			break;
-		}
-	}
-	close(ep[0]);
+	oc_proc_env_free(env);
+	child_pid = pr.pid;
+	/* Until the command has exited and its stderr is drained: a process
+	 * it left behind may hold the pipe open for long after; we do not
+	 * wait for that one. */
+	memset(&io, 0, sizeof io);
+	io.on_err = tee_err;
+	io.arg = &m;
+	io.until_exit = 1;
+	end = oc_proc_run(&pr, &io, &status);
 	child_pid = 0;
+	if (end != OC_PROC_EXITED)
+		return OC_EX_TEMPFAIL;
 	*limited = m.hit != NULL;
 	if (WIFSIGNALED(status)) {
 		*signaled = 1;

@@ -241,7 +241,7 @@ add_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 {
 	struct add_arg *a = arg;
 	json_object *old = oc_txn_profile(t, a->id);
-	int same = old != NULL && json_object_equal(old, a->cred);
+	int same = old != NULL && oc_json_equal(old, a->cred);
 
 	(void)err;
 	if (old != NULL)

@@ -397,42 +397,10 @@ struct jw {
 static void
 jw_string(struct jw *w, const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
-	const char *run;
-
-	if (s == NULL) {
+	if (s == NULL)
 		oc_buf_add(&w->b, "null", 4);
-		return;
-	}
-	oc_buf_addc(&w->b, '"');
-	for (;;) {
-		unsigned char ch;
-		char esc[7];
-
-		/* copy the run of characters that need no escape at once */
-		for (run = s; (unsigned char)*s >= 0x20 && *s != '"' &&
-		    *s != '\\'; s++)
-			;
-		if (s > run)
-			oc_buf_add(&w->b, run, (size_t)(s - run));
-		if ((ch = (unsigned char)*s) == '\0')
-			break;
-		s++;
-		switch (ch) {
-		case '"': oc_buf_add(&w->b, "\\\"", 2); continue;
-		case '\\': oc_buf_add(&w->b, "\\\\", 2); continue;
-		case '\n': oc_buf_add(&w->b, "\\n", 2); continue;
-		case '\r': oc_buf_add(&w->b, "\\r", 2); continue;
-		case '\t': oc_buf_add(&w->b, "\\t", 2); continue;
-		case '\b': oc_buf_add(&w->b, "\\b", 2); continue;
-		case '\f': oc_buf_add(&w->b, "\\f", 2); continue;
-		}
-		memcpy(esc, "\\u00", 4);
-		esc[4] = hex[ch >> 4];
-		esc[5] = hex[ch & 15];
-		oc_buf_add(&w->b, esc, 6);
-	}
-	oc_buf_addc(&w->b, '"');
+	else
+		oc_json_write_string(&w->b, s, strlen(s));
 }
 
 static void

@@ -101,7 +101,7 @@ oc_config_update(const char *path, int wait_ms, oc_config_edit_fn fn,
 		r = -1;
 out:
 	if (cfg != NULL)
-		json_object_put(cfg);
+		oc_json_wipe_put(cfg);
 	oc_lock_release(&lock);
 	return r;
 }

@@ -16,35 +16,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "oc.h"
 
 #define ENV_FILE_MAX (1u << 20)
-
-size_t
-oc_js_space_len(const char *p)
-{
-	const unsigned char *s = (const unsigned char *)p;
-
-	if (*s == ' ' || (*s >= '\t' && *s <= '\r'))
-		return 1;
-	if (s[0] == 0xc2 && s[1] == 0xa0)
-		return 2;	/* U+00A0 */
-	if (s[0] == 0xe1 && s[1] == 0x9a && s[2] == 0x80)
-		return 3;	/* U+1680 */
-	if (s[0] == 0xe2 && s[1] == 0x80 && ((s[2] >= 0x80 && s[2] <= 0x8a) ||
-	    s[2] == 0xa8 || s[2] == 0xa9 || s[2] == 0xaf))
-		return 3;	/* U+2000-200A, U+2028/9, U+202F */
-	if (s[0] == 0xe2 && s[1] == 0x81 && s[2] == 0x9f)
-		return 3;	/* U+205F */
-	if (s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x80)
-		return 3;	/* U+3000 */
-	if (s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf)
-		return 3;	/* U+FEFF */
-	return 0;
-}
 
 /* The text with CRLF and lone CR turned into LF (dotenv does this first),
  * and for each byte of it the offset of the byte it came from. */
@@ -179,33 +155,6 @@ quoted_close(const struct norm *t, size_t o)
 	return (size_t)-1;
 }
 
-static char *
-js_trim_dup(const char *s, size_t n)
-{
-	size_t a = 0, l;
-	char *r = oc_xstrndup(s, n);
-
-	n = strlen(r);
-	while (a < n && (l = oc_js_space_len(r + a)) != 0)
-		a += l;
-	/* Trailing: step back over the longest white-space suffix. */
-	for (;;) {
-		size_t k, found = 0;
-
-		for (k = 1; k <= 3 && k <= n - a; k++)
-			if (oc_js_space_len(r + n - k) == k) {
-				found = k;
-				break;
-			}
-		if (found == 0)
-			break;
-		n -= found;
-	}
-	memmove(r, r + a, n - a);
-	r[n - a] = '\0';
-	return r;
-}
-
 static size_t
 str_lt(const char *s)
 {
@@ -263,10 +212,12 @@ unquote(char *v, size_t len)
 static char *
 value_cook(const char *raw, size_t n)
 {
-	char *v = js_trim_dup(raw, n), *w, *r;
+	/* a terminated copy: the trim reads up to a NUL */
+	char *c = oc_xstrndup(raw, n), *v = oc_text_trim_js_dup(c), *w, *r;
 	size_t len = strlen(v);
 	char q = v[0];
 
+	oc_free_secret(c);
 	unquote(v, len);
 	if (q == '"')
 		for (r = w = v; *r; ) {
@@ -515,50 +466,44 @@ oc_env_load(const struct oc_ctx *ctx, struct oc_err *err)
 
 /* ---- writing ---- */
 
-static int
-bare_ok(const char *v)
+/* The value of the one entry "VAR=<q>" parses to, or NULL. Owned. */
+static char *
+parse_back_dup(const char *q)
 {
-	size_t n = strlen(v);
+	struct oc_dotenv_entry *v = NULL;
+	struct oc_err err;
+	char *line = oc_xasprintf("VAR=%s\n", q), *r = NULL;
+	size_t n = 0;
 
-	if (n == 0)
-		return 1;
-	if (oc_js_space_len(v) != 0)
-		return 0;
-	if (v[0] == '\'' || v[0] == '"' || v[0] == '`')
-		return 0;
-	if (strpbrk(v, "#\r\n") != NULL)
-		return 0;
-	/* A white-space suffix would be trimmed away. */
-	{
-		size_t k;
-
-		for (k = 1; k <= 3 && k <= n; k++)
-			if (oc_js_space_len(v + n - k) == k)
-				return 0;
+	if (oc_dotenv_parse(line, strlen(line), &v, &n, &err) == 0 &&
+	    n == 1 && strcmp(v[0].key, "VAR") == 0) {
+		r = v[0].value;
+		v[0].value = NULL;
 	}
-	return 1;
+	oc_dotenv_free(v, n);
+	oc_free_secret(line);
+	return r;
 }
 
-char *
-oc_dotenv_quote_dup(const char *v)
+/* The forms to try, plainest first: bare, then in each kind of quote
+ * (double quotes turn a line break into \n). */
+static char *
+candidate(const char *v, int kind)
 {
-	size_t n = strlen(v);
-	int endbs = n > 0 && v[n - 1] == '\\';
+	struct oc_buf b = { 0 };
+	const char *p;
+	char *r;
 
-	if (bare_ok(v))
+	switch (kind) {
+	case 0:
 		return oc_xstrdup(v);
-	/* Inside quotes a trailing backslash would escape the closing quote
-	 * on a later parse, and a CR would become LF. */
-	if (!endbs && strchr(v, '\'') == NULL && strchr(v, '\r') == NULL)
+	case 1:
 		return oc_xasprintf("'%s'", v);
-	if (!endbs && strchr(v, '`') == NULL && strchr(v, '\r') == NULL)
+	case 2:
 		return oc_xasprintf("`%s`", v);
-	if (!endbs && strchr(v, '"') == NULL && strstr(v, "\\n") == NULL &&
-	    strstr(v, "\\r") == NULL) {
-		struct oc_buf b = { 0 };
-		const char *p;
-		char *r;
-
+	case 3:
+		if (strstr(v, "\\n") != NULL || strstr(v, "\\r") != NULL)
+			return NULL;
 		oc_buf_addc(&b, '"');
 		for (p = v; *p; p++) {
 			if (*p == '\n')
@@ -576,18 +521,120 @@ oc_dotenv_quote_dup(const char *v)
 	return NULL;
 }
 
+char *
+oc_dotenv_quote_dup(const char *v)
+{
+	int kind;
+
+	/* Each form is kept only when dotenv's own rules read it back as v:
+	 * the rules have corners (a U+2028 ends a bare value as a line
+	 * break does; quotes are stripped per line), and a parse settles
+	 * them all. */
+	for (kind = 0; kind < 4; kind++) {
+		char *q = candidate(v, kind), *back;
+		int same;
+
+		if (q == NULL)
+			continue;
+		back = parse_back_dup(q);
+		same = back != NULL && strcmp(back, v) == 0;
+		oc_free_secret(back);
+		if (same)
+			return q;
+		oc_free_secret(q);
+	}
+	return NULL;
+}
+
+/* The value dotenv loads for each name of a text (the last entry wins),
+ * sorted by name, for comparing two versions of a file. */
+struct envmap {
+	struct oc_dotenv_entry *v;
+	size_t n;
+};
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	const struct oc_dotenv_entry *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	/* the later entry first, so the first of each name is the winner */
+	if (c == 0)
+		return x->start < y->start ? 1 : x->start > y->start ? -1 : 0;
+	return c;
+}
+
+static int
+envmap_load(struct envmap *m, const char *text, size_t len,
+    struct oc_err *err)
+{
+	size_t i, k;
+
+	if (oc_dotenv_parse(text, len, &m->v, &m->n, err) == -1)
+		return -1;
+	if (m->n == 0)		/* qsort's base must not be NULL */
+		return 0;
+	qsort(m->v, m->n, sizeof *m->v, entry_cmp);
+	/* keep the winner of each name */
+	for (i = k = 0; i < m->n; i++) {
+		if (k > 0 && strcmp(m->v[k - 1].key, m->v[i].key) == 0) {
+			free(m->v[i].key);
+			oc_free_secret(m->v[i].value);
+			continue;
+		}
+		m->v[k++] = m->v[i];
+	}
+	m->n = k;
+	return 0;
+}
+
+/* The new text loads as the old one did, but for var, which has value. */
+static int
+reads_back(const struct envmap *old, const struct envmap *new,
+    const char *var, const char *value)
+{
+	size_t i = 0, j = 0;
+
+	while (i < old->n || j < new->n) {
+		int c;
+
+		if (i < old->n && strcmp(old->v[i].key, var) == 0) {
+			i++;
+			continue;
+		}
+		if (j < new->n && strcmp(new->v[j].key, var) == 0) {
+			if (strcmp(new->v[j].value, value) != 0)
+				return 0;
+			j++;
+			continue;
+		}
+		if (i >= old->n || j >= new->n)
+			return 0;
+		c = strcmp(old->v[i].key, new->v[j].key);
+		if (c != 0 || strcmp(old->v[i].value, new->v[j].value) != 0)
+			return 0;
+		i++;
+		j++;
+	}
+	/* and var is there */
+	for (j = 0; j < new->n; j++)
+		if (strcmp(new->v[j].key, var) == 0)
+			return 1;
+	return 0;
+}
+
 int
 oc_env_set(const char *path, const char *var, const char *value, int wait_ms,
     int *replaced, struct oc_err *err)
 {
 	struct oc_lock lock;
 	struct oc_dotenv_entry *v = NULL;
+	struct envmap before = { NULL, 0 }, after = { NULL, 0 };
 	struct oc_buf out = { 0 };
 	char *lockpath = NULL, *text = NULL, *q = NULL, *dir = NULL;
-	char *target = NULL;
 	size_t len = 0, n = 0, i, at;
 	int r, rc = -1, done = 0;
-	struct stat st;
 
 	if (replaced != NULL)
 		*replaced = 0;
@@ -596,23 +643,15 @@ oc_env_set(const char *path, const char *var, const char *value, int wait_ms,
 		    "the value for %s cannot be written in dotenv syntax", var);
 		return -1;
 	}
-	/* A symlinked .env (dotfiles) is updated where it points. */
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-		target = realpath(path, NULL);
-		if (target == NULL) {
-			oc_err_set(err, OC_EX_CANTCREAT,
-			    "%s: dangling symlink: %s", path, strerror(errno));
-			goto out;
-		}
-	} else
-		target = oc_xstrdup(path);
-	dir = oc_dirname_dup(target);
+	/* A symlinked .env (dotfiles) is updated where it points, as every
+	 * file the tools write (file.c); the lock stays beside the path. */
+	dir = oc_dirname_dup(path);
 	if (oc_mkdirs(dir, 0700, err) == -1)
 		goto out;
 	lockpath = oc_xasprintf("%s.lock", path);
 	if (oc_lock_acquire(&lock, lockpath, wait_ms, err) == -1)
 		goto out;
-	r = read_env_file(target, &text, &len, err);
+	r = read_env_file(path, &text, &len, err);
 	if (r == -1)
 		goto unlock;
 	if (r == 0) {
@@ -620,7 +659,7 @@ oc_env_set(const char *path, const char *var, const char *value, int wait_ms,
 		len = 0;
 	}
 	if (oc_dotenv_parse(text, len, &v, &n, err) == -1) {
-		err_prefix(err, target, "; not rewritten");
+		err_prefix(err, path, "; not rewritten");
 		goto unlock;
 	}
 	at = 0;
@@ -649,16 +688,32 @@ oc_env_set(const char *path, const char *var, const char *value, int wait_ms,
 			oc_buf_addc(&out, '\n');
 		oc_buf_addf(&out, "%s=%s\n", var, q);
 	}
+	/* The file must load, by the same rules, as it did but for var,
+	 * which must hold value: an unterminated quote or a "NAME:" line
+	 * earlier in the file could take the new line in. */
+	if (envmap_load(&before, text, len, err) == -1 ||
+	    envmap_load(&after, out.data ? out.data : "", out.len, err) == -1)
+		goto unlock;
+	if (!reads_back(&before, &after, var, value)) {
+		oc_err_set(err, OC_EX_DATAERR, "%s: a line for %s would not "
+		    "read back as written (a line before it, such as an "
+		    "unterminated quote or \"NAME:\" with nothing after it, "
+		    "would take it in); nothing was changed: fix the file, or "
+		    "set %s by hand", path, var, var);
+		goto unlock;
+	}
 	if (replaced != NULL)
 		*replaced = done;
-	if (oc_write_atomic(target, out.data ? out.data : "", out.len, 0600, &lock,
-	    err) == -1)
+	if (oc_write_atomic(path, out.data ? out.data : "", out.len, 0600,
+	    &lock, err) == -1)
 		goto unlock;
 	rc = 0;
 unlock:
 	oc_lock_release(&lock);
 out:
 	oc_dotenv_free(v, n);
+	oc_dotenv_free(before.v, before.n);
+	oc_dotenv_free(after.v, after.n);
 	oc_buf_free(&out);
 	if (text != NULL) {
 		oc_wipe(text, len);
@@ -667,6 +722,5 @@ out:
 	oc_free_secret(q);
 	free(lockpath);
 	free(dir);
-	free(target);
 	return rc;
 }

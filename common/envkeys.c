@@ -122,30 +122,6 @@ oc_envkeys_is_known_var(const char *name)
 	return 0;
 }
 
-/* String.prototype.trim: JavaScript white space off both ends. */
-static char *
-js_trim_dup(const char *s)
-{
-	size_t n, l;
-
-	while ((l = oc_js_space_len(s)) != 0)
-		s += l;
-	n = strlen(s);
-	for (;;) {
-		size_t k, found = 0;
-
-		for (k = 1; k <= 3 && k <= n; k++)
-			if (oc_js_space_len(s + n - k) == k) {
-				found = k;
-				break;
-			}
-		if (found == 0)
-			break;
-		n -= found;
-	}
-	return oc_xstrndup(s, n);
-}
-
 struct list {
 	struct oc_envkey *v;
 	size_t n, cap;
@@ -183,7 +159,7 @@ env_trim_dup(const char *var)
 {
 	const char *v = getenv(var);
 
-	return v ? js_trim_dup(v) : NULL;
+	return v ? oc_text_trim_js_dup(v) : NULL;
 }
 
 /* parseKeyList: split on runs of white space, "," or ";". */
@@ -255,7 +231,7 @@ oc_envkeys_collect(const char *provider, struct oc_envkey **out, size_t *n)
 		    (size_t)(eq - e) < plen)
 			continue;
 		var = oc_xstrndup(e, (size_t)(eq - e));
-		add(&l, var, js_trim_dup(eq + 1));
+		add(&l, var, oc_text_trim_js_dup(eq + 1));
 		free(var);
 	}
 	free(prefix);

@@ -3,10 +3,31 @@
  * file.c - reading files whole and replacing them atomically. A store is
  * never truncated in place: a new file is written beside it, synced, and
  * renamed over it, so a crash leaves either the old or the new bytes.
+ *
+ * The one policy for every file the tools write (the store, auth-state.json,
+ * the config and its .bak, .env; oc(7) FILES says it to users):
+ *  - It must be a regular file. Anything else at the path (a FIFO, a
+ *    socket, a device, a directory) is refused with OC_EX_DATAERR, by
+ *    readers too, and never opened in a way that could block.
+ *  - A symbolic link is followed to the file it names, which is replaced in
+ *    its own directory (the link stays), when the link and that file have
+ *    the same owner; a dangling link, a loop, or a link to another owner's
+ *    file (say, planted for root to follow) is refused (OC_EX_CANTCREAT).
+ *  - A replaced file keeps its owner and group; when running as root, a new
+ *    file or directory takes the owner and group of the directory it is
+ *    made in, so root working in a user's home leaves the user's files the
+ *    user's. A file the process could not give back (owned by another user,
+ *    not root) is refused (OC_EX_CANTCREAT).
+ *  - Temp files are ".<name>.tmp-<pid>-<hex>" beside the file replaced,
+ *    made with O_EXCL|O_NOFOLLOW; those of writers killed before their
+ *    rename are swept under the lock (oc_file_sweep_temps).
+ * Locks (lock.c) are made at the path as named and never followed.
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -17,23 +38,62 @@
 
 #include "oc.h"
 
+static const char *
+file_kind(mode_t m)
+{
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISSOCK(m))
+		return "a socket";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "a device";
+	if (S_ISLNK(m))
+		return "a symbolic link";
+	return "not a regular file";
+}
+
 int
 oc_file_read(const char *path, size_t max, char **data, size_t *len,
     struct oc_err *err)
 {
 	struct oc_buf b = { 0 };
+	struct stat st;
 	char chunk[8192];
 	ssize_t n;
 	int fd, saved;
 
 	*data = NULL;
 	*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; what is not
+	 * a regular file is refused before a read could block. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd == -1) {
 		saved = errno;
-		oc_err_set(err, saved == ENOENT ? OC_EX_NOINPUT : OC_EX_DATAERR,
-		    "%s: %s", path, strerror(saved));
+		if (saved != ENOENT && stat(path, &st) == 0 &&
+		    !S_ISREG(st.st_mode))
+			oc_err_set(err, OC_EX_DATAERR, "%s: %s, not a regular "
+			    "file; refusing to read it", path,
+			    file_kind(st.st_mode));
+		else
+			oc_err_set(err, saved == ENOENT ? OC_EX_NOINPUT :
+			    OC_EX_DATAERR, "%s: %s", path, strerror(saved));
 		errno = saved;
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		saved = errno;
+		oc_err_set(err, OC_EX_DATAERR, "%s: %s", path, strerror(saved));
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		oc_err_set(err, OC_EX_DATAERR, "%s: %s, not a regular file; "
+		    "refusing to read it", path, file_kind(st.st_mode));
+		close(fd);
+		errno = EINVAL;
 		return -1;
 	}
 	for (;;) {
@@ -156,11 +216,22 @@ oc_path_exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
+/* Root making a directory or file in a user's directory gives it to that
+ * user (fd is the new object, parent the directory it is in). */
+static int
+give_to_dir_owner(int fd, const struct stat *parent)
+{
+	if (geteuid() != 0 || (parent->st_uid == 0 && parent->st_gid == 0))
+		return 0;
+	return fchown(fd, parent->st_uid, parent->st_gid);
+}
+
 int
 oc_mkdirs(const char *path, mode_t mode, struct oc_err *err)
 {
 	char *p = oc_xstrdup(path), *s;
-	struct stat st;
+	struct stat st, parent;
+	int have_parent = 0;
 
 	for (s = p + 1;; s++) {
 		if (*s != '/' && *s != '\0')
@@ -169,13 +240,32 @@ oc_mkdirs(const char *path, mode_t mode, struct oc_err *err)
 			char c = *s;
 
 			*s = '\0';
-			if (mkdir(p, mode) == -1 && errno != EEXIST) {
+			if (mkdir(p, mode) == 0) {
+				int dfd = open(p, O_RDONLY | O_DIRECTORY |
+				    O_NOFOLLOW | O_CLOEXEC);
+
+				if (dfd == -1 || (have_parent &&
+				    give_to_dir_owner(dfd, &parent) == -1)) {
+					oc_err_set(err, OC_EX_CANTCREAT,
+					    "cannot give directory %s to its "
+					    "parent's owner: %s", p,
+					    strerror(errno));
+					if (dfd != -1)
+						close(dfd);
+					free(p);
+					return -1;
+				}
+				if (fstat(dfd, &parent) == 0)
+					have_parent = 1;
+				close(dfd);
+			} else if (errno != EEXIST) {
 				oc_err_set(err, OC_EX_CANTCREAT,
 				    "cannot create directory %s: %s", p,
 				    strerror(errno));
 				free(p);
 				return -1;
-			}
+			} else
+				have_parent = stat(p, &parent) == 0;
 			*s = c;
 			if (c == '\0')
 				break;
@@ -206,16 +296,101 @@ write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+/*
+ * Where a write to path goes, by the policy at the top: *target (owned) is
+ * path, or for a symlink the file it names; *st and *exists describe it.
+ */
+static int
+write_target(const char *path, char **target, struct stat *st, int *exists,
+    struct oc_err *err)
+{
+	struct stat lst;
+	char *real;
+
+	*target = NULL;
+	*exists = 0;
+	if (lstat(path, &lst) == -1) {
+		if (errno != ENOENT) {
+			oc_err_set(err, OC_EX_CANTCREAT, "cannot write %s: %s",
+			    path, strerror(errno));
+			return -1;
+		}
+		*target = oc_xstrdup(path);
+		return 0;
+	}
+	if (!S_ISLNK(lst.st_mode)) {
+		if (!S_ISREG(lst.st_mode)) {
+			oc_err_set(err, OC_EX_DATAERR, "%s is %s, not a regular "
+			    "file; refusing to replace it", path,
+			    file_kind(lst.st_mode));
+			return -1;
+		}
+		*st = lst;
+		*exists = 1;
+		*target = oc_xstrdup(path);
+		return 0;
+	}
+	if ((real = realpath(path, NULL)) == NULL) {
+		oc_err_set(err, OC_EX_CANTCREAT, errno == ENOENT ? "%s is a "
+		    "symbolic link to nothing; refusing to write through it" :
+		    "%s: cannot follow the symbolic link: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (stat(real, st) == -1) {
+		oc_err_set(err, OC_EX_CANTCREAT, "cannot write %s: %s", real,
+		    strerror(errno));
+		free(real);
+		return -1;
+	}
+	if (st->st_uid != lst.st_uid) {
+		oc_err_set(err, OC_EX_CANTCREAT, "%s is a symbolic link (owned "
+		    "by uid %ld) to %s, owned by uid %ld; refusing to write "
+		    "through it", path, (long)lst.st_uid, real,
+		    (long)st->st_uid);
+		free(real);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		oc_err_set(err, OC_EX_DATAERR, "%s (the target of %s) is %s, "
+		    "not a regular file; refusing to replace it", real, path,
+		    file_kind(st->st_mode));
+		free(real);
+		return -1;
+	}
+	*exists = 1;
+	*target = real;
+	return 0;
+}
+
 int
 oc_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
     struct oc_lock *guard, struct oc_err *err)
 {
-	char *dir = oc_dirname_dup(path);
-	const char *base = strrchr(path, '/');
-	char *tmp = NULL;
-	int fd = -1, dfd, tries, saved;
+	char *dir = NULL, *tmp = NULL, *target = NULL;
+	const char *base;
+	struct stat st, dst;
+	int fd = -1, dfd, tries, saved, exists;
+	uid_t euid = geteuid();
 
-	base = base ? base + 1 : path;
+	if (write_target(path, &target, &st, &exists, err) == -1)
+		return -1;
+	dir = oc_dirname_dup(target);
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	/* Its owner keeps it: root can give it back, anyone else only
+	 * replaces a file of their own. */
+	if (exists && euid != 0 && st.st_uid != euid) {
+		oc_err_set(err, OC_EX_CANTCREAT, "%s belongs to uid %ld; "
+		    "replacing it would make it belong to uid %ld: run as its "
+		    "owner", target, (long)st.st_uid, (long)euid);
+		goto fail;
+	}
+	if (!exists && stat(dir, &dst) == -1) {
+		oc_err_set(err, OC_EX_CANTCREAT, "cannot write %s: %s", path,
+		    strerror(errno));
+		goto fail;
+	}
 	for (tries = 0; tries < 100; tries++) {
 		unsigned r;
 
@@ -234,6 +409,28 @@ oc_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		    strerror(errno));
 		goto fail;
 	}
+	{
+		struct stat tst;
+		uid_t wu;
+		gid_t wg;
+
+		if (fstat(fd, &tst) == -1)
+			memset(&tst, 0, sizeof tst);
+		/* the replaced file's owner and group; for a new one, as
+		 * root, its directory's */
+		wu = exists ? st.st_uid : euid == 0 ? dst.st_uid : tst.st_uid;
+		wg = exists ? st.st_gid : euid == 0 ? dst.st_gid : tst.st_gid;
+		saved = 0;
+		if ((tst.st_uid != wu || tst.st_gid != wg) && fchown(fd,
+		    tst.st_uid != wu ? wu : (uid_t)-1,
+		    tst.st_gid != wg ? wg : (gid_t)-1) == -1)
+			saved = errno;
+	}
+	if (saved != 0) {
+		oc_err_set(err, OC_EX_CANTCREAT, "cannot keep the owner and "
+		    "group of %s: %s; not written", target, strerror(saved));
+		goto fail;
+	}
 	if (write_all(fd, data, len) == -1 || fchmod(fd, mode) == -1 ||
 	    fsync(fd) == -1) {
 		saved = errno;
@@ -250,7 +447,7 @@ oc_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 	fd = -1;
 	if (oc_lock_commit_begin(guard, err) == -1)
 		goto fail;
-	if (rename(tmp, path) == -1) {
+	if (rename(tmp, target) == -1) {
 		saved = errno;
 		oc_lock_commit_end(guard);
 		oc_err_set(err, OC_EX_CANTCREAT, "cannot replace %s: %s", path,
@@ -265,6 +462,7 @@ oc_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 	}
 	free(tmp);
 	free(dir);
+	free(target);
 	return 0;
 fail:
 	if (fd != -1)
@@ -273,5 +471,73 @@ fail:
 		unlink(tmp);
 	free(tmp);
 	free(dir);
+	free(target);
 	return -1;
+}
+
+/* One directory's sweep: base's temps that a dead writer left. */
+static void
+sweep_dir(const char *dir, const char *base, int64_t min_age_ms)
+{
+	char *prefix = oc_xasprintf(".%s.tmp-", base);
+	size_t plen = strlen(prefix);
+	int64_t now = oc_now_ms();
+	struct dirent *de;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL) {
+		free(prefix);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		const char *q = de->d_name, *h;
+		struct stat st;
+		long pid = 0;
+		int nd = 0;
+
+		if (strncmp(q, prefix, plen) != 0)
+			continue;
+		for (q += plen; *q >= '0' && *q <= '9' && nd < 10; q++, nd++)
+			pid = pid * 10 + (*q - '0');
+		if (nd == 0 || *q != '-' || pid <= 0 || pid == (long)getpid())
+			continue;
+		for (h = ++q; *q != '\0' && strchr("0123456789abcdef", *q); q++)
+			;
+		if (q - h != 8 || *q != '\0')
+			continue;
+		/* A live writer (or one whose pid we cannot see die: EPERM)
+		 * keeps its temp. */
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
+		    -1 || !S_ISREG(st.st_mode))
+			continue;
+		if (min_age_ms > 0 && now - ((int64_t)st.st_mtim.tv_sec * 1000 +
+		    st.st_mtim.tv_nsec / 1000000) < min_age_ms)
+			continue;
+		(void)unlinkat(dirfd(d), de->d_name, 0);
+	}
+	closedir(d);
+	free(prefix);
+}
+
+void
+oc_file_sweep_temps(const char *path, int64_t min_age_ms)
+{
+	char *dir = oc_dirname_dup(path), *real;
+	const char *base = strrchr(path, '/');
+	struct stat lst;
+
+	base = base ? base + 1 : path;
+	sweep_dir(dir, base, min_age_ms);
+	free(dir);
+	/* A symlinked file is replaced beside its target: sweep there too. */
+	if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) &&
+	    (real = realpath(path, NULL)) != NULL) {
+		dir = oc_dirname_dup(real);
+		base = strrchr(real, '/');
+		sweep_dir(dir, base ? base + 1 : real, min_age_ms);
+		free(dir);
+		free(real);
+	}
 }

@@ -6,7 +6,12 @@
  * Starting a process that links only json-c and spawning the helper when a
  * command actually talks to the network is cheaper than loading libcurl in
  * every command run from a timer. Secrets go through the pipe only: the
- * helper gets no arguments.
+ * helper gets no arguments, and of our environment only what libcurl needs
+ * (proxies, CA certificates), never the keys a .env file loaded.
+ *
+ * Both sides of the protocol live here: the client (oc_http_run) and the
+ * helper's reading of the request document and of response header lines,
+ * which libexec/oc-http.c calls and the fuzz harnesses link.
  */
 #include "config.h"
 
@@ -25,6 +30,8 @@
 #include "oc.h"
 
 #define HTTP_CONCURRENCY_MAX	64	/* the helper's limit */
+#define HTTP_CONCURRENCY_DEF	8
+#define HTTP_HEADERS_MAX	(256 * 1024)
 #define HTTP_TIMEOUT_DEF	30000
 #define HTTP_TIMEOUT_MAX	(10L * 60 * 1000)
 /* The helper's own timeouts bound it; this only catches a helper that
@@ -34,79 +41,6 @@
 /* A result line holds at most 1 MiB of body, escaped (up to 6 bytes per
  * byte), plus headers. */
 #define HTTP_LINE_MAX		(8u * 1024 * 1024)
-
-/* Not oc_now_ms: that one follows OC_NOW_MS, which tests freeze. */
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-void
-oc_json_wipe_put(json_object *o)
-{
-	if (o == NULL)
-		return;
-	switch (json_object_get_type(o)) {
-	case json_type_string:
-		/* json-c's own writable buffer; only the accessor is const */
-		oc_wipe((char *)(uintptr_t)json_object_get_string(o),
-		    (size_t)json_object_get_string_len(o));
-		break;
-	case json_type_array: {
-		size_t i, n = json_object_array_length(o);
-
-		for (i = 0; i < n; i++)
-			oc_json_wipe_put(json_object_get(
-			    json_object_array_get_idx(o, i)));
-		break;
-	}
-	case json_type_object: {
-		json_object_object_foreach(o, k, v) {
-			(void)k;
-			oc_json_wipe_put(json_object_get(v));
-		}
-		break;
-	}
-	default:
-		break;
-	}
-	json_object_put(o);
-}
-
-/* A JSON string literal of n bytes; bytes >= 0x80 pass unchanged (the
- * helper's json-c takes them as they are). */
-static void
-add_jstr(struct oc_buf *b, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	oc_buf_addc(b, '"');
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		switch (c) {
-		case '"': oc_buf_add(b, "\\\"", 2); break;
-		case '\\': oc_buf_add(b, "\\\\", 2); break;
-		case '\n': oc_buf_add(b, "\\n", 2); break;
-		case '\r': oc_buf_add(b, "\\r", 2); break;
-		case '\t': oc_buf_add(b, "\\t", 2); break;
-		default:
-			if (c < 0x20 || c == 0x7f) {
-				char u[6] = { '\\', 'u', '0', '0',
-				    hex[c >> 4], hex[c & 15] };
-
-				oc_buf_add(b, u, sizeof u);
-			} else
-				oc_buf_addc(b, (char)c);
-		}
-	}
-	oc_buf_addc(b, '"');
-}
 
 /* CR, LF (or any control character but tab) in a header would let a
  * value smuggle in another header; a URL takes no spaces either. */
@@ -177,18 +111,18 @@ build_doc(struct oc_buf *b, const struct oc_http_req *reqs, size_t n,
 			t = HTTP_TIMEOUT_MAX;
 		*budget_ms += t;
 		oc_buf_addf(b, "%s{\"id\":\"%zu\",\"method\":", i ? "," : "", i);
-		add_jstr(b, r->method, strlen(r->method));
+		oc_json_write_string(b, r->method, strlen(r->method));
 		oc_buf_adds(b, ",\"url\":");
-		add_jstr(b, r->url, strlen(r->url));
+		oc_json_write_string(b, r->url, strlen(r->url));
 		oc_buf_adds(b, ",\"headers\":[");
 		for (k = 0; r->headers != NULL && r->headers[k] != NULL; k++) {
 			if (k)
 				oc_buf_addc(b, ',');
-			add_jstr(b, r->headers[k], strlen(r->headers[k]));
+			oc_json_write_string(b, r->headers[k], strlen(r->headers[k]));
 		}
 		oc_buf_adds(b, "],\"body\":");
 		if (r->body != NULL)
-			add_jstr(b, r->body, r->body_len);
+			oc_json_write_string(b, r->body, r->body_len);
 		else
 			oc_buf_adds(b, "null");
 		oc_buf_addf(b, ",\"timeoutMs\":%ld}", t);
@@ -205,162 +139,17 @@ oc_http_helper_path(void)
 	return p != NULL && *p != '\0' ? p : LIBEXECDIR "/oc-http";
 }
 
-/* Start the helper with its stdin and stdout on pipes. An exec failure
- * comes back through a close-on-exec pipe as an errno, so a missing helper
- * is told apart from one that ran and failed. */
-static int
-spawn(const char *path, pid_t *pid, int *to, int *from, struct oc_err *err)
-{
-	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, ep[2] = { -1, -1 };
-	int e = 0, saved;
-	ssize_t r;
-	char *const argv[] = { (char *)(uintptr_t)path, NULL };
-
-	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 ||
-	    pipe2(ep, O_CLOEXEC) < 0) {
-		saved = errno;
-		goto fail;
-	}
-	*pid = fork();
-	if (*pid < 0) {
-		saved = errno;
-		goto fail;
-	}
-	if (*pid == 0) {
-		struct sigaction sa;
-		sigset_t none;
-		int sigs[] = { SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-		size_t i;
-
-		/* The caller may hold signals off while it holds the store
-		 * lock, or ignore some; the helper starts clean. */
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = SIG_DFL;
-		for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-			sigaction(sigs[i], &sa, NULL);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		if (dup2(in[0], STDIN_FILENO) < 0 ||
-		    dup2(out[1], STDOUT_FILENO) < 0) {
-			e = errno;
-		} else {
-			execv(path, argv);
-			e = errno;
-		}
-		while (write(ep[1], &e, sizeof e) < 0 && errno == EINTR)
-			;
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	close(ep[1]);
-	in[0] = out[1] = ep[1] = -1;
-	do
-		r = read(ep[0], &e, sizeof e);
-	while (r < 0 && errno == EINTR);
-	close(ep[0]);
-	if (r == (ssize_t)sizeof e) {
-		while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		close(in[1]);
-		close(out[0]);
-		oc_err_set(err, OC_EX_UNAVAILABLE, "cannot run the HTTP helper "
-		    "%s: %s (install oc-tools completely, or point "
-		    "OC_HTTP_HELPER at oc-http)", path, strerror(e));
-		return -1;
-	}
-	*to = in[1];
-	*from = out[0];
-	return 0;
-fail:
-	close(in[0]); close(in[1]);
-	close(out[0]); close(out[1]);
-	close(ep[0]); close(ep[1]);
-	oc_err_set(err, OC_EX_UNAVAILABLE, "cannot start the HTTP helper %s: "
-	    "%s", path, strerror(saved));
-	return -1;
-}
-
-/* Write the document and read the results at the same time, so neither
- * side can block the other whatever the sizes. deadline is on the
- * monotonic clock. Returns 0 at EOF, -1 on a read error, the deadline, or
- * too much output. */
-static int
-exchange(int to, int from, const struct oc_buf *doc, struct oc_buf *out,
-    size_t out_max, int64_t deadline, const char *path, struct oc_err *err)
-{
-	size_t off = 0;
-	char chunk[65536];
-	int rc = -1;
-
-	fcntl(to, F_SETFL, fcntl(to, F_GETFL) | O_NONBLOCK);
-	while (from >= 0) {
-		struct pollfd pf[2];
-		int np = 0, pr;
-		int64_t left = deadline - mono_ms();
-
-		if (left <= 0) {
-			oc_err_set(err, OC_EX_UNAVAILABLE, "HTTP helper %s did "
-			    "not finish in time", path);
-			goto out;
-		}
-		pf[np].fd = from;
-		pf[np].events = POLLIN;
-		np++;
-		if (to >= 0) {
-			pf[np].fd = to;
-			pf[np].events = POLLOUT;
-			np++;
-		}
-		pr = poll(pf, (nfds_t)np, left > 1000 ? 1000 : (int)left);
-		if (pr < 0 && errno == EINTR)
-			continue;
-		if (pr < 0) {
-			oc_err_set(err, OC_EX_UNAVAILABLE, "HTTP helper: poll: "
-			    "%s", strerror(errno));
-			goto out;
-		}
-		if (to >= 0 && (pf[1].revents & (POLLOUT | POLLERR |
-		    POLLHUP)) != 0) {
-			ssize_t w = write(to, doc->data + off, doc->len - off);
-
-			if (w > 0)
-				off += (size_t)w;
-			/* EPIPE: the helper is gone or stopped reading; its
-			 * exit status will tell why. */
-			if ((w < 0 && errno != EAGAIN && errno != EINTR) ||
-			    off == doc->len) {
-				close(to);
-				to = -1;
-			}
-		}
-		if ((pf[0].revents & (POLLIN | POLLERR | POLLHUP)) != 0) {
-			ssize_t r = read(from, chunk, sizeof chunk);
-
-			if (r < 0 && (errno == EINTR || errno == EAGAIN))
-				continue;
-			if (r < 0) {
-				oc_err_set(err, OC_EX_UNAVAILABLE, "HTTP helper: "
-				    "read: %s", strerror(errno));
-				goto out;
-			}
-			if (r == 0)
-				break;
-			if (out->len + (size_t)r > out_max) {
-				oc_err_set(err, OC_EX_UNAVAILABLE, "HTTP helper "
-				    "%s wrote too much", path);
-				goto out;
-			}
-			oc_buf_add(out, chunk, (size_t)r);
-		}
-	}
-	rc = 0;
-out:
-	oc_wipe(chunk, sizeof chunk);
-	if (to >= 0)
-		close(to);
-	return rc;
-}
+/* What the helper may see of our environment: libcurl's proxy and CA
+ * variables, PATH, and the sanitizers' options for test builds. Not
+ * SSLKEYLOGFILE (it would write the TLS secrets out), and no keys. */
+static const char *const helper_env[] = {
+	"PATH", "LD_LIBRARY_PATH", "TMPDIR",
+	"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
+	"no_proxy", "NO_PROXY",
+	"SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE", "CURL_SSL_BACKEND",
+	"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS",
+	NULL
+};
 
 static char *
 body_dup(const char *s, size_t n)
@@ -374,29 +163,19 @@ body_dup(const char *s, size_t n)
 
 /* One result line into its slot. 0, or -1 when the line is not a result
  * for one of our requests. */
-static int
-take_line(const char *line, size_t len, struct oc_http_res *res, size_t n,
+int
+oc_http_result_line(const char *line, size_t len, struct oc_http_res *res, size_t n,
     char *seen)
 {
-	json_tokener *tok;
 	json_object *o, *v;
+	struct oc_err perr;
 	const char *id, *s;
 	char *end;
 	unsigned long i;
 	struct oc_http_res *r;
 	int64_t num;
 
-	tok = json_tokener_new();
-	if (tok == NULL)
-		return -1;
-	o = json_tokener_parse_ex(tok, line, (int)len);
-	if (o != NULL && (json_tokener_get_error(tok) != json_tokener_success ||
-	    json_tokener_get_parse_end(tok) != len)) {
-		oc_json_wipe_put(o);
-		o = NULL;
-	}
-	json_tokener_free(tok);
-	if (o == NULL)
+	if (oc_json_parse("result", line, len, &o, &perr) == -1)
 		return -1;
 	id = oc_json_get_str(o, "id");
 	if (!json_object_is_type(o, json_type_object) || id == NULL ||
@@ -417,16 +196,18 @@ take_line(const char *line, size_t len, struct oc_http_res *res, size_t n,
 	if (json_object_object_get_ex(o, "body", &v) &&
 	    json_object_is_type(v, json_type_string)) {
 		free(r->body);
-		r->body_len = (size_t)json_object_get_string_len(v);
-		r->body = body_dup(json_object_get_string(v), r->body_len);
+		r->body = body_dup(json_object_get_string(v),
+		    (size_t)json_object_get_string_len(v));
+		/* bytes again: a NUL travels as \u0000 */
+		r->body_len = oc_json_text_bytes(r->body,
+		    (size_t)json_object_get_string_len(v));
 	}
 	if ((v = oc_json_get_obj(o, "headers")) != NULL) {
-		json_object *copy = NULL;
-
-		if (json_object_deep_copy(v, &copy, NULL) == 0) {
-			json_object_put(r->headers);
-			r->headers = copy;
-		}
+		/* take it over (the line's tree is released below) */
+		json_object_get(v);
+		json_object_object_del(o, "headers");
+		oc_json_wipe_put(r->headers);
+		r->headers = v;
 	}
 	oc_json_wipe_put(o);
 	return 0;
@@ -441,16 +222,19 @@ oc_http_run(const struct oc_http_req *reqs, size_t n, int concurrency,
 {
 	struct oc_buf doc = { 0 }, out = { 0 };
 	struct oc_http_res *rs;
-	struct sigaction ign, old_pipe, dfl, old_chld;
 	const char *path = oc_http_helper_path();
+	char *argv[] = { (char *)(uintptr_t)path, NULL }, **env = NULL;
+	struct oc_proc_spec sp;
+	struct oc_proc_io io;
+	struct oc_proc pr;
+	struct oc_err perr;
+	enum oc_proc_end end;
 	int64_t budget;
-	int to = -1, from = -1, status, rc = -1, xrc;
-	pid_t pid, w;
+	int status, rc = -1;
 	char *seen = NULL;
 	size_t i, pos;
 
 	*res = NULL;
-	memset(&old_chld, 0, sizeof old_chld);
 	rs = oc_xcalloc(n, sizeof *rs);
 	for (i = 0; i < n; i++) {
 		rs[i].id = oc_xstrdup(reqs[i].id != NULL ? reqs[i].id : "");
@@ -468,33 +252,40 @@ oc_http_run(const struct oc_http_req *reqs, size_t n, int concurrency,
 	if (build_doc(&doc, reqs, n, concurrency, &budget, err) < 0)
 		goto out;
 
-	/* With SIGCHLD ignored the kernel reaps the helper itself and
-	 * waitpid could not give us its status. */
-	memset(&dfl, 0, sizeof dfl);
-	dfl.sa_handler = SIG_DFL;
-	sigaction(SIGCHLD, NULL, &old_chld);
-	if (old_chld.sa_handler == SIG_IGN)
-		sigaction(SIGCHLD, &dfl, NULL);
-	if (spawn(path, &pid, &to, &from, err) < 0)
+	memset(&sp, 0, sizeof sp);
+	sp.path = path;
+	sp.argv = argv;
+	sp.envp = env = oc_proc_env_only(helper_env);
+	sp.in = OC_PROC_PIPE;
+	sp.out = OC_PROC_PIPE;
+	sp.err = OC_PROC_INHERIT;
+	if (oc_proc_spawn(&pr, &sp, &perr) < 0) {
+		oc_err_set(err, OC_EX_UNAVAILABLE, "cannot run the HTTP helper "
+		    "%s: %s (install oc-tools completely, or point "
+		    "OC_HTTP_HELPER at oc-http)", path, strerror(errno));
 		goto out;
-	/* A helper that dies before reading everything must cost us an
-	 * EPIPE, not the process. */
-	memset(&ign, 0, sizeof ign);
-	ign.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &ign, &old_pipe);
-	xrc = exchange(to, from, &doc, &out, n * (size_t)HTTP_LINE_MAX +
-	    HTTP_LINE_MAX, mono_ms() + budget, path, err);
-	sigaction(SIGPIPE, &old_pipe, NULL);
-	close(from);
-	if (xrc < 0)
-		kill(pid, SIGKILL);
-	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-		;
-	if (xrc < 0)
+	}
+	memset(&io, 0, sizeof io);
+	io.in = doc.data;
+	io.in_len = doc.len;
+	io.out = &out;
+	io.timeout_ms = budget;
+	io.max_out = n * (size_t)HTTP_LINE_MAX + HTTP_LINE_MAX;
+	end = oc_proc_run(&pr, &io, &status);
+	switch (end) {
+	case OC_PROC_EXITED:
+		break;
+	case OC_PROC_TOOBIG:
+		oc_err_set(err, OC_EX_UNAVAILABLE, "HTTP helper %s wrote too "
+		    "much", path);
 		goto out;
-	if (w < 0) {
-		oc_err_set(err, OC_EX_UNAVAILABLE, "HTTP helper %s: wait: %s",
+	case OC_PROC_FAILED:
+		oc_err_set(err, OC_EX_UNAVAILABLE, "HTTP helper %s: poll: %s",
 		    path, strerror(errno));
+		goto out;
+	default:
+		oc_err_set(err, OC_EX_UNAVAILABLE, "HTTP helper %s did not "
+		    "finish in time", path);
 		goto out;
 	}
 	if (WIFSIGNALED(status)) {
@@ -513,7 +304,7 @@ oc_http_run(const struct oc_http_req *reqs, size_t n, int concurrency,
 		char *nl = memchr(out.data + pos, '\n', out.len - pos);
 		size_t len = (nl ? (size_t)(nl - out.data) : out.len) - pos;
 
-		if (len > 0 && take_line(out.data + pos, len, rs, n,
+		if (len > 0 && oc_http_result_line(out.data + pos, len, rs, n,
 		    seen) < 0) {
 			oc_err_set(err, OC_EX_UNAVAILABLE, "HTTP helper %s "
 			    "wrote malformed output", path);
@@ -528,8 +319,7 @@ oc_http_run(const struct oc_http_req *reqs, size_t n, int concurrency,
 	rs = NULL;
 	rc = 0;
 out:
-	if (old_chld.sa_handler == SIG_IGN)
-		sigaction(SIGCHLD, &old_chld, NULL);
+	oc_proc_env_free(env);
 	free(seen);
 	oc_buf_free(&doc);
 	oc_buf_free(&out);
@@ -554,4 +344,271 @@ oc_http_res_free(struct oc_http_res *res, size_t n)
 		oc_json_wipe_put(res[i].headers);
 	}
 	free(res);
+}
+
+/* ---- the helper's side (libexec/oc-http.c) ---- */
+
+/* Errors name the place, never the content: the document carries secrets.
+ * Every error is OC_EX_USAGE, the helper's exit status for a bad input. */
+static int
+doc_int(json_object *o, const char *key, long def, long min, long max,
+    long *out, const char *where, size_t idx, struct oc_err *err)
+{
+	json_object *v;
+	int64_t n;
+
+	*out = def;
+	if (!json_object_object_get_ex(o, key, &v) || v == NULL)
+		return 0;
+	if (!json_object_is_type(v, json_type_int)) {
+		oc_err_set(err, OC_EX_USAGE, "%s%zu: \"%s\" is not an integer",
+		    where, idx, key);
+		return -1;
+	}
+	n = json_object_get_int64(v);
+	if (n < min || n > max) {
+		oc_err_set(err, OC_EX_USAGE, "%s%zu: \"%s\" out of range "
+		    "%ld..%ld", where, idx, key, min, max);
+		return -1;
+	}
+	*out = (long)n;
+	return 0;
+}
+
+static int
+doc_str(json_object *o, const char *key, int required, size_t idx,
+    const char **out, struct oc_err *err)
+{
+	json_object *v;
+
+	*out = NULL;
+	if (!json_object_object_get_ex(o, key, &v) || v == NULL) {
+		if (!required)
+			return 0;
+		oc_err_set(err, OC_EX_USAGE, "request %zu: \"%s\" missing", idx,
+		    key);
+		return -1;
+	}
+	if (!json_object_is_type(v, json_type_string)) {
+		oc_err_set(err, OC_EX_USAGE, "request %zu: \"%s\" is not a "
+		    "string", idx, key);
+		return -1;
+	}
+	*out = json_object_get_string(v);
+	return 0;
+}
+
+static int
+doc_request(json_object *r, size_t idx, struct oc_http_req *x,
+    const char ***hdrs, struct oc_err *err)
+{
+	json_object *h, *b;
+	size_t i, n;
+	long t;
+
+	if (!json_object_is_type(r, json_type_object)) {
+		oc_err_set(err, OC_EX_USAGE, "request %zu is not an object",
+		    idx);
+		return -1;
+	}
+	if (doc_str(r, "id", 1, idx, &x->id, err) == -1 ||
+	    doc_str(r, "method", 1, idx, &x->method, err) == -1 ||
+	    doc_str(r, "url", 1, idx, &x->url, err) == -1)
+		return -1;
+	if (x->method[0] == '\0' || strspn(x->method,
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(x->method)) {
+		oc_err_set(err, OC_EX_USAGE, "request %zu: \"method\" is not an "
+		    "upper-case token", idx);
+		return -1;
+	}
+	if (x->url[0] == '\0' || has_ctl(x->url, 1)) {
+		oc_err_set(err, OC_EX_USAGE, "request %zu: \"url\" is empty or "
+		    "has spaces or control characters", idx);
+		return -1;
+	}
+	if (doc_int(r, "timeoutMs", HTTP_TIMEOUT_DEF, 1, HTTP_TIMEOUT_MAX, &t,
+	    "request ", idx, err) == -1)
+		return -1;
+	x->timeout_ms = t;
+	if (json_object_object_get_ex(r, "body", &b) && b != NULL) {
+		if (!json_object_is_type(b, json_type_string)) {
+			oc_err_set(err, OC_EX_USAGE, "request %zu: \"body\" is "
+			    "not a string", idx);
+			return -1;
+		}
+		/* A body is bytes: a NUL travels as \u0000 (json.c's C0 80),
+		 * turned back here, in the document's own copy. */
+		x->body = json_object_get_string(b);
+		x->body_len = oc_json_text_bytes((char *)(uintptr_t)x->body,
+		    (size_t)json_object_get_string_len(b));
+	}
+	*hdrs = oc_xcalloc(1, sizeof **hdrs);
+	if (json_object_object_get_ex(r, "headers", &h) && h != NULL) {
+		if (!json_object_is_type(h, json_type_array)) {
+			oc_err_set(err, OC_EX_USAGE, "request %zu: \"headers\" "
+			    "is not an array", idx);
+			return -1;
+		}
+		n = json_object_array_length(h);
+		*hdrs = oc_xrealloc(*hdrs, (n + 1) * sizeof **hdrs);
+		for (i = 0; i < n; i++) {
+			json_object *e = json_object_array_get_idx(h, i);
+			const char *s, *colon;
+
+			(*hdrs)[i] = NULL;
+			if (!json_object_is_type(e, json_type_string)) {
+				oc_err_set(err, OC_EX_USAGE, "request %zu: "
+				    "header %zu is not a string", idx, i);
+				return -1;
+			}
+			s = json_object_get_string(e);
+			/* CR or LF would let a value smuggle in another
+			 * header or a second request; the internal form of
+			 * U+0000 (C0 80) is no better. */
+			if ((size_t)json_object_get_string_len(e) !=
+			    strlen(s) || has_ctl(s, 0) ||
+			    strstr(s, "\xc0\x80") != NULL) {
+				oc_err_set(err, OC_EX_USAGE, "request %zu: "
+				    "header %zu contains a line break or a "
+				    "control character", idx, i);
+				return -1;
+			}
+			colon = strchr(s, ':');
+			if (colon == NULL || colon == s) {
+				oc_err_set(err, OC_EX_USAGE, "request %zu: "
+				    "header %zu is not \"Name: value\"", idx,
+				    i);
+				return -1;
+			}
+			(*hdrs)[i] = s;
+			(*hdrs)[i + 1] = NULL;
+		}
+	}
+	x->headers = *hdrs;
+	return 0;
+}
+
+int
+oc_http_doc_parse(const char *text, size_t len, struct oc_http_doc *d,
+    struct oc_err *err)
+{
+	json_object *reqs;
+	struct oc_err perr;
+	size_t i;
+	long conc;
+
+	memset(d, 0, sizeof *d);
+	if (len == 0) {
+		oc_err_set(err, OC_EX_USAGE, "empty document");
+		return -1;
+	}
+	if (oc_json_parse("document", text, len, &d->root, &perr) == -1) {
+		/* the parser's message names a position, never text */
+		oc_err_set(err, OC_EX_USAGE, "%s", perr.msg);
+		return -1;
+	}
+	if (!json_object_is_type(d->root, json_type_object)) {
+		oc_err_set(err, OC_EX_USAGE, "the document is not an object");
+		goto fail;
+	}
+	if (!json_object_object_get_ex(d->root, "requests", &reqs) ||
+	    !json_object_is_type(reqs, json_type_array)) {
+		oc_err_set(err, OC_EX_USAGE, "\"requests\" is missing or not an "
+		    "array");
+		goto fail;
+	}
+	if (doc_int(d->root, "concurrency", HTTP_CONCURRENCY_DEF, 1,
+	    HTTP_CONCURRENCY_MAX, &conc, "document", 0, err) == -1)
+		goto fail;
+	d->concurrency = (int)conc;
+	d->n = json_object_array_length(reqs);
+	d->reqs = oc_xcalloc(d->n, sizeof *d->reqs);
+	d->hdrs = oc_xcalloc(d->n, sizeof *d->hdrs);
+	for (i = 0; i < d->n; i++)
+		if (doc_request(json_object_array_get_idx(reqs, i), i,
+		    &d->reqs[i], &d->hdrs[i], err) == -1)
+			goto fail;
+	return 0;
+fail:
+	oc_http_doc_free(d);
+	return -1;
+}
+
+void
+oc_http_doc_free(struct oc_http_doc *d)
+{
+	size_t i;
+
+	if (d == NULL)
+		return;
+	for (i = 0; d->hdrs != NULL && i < d->n; i++)
+		free(d->hdrs[i]);
+	free(d->hdrs);
+	free(d->reqs);
+	oc_json_wipe_put(d->root);
+	memset(d, 0, sizeof *d);
+}
+
+/* An RFC 9110 token character (a header name). */
+static int
+tchar(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z') || (c != '\0' && strchr("!#$%&'*+-.^_`|~",
+	    c) != NULL);
+}
+
+void
+oc_http_header_line(json_object **hdrs, size_t *total, const char *line,
+    size_t n)
+{
+	const unsigned char *p = (const unsigned char *)line;
+	const unsigned char *v;
+	size_t nlen, vlen, i;
+	char name[256];
+	json_object *old;
+	struct oc_buf j = { 0 };
+
+	/* A status line starts a new header block: interim 1xx responses
+	 * and a proxy's CONNECT answer come before the real one. */
+	if (n >= 5 && memcmp(p, "HTTP/", 5) == 0) {
+		oc_json_wipe_put(*hdrs);
+		*hdrs = json_object_new_object();
+		*total = 0;
+		return;
+	}
+	*total += n;
+	if (*total > HTTP_HEADERS_MAX)
+		return;		/* keep the transfer, drop the excess */
+	/* The name: token characters up to the colon. Anything else (a NUL,
+	 * a space, a folded line) is not a header we keep. */
+	for (nlen = 0; nlen < n && tchar(p[nlen]); nlen++)
+		;
+	if (nlen == 0 || nlen >= n || p[nlen] != ':' || nlen >= sizeof name)
+		return;
+	v = p + nlen + 1;
+	vlen = n - nlen - 1;
+	while (vlen > 0 && (*v == ' ' || *v == '\t')) {
+		v++;
+		vlen--;
+	}
+	while (vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t' ||
+	    v[vlen - 1] == '\r' || v[vlen - 1] == '\n'))
+		vlen--;
+	for (i = 0; i < vlen; i++)
+		if ((v[i] < 0x20 && v[i] != '\t') || v[i] == 0x7f)
+			return;
+	for (i = 0; i < nlen; i++)
+		name[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] - 'A' + 'a' :
+		    p[i]);
+	name[nlen] = '\0';
+	if (json_object_object_get_ex(*hdrs, name, &old) && old != NULL) {
+		oc_buf_add(&j, json_object_get_string(old),
+		    (size_t)json_object_get_string_len(old));
+		oc_buf_add(&j, ", ", 2);
+	}
+	oc_buf_add(&j, v, vlen);
+	json_object_object_add(*hdrs, name, json_object_new_string_len(j.data,
+	    (int)j.len));
+	oc_buf_free(&j);
 }

@@ -70,7 +70,7 @@ oc_import_free(struct oc_import *imp)
 		return;
 	free(imp->path);
 	if (imp->cred != NULL)
-		json_object_put(imp->cred);
+		oc_json_wipe_put(imp->cred);
 	imp->path = NULL;
 	imp->cred = NULL;
 }
@@ -102,8 +102,9 @@ read_source(struct oc_import *imp, char **text, size_t *len, int64_t *mtime)
 	*mtime = -1;
 	if (strcmp(imp->path, "-") == 0)
 		fd = STDIN_FILENO;
-	else
-		fd = open(imp->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	else	/* O_NONBLOCK: a FIFO there must not hang us */
+		fd = open(imp->path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+		    O_NONBLOCK);
 	if (fd == -1) {
 		saved = errno;
 		if (saved == ENOENT || saved == ENOTDIR) {
@@ -125,12 +126,12 @@ read_source(struct oc_import *imp, char **text, size_t *len, int64_t *mtime)
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
 		*mtime = (int64_t)st.st_mtim.tv_sec * 1000 +
 		    st.st_mtim.tv_nsec / 1000000;
-	else if (fd != STDIN_FILENO && fstat(fd, &st) == 0 &&
-	    S_ISDIR(st.st_mode)) {
+	else if (fd != STDIN_FILENO) {
+		/* Only a regular file is a source (stdin aside). */
 		close(fd);
 		decide(imp, OC_IMPORT_FAILED, "source unreadable",
 		    OC_EX_DATAERR);
-		oc_err_set(&imp->err, OC_EX_DATAERR, "%s: is a directory",
+		oc_err_set(&imp->err, OC_EX_DATAERR, "%s: not a regular file",
 		    imp->path);
 		return -1;
 	}
@@ -273,7 +274,6 @@ parse_codex(struct oc_import *imp, json_object *root, int64_t mtime,
 int
 oc_import_read(struct oc_import *imp, int64_t now)
 {
-	json_object *root = NULL;
 	char *text;
 	size_t len;
 	int64_t mtime;
@@ -281,11 +281,23 @@ oc_import_read(struct oc_import *imp, int64_t now)
 
 	if (read_source(imp, &text, &len, &mtime) == -1)
 		return -1;
+	r = oc_import_parse(imp, text, len, mtime, now);
+	oc_wipe(text, len);
+	free(text);
+	return r;
+}
+
+int
+oc_import_parse(struct oc_import *imp, const char *text, size_t len,
+    int64_t mtime, int64_t now)
+{
+	json_object *root = NULL;
+	int r;
+
 	if (oc_json_parse(imp->path, text, len, &root, &imp->err) == -1 ||
 	    !json_object_is_type(root, json_type_object)) {
-		oc_free_secret(text);
 		if (root != NULL) {
-			json_object_put(root);
+			oc_json_wipe_put(root);
 			oc_err_set(&imp->err, OC_EX_DATAERR,
 			    "%s: not a JSON object", imp->path);
 		}
@@ -294,12 +306,11 @@ oc_import_read(struct oc_import *imp, int64_t now)
 		imp->err.code = OC_EX_DATAERR;
 		return -1;
 	}
-	oc_free_secret(text);
 	if (imp->src == OC_IMPORT_CLAUDE)
 		r = parse_claude(imp, root);
 	else
 		r = parse_codex(imp, root, mtime, now);
-	json_object_put(root);
+	oc_json_wipe_put(root);
 	if (r == 0)
 		decide(imp, OC_IMPORT_PENDING, NULL, 0);
 	return r;
@@ -365,6 +376,7 @@ merge_into(json_object *stored, json_object *cred)
 				    json_object_get(v2));
 			}
 		}
+		/* its members now live in stored too: not wiped (oc.h) */
 		json_object_put(n);
 	}
 	for (i = 0; i < sizeof stale_oauth / sizeof stale_oauth[0]; i++)

@@ -97,7 +97,7 @@ oc_jwt_payload(const char *token, json_object **out)
 	if (r == -1)
 		return -1;
 	if (!json_object_is_type(*out, json_type_object)) {
-		json_object_put(*out);
+		oc_json_wipe_put(*out);
 		*out = NULL;
 		return -1;
 	}
@@ -122,7 +122,7 @@ oc_jwt_exp_ms(const char *token)
 		if (d == d && d > 0 && d < 9.2e15)
 			ms = (int64_t)(d * 1000.0);
 	}
-	json_object_put(payload);
+	oc_json_wipe_put(payload);
 	return ms;
 }
 
@@ -139,6 +139,6 @@ oc_jwt_account_id_dup(const char *token)
 	    "https://api.openai.com/auth"), "chatgpt_account_id");
 	if (id != NULL && *id != '\0')
 		r = oc_xstrdup(id);
-	json_object_put(payload);
+	oc_json_wipe_put(payload);
 	return r;
 }

@@ -9,6 +9,10 @@
  * back off with jitter up to a bound. While the lock is held, SIGINT, SIGTERM
  * and SIGHUP are blocked so an interrupted writer never leaves it behind; a
  * SIGKILLed one leaves a lock whose dead pid makes it stale.
+ *
+ * Whoever takes the lock sweeps the temp files that dead writers of the
+ * files it guards left behind (file.c): a writer killed before its rename
+ * leaves one holding the new key.
  */
 #include "config.h"
 
@@ -132,7 +136,7 @@ judge(int fd, const struct stat *st, const char *path, int64_t now,
 		if (oc_json_parse(path, buf, strlen(buf), &o, &e) == -1)
 			return 0;
 		stale = judge_oauth(o, now);
-		json_object_put(o);
+		oc_json_wipe_put(o);
 		return stale;
 	}
 	/* Empty (being written right now) or unparsable: judge by age. */
@@ -143,13 +147,13 @@ judge(int fd, const struct stat *st, const char *path, int64_t now,
 		return now - mtime > OC_LOCK_STALE_MS;
 	if (oc_json_get_i64(o, "pid", &pid) == 1 && pid > 0 &&
 	    pid < INT32_MAX && kill((pid_t)pid, 0) == -1 && errno == ESRCH) {
-		json_object_put(o);
+		oc_json_wipe_put(o);
 		return 1;
 	}
 	c = oc_json_get_str(o, "createdAt");
 	stale = c == NULL || oc_parse_iso8601(c, &created) == -1 ||
 	    now - created > OC_LOCK_STALE_MS;
-	json_object_put(o);
+	oc_json_wipe_put(o);
 	return stale;
 }
 
@@ -188,6 +192,37 @@ break_if_stale(const char *path, int64_t now, int oauth)
 			(void)unlink(path);
 	}
 	close(fd);
+}
+
+/*
+ * Under the lock: the temps of dead writers of what it guards. A lock
+ * "<X>.lock" guards X; the store's lock also guards auth-state.json
+ * beside it (DESIGN.md §4.1). Temps of the lock itself belong to waiters,
+ * which make theirs before they get it: only those older than the stale
+ * limit go.
+ */
+static void
+sweep(const char *lockpath)
+{
+	size_t n = strlen(lockpath);
+	const char *base = strrchr(lockpath, '/');
+
+	base = base ? base + 1 : lockpath;
+	oc_file_sweep_temps(lockpath, OC_LOCK_STALE_MS);
+	if (n > 5 && strcmp(lockpath + n - 5, ".lock") == 0) {
+		char *x = oc_xstrndup(lockpath, n - 5);
+
+		oc_file_sweep_temps(x, 0);
+		free(x);
+	}
+	if (strcmp(base, "auth-profiles.json.lock") == 0) {
+		char *dir = oc_dirname_dup(lockpath);
+		char *st = oc_xasprintf("%s/auth-state.json", dir);
+
+		oc_file_sweep_temps(st, 0);
+		free(st);
+		free(dir);
+	}
 }
 
 static void
@@ -291,6 +326,7 @@ acquire(struct oc_lock *l, const char *path, int wait_ms, int oauth,
 			l->dev = st.st_dev;
 			l->ino = st.st_ino;
 			l->held = 1;
+			sweep(path);
 			return 0;
 		}
 		if (errno != EEXIST) {

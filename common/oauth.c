@@ -237,7 +237,7 @@ build_body(const struct rule *r, json_object *p, const char *refresh,
 		json_object_object_add(o, "refresh_token",
 		    json_object_new_string(refresh));
 		oc_json_dump(b, o, 0);
-		json_object_put(o);
+		oc_json_wipe_put(o);
 		return 0;
 	}
 	if (strcmp(r->provider, "openai-codex") == 0) {
@@ -358,7 +358,7 @@ refused(const char *id, const struct rule *r, const struct oc_http_res *res,
 		    res->status, *safe ? ", " : "", safe,
 		    oc_oauth_login_hint(id, r->provider));
 	if (o != NULL)
-		json_object_put(o);
+		oc_json_wipe_put(o);
 }
 
 struct tokens {
@@ -393,7 +393,7 @@ parse_tokens(const char *id, const struct rule *r,
 	if (oc_json_parse("token response", res->body, res->body_len, &o,
 	    &perr) == -1 || !json_object_is_type(o, json_type_object)) {
 		if (o != NULL)
-			json_object_put(o);
+			oc_json_wipe_put(o);
 		oc_err_set(err, OC_EX_DATAERR, "%s: malformed token response "
 		    "(not a JSON object); the profile is unchanged", id);
 		return -1;
@@ -405,7 +405,7 @@ parse_tokens(const char *id, const struct rule *r,
 	    json_object_is_type(ei, json_type_double)))
 		exp_in = json_object_get_double(ei);
 	else if (ei != NULL || r->need_expires_in) {
-		json_object_put(o);
+		oc_json_wipe_put(o);
 		oc_err_set(err, OC_EX_DATAERR, "%s: malformed token response "
 		    "(no numeric expires_in); the profile is unchanged", id);
 		return -1;
@@ -416,7 +416,7 @@ parse_tokens(const char *id, const struct rule *r,
 		if (a == NULL || !(exp_in == exp_in) || exp_in > 1e12 ||
 		    exp_in < -1e12) {
 			oc_free_secret(a);
-			json_object_put(o);
+			oc_json_wipe_put(o);
 			oc_err_set(err, OC_EX_DATAERR, "%s: malformed token "
 			    "response (no access_token); the profile is "
 			    "unchanged", id);
@@ -436,8 +436,33 @@ parse_tokens(const char *id, const struct rule *r,
 		t->expires = now + (int64_t)(exp_in * 1000.0) - EARLY_MS;
 	if (strcmp(r->provider, "openai-codex") == 0)
 		t->account_id = oc_jwt_account_id_dup(t->access);
-	json_object_put(o);
+	oc_json_wipe_put(o);
 	return 0;
+}
+
+/* The token endpoint's answer: the new tokens, or why there are none. */
+static int
+judge(const char *id, const struct rule *r, const struct oc_http_res *res,
+    int64_t now, struct tokens *t, struct oc_err *err)
+{
+	if (res->status == 0) {
+		oc_err_set(err, OC_EX_UNAVAILABLE, "%s: cannot reach the %s "
+		    "token endpoint (%s); the profile is unchanged", id,
+		    r->provider, res->error ? res->error : "no response");
+	} else if (res->status >= 500 || res->status == 408 ||
+	    res->status == 429) {
+		oc_err_set(err, OC_EX_UNAVAILABLE, "%s: the %s token endpoint "
+		    "answered HTTP %ld; the profile is unchanged, try again "
+		    "later", id, r->provider, res->status);
+	} else if (res->status >= 400) {
+		refused(id, r, res, err);
+	} else if (res->status < 200 || res->status >= 300) {
+		oc_err_set(err, OC_EX_UNAVAILABLE, "%s: the %s token endpoint "
+		    "answered HTTP %ld; the profile is unchanged", id,
+		    r->provider, res->status);
+	} else
+		return parse_tokens(id, r, res, now, t, err);
+	return -1;
 }
 
 /* One request to the token endpoint. */
@@ -475,22 +500,7 @@ request(const char *id, const struct rule *r, json_object *p,
 	    (strcmp(res[0].error, "connect") == 0 ||
 	    strcmp(res[0].error, "dns") == 0))
 		*unsent = 1;	/* the refresh token never left */
-	if (res[0].status == 0) {
-		oc_err_set(err, OC_EX_UNAVAILABLE, "%s: cannot reach the %s "
-		    "token endpoint (%s); the profile is unchanged", id,
-		    r->provider, res[0].error ? res[0].error : "no response");
-	} else if (res[0].status >= 500 || res[0].status == 408 ||
-	    res[0].status == 429) {
-		oc_err_set(err, OC_EX_UNAVAILABLE, "%s: the %s token endpoint "
-		    "answered HTTP %ld; the profile is unchanged, try again "
-		    "later", id, r->provider, res[0].status);
-	} else if (res[0].status >= 400) {
-		refused(id, r, &res[0], err);
-	} else if (res[0].status < 200 || res[0].status >= 300) {
-		oc_err_set(err, OC_EX_UNAVAILABLE, "%s: the %s token endpoint "
-		    "answered HTTP %ld; the profile is unchanged", id,
-		    r->provider, res[0].status);
-	} else if (parse_tokens(id, r, &res[0], oc_now_ms(), t, err) == 0) {
+	if (judge(id, r, &res[0], oc_now_ms(), t, err) == 0) {
 		t->client_id = client_id;
 		client_id = NULL;
 		rc = 0;
@@ -850,7 +860,7 @@ settle_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 {
 	struct claim_arg *a = arg;
 	json_object *cur = oc_txn_profile(t, a->id), *p = NULL;
-	int ours = cur != NULL && json_object_equal(cur, a->fence);
+	int ours = cur != NULL && oc_json_equal(cur, a->fence);
 
 	(void)err;
 	if (cur != NULL)
@@ -947,7 +957,7 @@ out:
 	if (a.original != NULL)
 		oc_json_wipe_put(a.original);
 	if (a.fence != NULL)
-		json_object_put(a.fence);
+		oc_json_wipe_put(a.fence);
 	free(a.provider);
 	if (rc == -1)
 		res->status = OC_REFRESH_FAILED;
@@ -1022,5 +1032,26 @@ oc_oauth_refresh(const struct oc_ctx *ctx, const char *profile_id,
 		free(prov);
 		return -1;
 	}
+	return 0;
+}
+
+int
+oc_oauth_answer(const char *id, const char *provider,
+    const struct oc_http_res *res, int64_t now, json_object *profile,
+    struct oc_err *err)
+{
+	const struct rule *r = rule_for(provider);
+	struct tokens t;
+
+	memset(&t, 0, sizeof t);
+	if (r == NULL) {
+		oc_err_set(err, OC_EX_USAGE, "%s: no refresh rule for %s", id,
+		    provider);
+		return -1;
+	}
+	if (judge(id, r, res, now, &t, err) == -1)
+		return -1;
+	apply_tokens(profile, &t);
+	tokens_free(&t);
 	return 0;
 }

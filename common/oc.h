@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #include <json-c/json.h>
@@ -50,6 +51,7 @@ void oc_err_set(struct oc_err *, int, const char *, ...)
 void oc_err_clear(struct oc_err *);
 
 /* ---- memory: these abort the program on out-of-memory ---- */
+void oc_oom(void) __attribute__((noreturn));	/* exit 71 */
 void *oc_xmalloc(size_t);
 void *oc_xcalloc(size_t, size_t);
 void *oc_xrealloc(void *, size_t);
@@ -74,6 +76,8 @@ void oc_buf_free(struct oc_buf *);	/* wipes: buffers may hold secrets */
 
 /* ---- time ---- */
 int64_t oc_now_ms(void);	/* OC_NOW_MS in the environment overrides (tests) */
+/* The monotonic clock in ms, for timeouts (never frozen by OC_NOW_MS). */
+int64_t oc_mono_ms(void);
 /* "2026-11-21T23:40:00.000Z" for an epoch in ms, into buf (>= 32 bytes). */
 void oc_iso8601(int64_t, char *, size_t);
 /* Parse ISO-8601 UTC ("...Z" or "+00:00", optional millis); -1 if invalid. */
@@ -88,6 +92,11 @@ int oc_duration_parse(const char *, char default_unit, int64_t *ms,
 
 /* ---- secrets on screen: OpenClaw's mask ---- */
 char *oc_mask_dup(const char *secret);
+
+/* ---- Unicode classes (common/unicode.c, generated) ---- */
+/* ECMAScript 5.1 IdentifierStart / IdentifierPart, for JSON5 keys. */
+int oc_unicode_id_start(unsigned long cp);
+int oc_unicode_id_part(unsigned long cp);
 
 /* ---- providers ---- */
 /* OpenClaw's normalisation: lower-case, trim, aliases (z.ai -> zai, ...). */
@@ -122,27 +131,87 @@ int oc_file_read_settled(const char *path, size_t max, oc_text_check_fn,
 struct oc_lock;
 int oc_write_atomic(const char *path, const void *, size_t, mode_t,
     struct oc_lock *guard, struct oc_err *);
+/* The policy for every file written (file.c, oc(7) FILES): regular files
+ * only (anything else OC_EX_DATAERR, readers too, never blocking); a
+ * symlink is followed when it and its target have one owner, else refused;
+ * owner and group kept (as root, new files and directories take their
+ * directory's); temps swept by oc_file_sweep_temps. */
 /* mkdir -p with mode for every directory created. */
 int oc_mkdirs(const char *path, mode_t, struct oc_err *);
+/* Remove the temp files (".<name>.tmp-<pid>-<hex>") that writers of path
+ * killed before their rename left, beside it (and beside its target when
+ * it is a symlink): those whose pid is dead, and older than min_age_ms.
+ * Call it under the lock that guards path (oc_lock_acquire does, for the
+ * file its lock guards and for the lock's own temps). */
+void oc_file_sweep_temps(const char *path, int64_t min_age_ms);
 char *oc_dirname_dup(const char *);
 int oc_path_exists(const char *);
 
-/* ---- JSON ---- */
-/* Strict parse of a buffer; the error names the file and line:column. */
+/* ---- JSON (common/json.c) ---- */
+/*
+ * Text. A json-c string read by these parsers (a key or a value) holds the
+ * bytes of the file, with three exceptions that valid UTF-8 never holds, so
+ * that a rewrite keeps what a json-c key (a C string) could not:
+ *   C0 80             U+0000 (from \u0000; in JSON5 also \0, \x00 or a raw
+ *                     NUL byte in a string)
+ *   ED A0-BF 80-BF    a lone surrogate \uD800-\uDFFF (WTF-8)
+ *   EF BF BD          each byte of a raw C0 80 or ED A0-BF 80-BF in the file,
+ *                     as Node reads such bytes (U+FFFD)
+ * Other bytes that are not UTF-8 are kept as they are. The writers map the
+ * first two back to \u0000 and \udXXX; a string the program makes from
+ * outside text (stdin, argv, the environment) should be UTF-8.
+ *
+ * Numbers keep their source text, which the writer prints again: an integer
+ * that fits int64 is a json_type_int, any other number (a fraction, an
+ * exponent, an integer beyond int64) a json_type_double whose value is the
+ * nearest double, as in JavaScript, and whose text is exact.
+ *
+ * Trees. Parsing has no nesting limit (JSON.parse has none but memory), and
+ * json-c frees and compares trees recursively, one stack frame per level. So
+ * the rule for releasing a tree: one that came from a parser, or that holds
+ * a secret (a store, a config, a token answer, a request body), is released
+ * with oc_json_wipe_put, which wipes every string and walks the tree without
+ * recursion; json_object_put is for small trees the program built from
+ * values that are not secret. Compare with oc_json_equal, not
+ * json_object_equal, and do not json_object_deep_copy a parsed tree.
+ */
+/* Strict, as JSON.parse: the error names the file, line and column. */
 int oc_json_parse(const char *name, const char *text, size_t len,
     json_object **out, struct oc_err *);
-/* Lenient (config): // and block comments, trailing commas, unquoted keys,
- * single-quoted strings, as OpenClaw's JSON5 reader accepts. */
+/* JSON5, as OpenClaw's json5 package reads the config: comments, trailing
+ * commas, unquoted (ECMAScript 5.1 identifier) and single-quoted keys and
+ * strings, every JSON5 escape and line continuation, hexadecimal numbers,
+ * leading and trailing decimal points and a + sign, all JavaScript white
+ * space. Every value becomes its JSON equivalent; Infinity and NaN, which
+ * have none, are refused (OC_EX_DATAERR with the position). */
 int oc_json_parse_lenient(const char *name, const char *text, size_t len,
     json_object **out, struct oc_err *);
+/* The strict grammar without a tree (oc-check's scanner): 0 and the span of
+ * the document's value, or -1 with the position. */
+int oc_json_check(const char *name, const char *text, size_t len,
+    size_t *vstart, size_t *vlen, struct oc_err *);
+/* Decode a string literal (with its quotes) that passed the check into buf
+ * (at least 3 * n + 1 bytes), in the internal form; returns its length. */
+size_t oc_json_unquote(const char *lit, size_t n, char *buf);
+/* Internal form back to bytes, in place, for a channel that carries bytes
+ * (the helper's request and response bodies): C0 80 becomes a NUL byte.
+ * Returns the new length. */
+size_t oc_json_text_bytes(char *s, size_t n);
 /* Serialise like JSON.stringify(v, null, indent) (+ no trailing newline):
- * no slash escaping, "{}" for empty containers, numbers as parsed. */
+ * no slash escaping, "{}" for empty containers, numbers as parsed.
+ * Containers nested deeper than 32 levels are written on one line. */
 void oc_json_dump(struct oc_buf *, json_object *, int indent);
 /* The same for a value that sits depth levels deep in a document indented
  * by indent spaces (its own lines are indented to match). */
 void oc_json_dump_at(struct oc_buf *, json_object *, int indent, int depth);
-/* A JSON string literal for s[0..n), quotes included. */
+/* The suite's one JSON string writer: s (n bytes, internal form) as a JSON
+ * string literal, quotes included, escaped as JSON.stringify escapes it (",
+ * \, \b \f \n \r \t, other control characters as \u00XX, the internal
+ * forms back as \u0000 and \udXXX; nothing else). */
 void oc_json_write_string(struct oc_buf *, const char *s, size_t n);
+/* Overwrite every string in a tree, then release it, without recursion
+ * (see the rule above). No one else may hold a reference into the tree. */
+void oc_json_wipe_put(json_object *);
 /* Convenience accessors; borrowed results, NULL/def when absent or wrong
  * type. */
 json_object *oc_json_get(json_object *, const char *key);
@@ -277,6 +346,9 @@ int oc_jnum(struct oc_jval, double *);
 int oc_jobj_get(struct oc_jval obj, const char *key, struct oc_jval *val);
 
 /* ---- text.c: strings as JavaScript sees them ---- */
+/* Length in bytes of the JavaScript white-space character (\s) at s, 0 if
+ * none. s is NUL-terminated. */
+size_t oc_js_space_len(const char *s);
 /* String.prototype.trim of s[0..n): the kept part is s[*off..*off+*len). */
 void oc_text_trim_js(const char *s, size_t n, size_t *off, size_t *len);
 char *oc_text_trim_js_dup(const char *);	/* owned */
@@ -682,6 +754,11 @@ void oc_table_print(struct oc_table *, FILE *);
 void oc_table_free(struct oc_table *);
 /* Print JSON (2-space) and a newline. */
 void oc_json_print(FILE *, json_object *);
+/* Text from elsewhere (a provider's error message, a server's words) made
+ * fit for one line of a diagnostic: controls, line separators and bidi
+ * overrides become spaces, runs of spaces one, bytes that are not UTF-8
+ * '?', at most max characters (then "..."). Owned. */
+char *oc_oneline_dup(const char *text, size_t max);
 
 /* ---- common command plumbing ---- */
 extern const char *oc_progname;
@@ -771,6 +848,71 @@ struct oc_cmd {
 int oc_cli_main(struct oc_cmd *, int argc, char **argv);
 void oc_cli_usage(const struct oc_cmd *, FILE *);
 
+/* ---- child processes (common/proc.c) ---- */
+/* Every command calls this first (oc_set_progname does): no core dumps
+ * (RLIMIT_CORE 0), not dumpable (no ptrace attach or /proc/<pid>/environ,
+ * mem reads by other processes of the user). */
+void oc_proc_harden(void);
+enum oc_proc_fd {
+	OC_PROC_INHERIT = 0,	/* the child shares ours */
+	OC_PROC_PIPE,		/* a pipe to us */
+	OC_PROC_NULL		/* /dev/null */
+};
+struct oc_proc_spec {
+	const char *path;	/* absolute, or a name when search is set */
+	char *const *argv;
+	char *const *envp;	/* the child's whole environment */
+	int search;		/* look a name without '/' up in $PATH */
+	const char *dir;	/* chdir here in the child, or NULL */
+	int new_pgrp;		/* lead a process group: a kill takes it all */
+	int core;		/* the core-dump limit the program started with
+				 * (a user's command); else none, as ours */
+	enum oc_proc_fd in, out, err;
+};
+struct oc_proc {
+	pid_t pid;
+	int in, out, err;	/* our ends of the pipes, -1 when none */
+	int pgrp;
+	int chld_reset;		/* SIGCHLD was ignored: restored at reap */
+	struct sigaction old_chld;
+};
+/* Start the program. -1 when it could not be started (errno says why:
+ * ENOENT, EACCES, ...; err is a generic "path: reason"). */
+int oc_proc_spawn(struct oc_proc *, const struct oc_proc_spec *,
+    struct oc_err *);
+struct oc_proc_io {
+	const void *in;		/* written to its stdin, then closed */
+	size_t in_len;
+	struct oc_buf *out;	/* its stdout, collected */
+	struct oc_buf *err;	/* its stderr, collected (unless on_err) */
+	void (*on_err)(const char *, size_t, void *);	/* stderr as it comes */
+	void *arg;
+	int64_t timeout_ms;	/* the whole run; 0: no limit */
+	int64_t idle_ms;	/* the longest wait for output; 0: no limit */
+	size_t max_out;		/* stdout and stderr together; 0: no cap */
+	int until_exit;		/* stop at the child's exit, even when a
+				 * process it left holds the pipes open */
+};
+enum oc_proc_end {
+	OC_PROC_EXITED = 0,	/* *status is waitpid's */
+	OC_PROC_TIMEOUT,
+	OC_PROC_IDLE,
+	OC_PROC_TOOBIG,
+	OC_PROC_FAILED		/* poll failed */
+};
+/* Feed stdin and drain stdout and stderr at once until the child is done;
+ * on anything but an exit it (its group) is killed. The child is always
+ * reaped and our pipe ends closed. */
+enum oc_proc_end oc_proc_run(struct oc_proc *, struct oc_proc_io *,
+    int *status);
+void oc_proc_kill(struct oc_proc *);
+/* Close our pipe ends and wait for the child. */
+int oc_proc_reap(struct oc_proc *, int *status);
+/* The variables named (NULL-terminated) of our environment, as an envp;
+ * freed (wiped) with oc_proc_env_free. */
+char **oc_proc_env_only(const char *const *names);
+void oc_proc_env_free(char **);
+
 /* ==== HTTP (net): the commands never link libcurl; requests go to the
  * oc-http helper program (pkglibexecdir, or $OC_HTTP_HELPER) over a pipe,
  * so secrets never reach argv. See libexec/oc-http.c for the protocol. */
@@ -802,9 +944,32 @@ void oc_http_res_free(struct oc_http_res *, size_t n);
 /* The helper run: $OC_HTTP_HELPER when set and not empty, else
  * LIBEXECDIR/oc-http. Borrowed. */
 const char *oc_http_helper_path(void);
-/* Overwrite every string in a json-c tree, then put it: json-c frees
- * strings (request bodies, tokens in responses) without clearing them. */
-void oc_json_wipe_put(json_object *);
+/* One result line of the helper into res[index] (index from its "id";
+ * seen marks the slots filled). 0, or -1 when it is not a result for one
+ * of the n requests. */
+int oc_http_result_line(const char *line, size_t len, struct oc_http_res *res,
+    size_t n, char *seen);
+/* The helper's side: its request document, checked as a whole (-1 with
+ * OC_EX_USAGE and a message naming the place, never the content). reqs
+ * borrow from root. */
+struct oc_http_doc {
+	json_object *root;
+	int concurrency;
+	struct oc_http_req *reqs;
+	size_t n;
+	const char ***hdrs;	/* each request's header list (owned) */
+};
+int oc_http_doc_parse(const char *text, size_t len, struct oc_http_doc *,
+    struct oc_err *);
+void oc_http_doc_free(struct oc_http_doc *);
+/* One response header line as libcurl hands it over ("Name: value\r\n",
+ * or a status line, which starts a new block): added to *hdrs under its
+ * lower-cased name, a repeated header joined with ", ". A line whose name
+ * is not an RFC 9110 token (a NUL, a space) or whose value holds a control
+ * character is dropped; *total counts the bytes of the block (256 KiB
+ * kept at most). */
+void oc_http_header_line(json_object **hdrs, size_t *total, const char *line,
+    size_t n);
 
 /* ==== env files and SecretRefs (keys) ==== */
 /* Load OpenClaw's dotenv files into the process environment; a variable
@@ -840,9 +1005,6 @@ char *oc_envkeys_base_dup(const char *provider);
 /* OpenClaw's rate-limit rule (isApiKeyRateLimitError): a case-insensitive
  * substring match. Returns the pattern that matched, or NULL. */
 const char *oc_ratelimit_match(const char *text, size_t len);
-/* Length in bytes of the JavaScript white-space character (\s) at s, 0 if
- * none. s is NUL-terminated. */
-size_t oc_js_space_len(const char *s);
 
 /* dotenv files, parsed as OpenClaw's dotenv 17 parses them. */
 struct oc_dotenv_entry {
@@ -873,6 +1035,13 @@ int oc_env_set(const char *path, const char *var, const char *value,
  * (*out owned), 0 not a reference, -1 with err as oc_cred_resolve. */
 int oc_secretref_resolve(const struct oc_ctx *, json_object *ref,
     char **out, struct oc_err *);
+
+/* An exec provider's stdout (OpenClaw's parseExecValues) for one id: 0
+ * and the value (owned), or -1 with err (OC_EX_NEG; the provider's own
+ * message made one printable line). For tests and fuzzing. */
+int oc_secretref_exec_reply(const char *provider, const char *id,
+    const char *text, size_t len, int json_only, char **out,
+    struct oc_err *);
 
 /* The credential the gateway would use for a provider (OpenClaw's
  * resolveApiKeyForProvider): the profiles in the effective auth order
@@ -948,6 +1117,9 @@ void oc_import_init(struct oc_import *, enum oc_import_src,
 /* 0: a credential was read (PENDING); -1: the outcome is already decided
  * (not found, blanked, unreadable). */
 int oc_import_read(struct oc_import *, int64_t now);
+/* The same from the file's bytes (mtime: the file's, in ms, or -1). */
+int oc_import_parse(struct oc_import *, const char *text, size_t len,
+    int64_t mtime, int64_t now);
 /* Apply the conflict rules to s; 1 when s changed. */
 int oc_import_apply(struct oc_import *, struct oc_txn *, int64_t now);
 /* oc_config_edit_fn, arg a struct oc_import: for Claude Code, set
@@ -987,6 +1159,12 @@ const char *oc_oauth_login_hint(const char *id, const char *provider);
 int oc_oauth_refresh_profile(const struct oc_ctx *, const char *id,
     int64_t within_ms, int64_t seen_expires, int wait_ms,
     struct oc_refresh *res, struct oc_err *);
+/* The token endpoint's answer res for profile id of provider, judged as a
+ * refresh judges it: 0 with the new tokens written into profile, or -1 with
+ * err (the codes of oc_oauth_refresh). For tests and fuzzing. */
+int oc_oauth_answer(const char *id, const char *provider,
+    const struct oc_http_res *res, int64_t now, json_object *profile,
+    struct oc_err *err);
 /* OpenClaw's OAuth refresh lock file for a stored profile (owned). */
 char *oc_oauth_lock_path_dup(const char *state_dir, const char *provider,
     const char *id);

@@ -107,3 +107,80 @@ oc_version(void)
 {
 	printf("%s (%s) %s\n", oc_progname, PACKAGE_NAME, PACKAGE_VERSION);
 }
+
+/* A code point that must not reach a terminal from text we did not write:
+ * C0 and C1 controls, DEL, line and paragraph separators, and the
+ * bidirectional embeddings, overrides and isolates (which reorder what
+ * follows them on screen). */
+static int
+unprintable(unsigned long cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0x2028 ||
+	    cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f ||
+	    cp == 0x061c;
+}
+
+char *
+oc_oneline_dup(const char *text, size_t max)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	struct oc_buf b = { 0 };
+	size_t nchars = 0;
+	int space = 0;
+	char *r;
+
+	while (*s != '\0') {
+		unsigned long cp = 0;
+		size_t n = 0, i;
+
+		if (*s < 0x80) {
+			cp = *s;
+			n = 1;
+		} else if (*s >= 0xc2 && *s <= 0xdf)
+			n = 2, cp = *s & 0x1f;
+		else if (*s >= 0xe0 && *s <= 0xef)
+			n = 3, cp = *s & 0x0f;
+		else if (*s >= 0xf0 && *s <= 0xf4)
+			n = 4, cp = *s & 0x07;
+		for (i = 1; i < n; i++) {
+			if ((s[i] & 0xc0) != 0x80) {
+				n = 0;
+				break;
+			}
+			cp = cp << 6 | (s[i] & 0x3f);
+		}
+		if (n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp < 0xe000)))
+			n = 0;
+		if ((n == 2 && cp < 0x80) || (n == 4 && (cp < 0x10000 ||
+		    cp > 0x10ffff)))
+			n = 0;
+		if (n == 0 || unprintable(cp) || cp == ' ') {
+			/* runs of white space and controls: one space; a
+			 * byte that is not UTF-8: '?' */
+			if (n == 0) {
+				if (space && b.len > 0)
+					oc_buf_addc(&b, ' ');
+				space = 0;
+				if (nchars++ < max)
+					oc_buf_addc(&b, '?');
+				s++;
+			} else {
+				space = 1;
+				s += n;
+			}
+			continue;
+		}
+		if (space && b.len > 0 && nchars++ < max)
+			oc_buf_addc(&b, ' ');
+		space = 0;
+		if (nchars++ < max)
+			oc_buf_add(&b, s, n);
+		s += n;
+	}
+	if (nchars > max)
+		oc_buf_adds(&b, "...");
+	r = oc_xstrdup(b.data != NULL ? b.data : "");
+	oc_buf_free(&b);
+	return r;
+}

@@ -76,15 +76,6 @@ struct target {
 	char id[24];		/* the request id: labels may repeat */
 };
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The message of a token only Claude Code may use. */
 #define contains_ci oc_rules_contains_ci
 
@@ -496,7 +487,7 @@ oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
 	struct oc_http_res *res = NULL;
 	size_t cap = 0, nt = 0, i, j;
 	char *want = o->provider ? oc_provider_auth_dup(o->provider) : NULL;
-	int64_t t0 = mono_ms();
+	int64_t t0 = oc_mono_ms();
 	int rc = -1;
 
 	memset(s, 0, sizeof *s);
@@ -610,7 +601,7 @@ oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
 	}
 	for (i = 0; i < s->n; i++)
 		s->nfailed += s->r[i].failed;
-	s->duration_ms = (long)(mono_ms() - t0);
+	s->duration_ms = (long)(oc_mono_ms() - t0);
 	rc = 0;
 out:
 	if (res != NULL)

@@ -48,20 +48,6 @@ ref_free(struct ref *r)
 	memset(r, 0, sizeof *r);
 }
 
-static char *
-trim_dup(const char *s)
-{
-	size_t n, l;
-
-	while ((l = oc_js_space_len(s)) != 0)
-		s += l;
-	n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || (s[n - 1] >= '\t' &&
-	    s[n - 1] <= '\r')))
-		n--;
-	return oc_xstrndup(s, n);
-}
-
 static json_object *
 secrets_cfg(const struct oc_ctx *ctx)
 {
@@ -77,7 +63,7 @@ default_alias_dup(const struct oc_ctx *ctx, const char *source)
 	char *t;
 
 	if (d != NULL) {
-		t = trim_dup(d);
+		t = oc_text_trim_js_dup(d);
 		if (*t != '\0')
 			return t;
 		free(t);
@@ -103,7 +89,7 @@ env_name_ok(const char *s)
 static int
 template_ref(const struct oc_ctx *ctx, const char *s, struct ref *r)
 {
-	char *t = trim_dup(s), *name;
+	char *t = oc_text_trim_js_dup(s), *name;
 	size_t n = strlen(t);
 	int ok;
 
@@ -137,14 +123,14 @@ object_ref(const struct oc_ctx *ctx, json_object *o, struct ref *r)
 	if (src == NULL || id == NULL || (strcmp(src, "env") != 0 &&
 	    strcmp(src, "file") != 0 && strcmp(src, "exec") != 0))
 		return 0;
-	t = trim_dup(id);
+	t = oc_text_trim_js_dup(id);
 	if (*t == '\0') {
 		free(t);
 		return 0;
 	}
 	r->id = t;
 	r->source = oc_xstrdup(src);
-	if (prov != NULL && *(t = trim_dup(prov)) != '\0')
+	if (prov != NULL && *(t = oc_text_trim_js_dup(prov)) != '\0')
 		r->provider = t;
 	else {
 		if (prov != NULL)
@@ -534,7 +520,7 @@ resolve_file(const struct oc_ctx *ctx, json_object *pcfg, const char *name,
 		if (!json_object_is_type(root, json_type_object)) {
 			oc_err_set(err, OC_EX_NEG, "file provider \"%s\" "
 			    "payload is not a JSON object", name);
-			json_object_put(root);
+			oc_json_wipe_put(root);
 			goto out;
 		}
 		if (json_pointer(root, r->id, &v, err) == 0) {
@@ -561,15 +547,6 @@ out:
 }
 
 /* ---- exec ---- */
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static char **
 exec_env(json_object *pcfg)
@@ -609,18 +586,6 @@ exec_env(json_object *pcfg)
 	return envp;
 }
 
-static void
-strv_free_secret(char **v)
-{
-	size_t i;
-
-	if (v == NULL)
-		return;
-	for (i = 0; v[i]; i++)
-		oc_free_secret(v[i]);
-	free(v);
-}
-
 static char **
 exec_argv(const char *cmd, json_object *pcfg)
 {
@@ -642,184 +607,6 @@ exec_argv(const char *cmd, json_object *pcfg)
 	return argv;
 }
 
-enum run_end { RUN_EXIT, RUN_TIMEOUT, RUN_IDLE, RUN_TOOBIG, RUN_SPAWN };
-
-/*
- * Run the command with req on its stdin; collect stdout. stdout and stderr
- * count together against max, as in OpenClaw. The child leads its own
- * process group so a timeout kills what it started too.
- */
-static enum run_end
-run_child(const char *path, char **argv, char **envp, const char *req,
-    int64_t timeout, int64_t idle, size_t max, struct oc_buf *out,
-    int *status, int *spawn_errno)
-{
-	int in[2] = { -1, -1 }, op[2] = { -1, -1 }, ep[2] = { -1, -1 };
-	int xp[2] = { -1, -1 };
-	struct sigaction ign, old;
-	size_t reqlen = strlen(req), sent = 0, total = 0;
-	int64_t start = mono_ms(), last = start;
-	enum run_end end = RUN_EXIT;
-	pid_t pid;
-	char *dir;
-	int e = 0;
-
-	*status = -1;
-	*spawn_errno = 0;
-	if (pipe2(in, O_CLOEXEC) == -1 || pipe2(op, O_CLOEXEC) == -1 ||
-	    pipe2(ep, O_CLOEXEC) == -1 || pipe2(xp, O_CLOEXEC) == -1) {
-		*spawn_errno = errno;
-		end = RUN_SPAWN;
-		goto closeall;
-	}
-	dir = oc_dirname_dup(path);
-	pid = fork();
-	if (pid == -1) {
-		*spawn_errno = errno;
-		free(dir);
-		end = RUN_SPAWN;
-		goto closeall;
-	}
-	if (pid == 0) {
-		sigset_t none;
-		int i;
-
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		for (i = 1; i < NSIG; i++)
-			if (i != SIGKILL && i != SIGSTOP)
-				signal(i, SIG_DFL);
-		setpgid(0, 0);
-		if (dup2(in[0], 0) == -1 || dup2(op[1], 1) == -1 ||
-		    dup2(ep[1], 2) == -1 || chdir(dir) == -1) {
-			e = errno;
-			(void)!write(xp[1], &e, sizeof e);
-			_exit(127);
-		}
-		execve(path, argv, envp);
-		e = errno;
-		(void)!write(xp[1], &e, sizeof e);
-		_exit(127);
-	}
-	free(dir);
-	close(in[0]);
-	close(op[1]);
-	close(ep[1]);
-	close(xp[1]);
-	in[0] = op[1] = ep[1] = xp[1] = -1;
-	if (read(xp[0], &e, sizeof e) == (ssize_t)sizeof e) {
-		/* execve failed: the child is gone with 127. */
-		*spawn_errno = e;
-		end = RUN_SPAWN;
-		(void)waitpid(pid, status, 0);
-		goto closeall;
-	}
-	fcntl(in[1], F_SETFL, O_NONBLOCK);
-	memset(&ign, 0, sizeof ign);
-	ign.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &ign, &old);
-	for (;;) {
-		struct pollfd pf[3];
-		int np = 0, i, wait;
-		int64_t now = mono_ms(), left;
-
-		if (now - start >= timeout) {
-			end = RUN_TIMEOUT;
-			break;
-		}
-		if (now - last >= idle) {
-			end = RUN_IDLE;
-			break;
-		}
-		left = timeout - (now - start);
-		if (idle - (now - last) < left)
-			left = idle - (now - last);
-		wait = (int)left;
-		if (op[0] != -1)
-			pf[np++] = (struct pollfd){ op[0], POLLIN, 0 };
-		if (ep[0] != -1)
-			pf[np++] = (struct pollfd){ ep[0], POLLIN, 0 };
-		if (in[1] != -1)
-			pf[np++] = (struct pollfd){ in[1], POLLOUT, 0 };
-		if (np == 0)
-			break;
-		if (poll(pf, (nfds_t)np, wait) == -1) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		for (i = 0; i < np; i++) {
-			char buf[4096];
-			ssize_t n;
-
-			if (pf[i].revents == 0)
-				continue;
-			if (pf[i].fd == in[1]) {
-				n = write(in[1], req + sent, reqlen - sent);
-				if (n > 0)
-					sent += (size_t)n;
-				if ((n == -1 && errno != EAGAIN &&
-				    errno != EINTR) || sent == reqlen) {
-					/* EPIPE: it did not want stdin. */
-					close(in[1]);
-					in[1] = -1;
-				}
-				continue;
-			}
-			n = read(pf[i].fd, buf, sizeof buf);
-			if (n == -1 && (errno == EINTR || errno == EAGAIN))
-				continue;
-			if (n <= 0) {
-				if (pf[i].fd == op[0]) {
-					close(op[0]);
-					op[0] = -1;
-				} else {
-					close(ep[0]);
-					ep[0] = -1;
-				}
-				continue;
-			}
-			last = mono_ms();
-			total += (size_t)n;
-			if (total > max) {
-				oc_wipe(buf, sizeof buf);
-				end = RUN_TOOBIG;
-				break;
-			}
-			if (pf[i].fd == op[0])
-				oc_buf_add(out, buf, (size_t)n);
-			oc_wipe(buf, sizeof buf);
-		}
-		if (end != RUN_EXIT)
-			break;
-	}
-	sigaction(SIGPIPE, &old, NULL);
-	if (end != RUN_EXIT) {
-		kill(-pid, SIGKILL);
-		kill(pid, SIGKILL);
-	}
-	while (waitpid(pid, status, 0) == -1 && errno == EINTR)
-		;
-closeall:
-	if (in[0] != -1)
-		close(in[0]);
-	if (in[1] != -1)
-		close(in[1]);
-	if (op[0] != -1)
-		close(op[0]);
-	if (op[1] != -1)
-		close(op[1]);
-	if (ep[0] != -1)
-		close(ep[0]);
-	if (ep[1] != -1)
-		close(ep[1]);
-	if (xp[0] != -1)
-		close(xp[0]);
-	if (xp[1] != -1)
-		close(xp[1]);
-	return end;
-}
-
 /* parseExecValues for one id. Takes nothing; *out owned on success. */
 static int
 exec_parse(const char *name, const struct ref *r, const char *stdout_text,
@@ -831,17 +618,12 @@ exec_parse(const char *name, const struct ref *r, const char *stdout_text,
 	int rc = -1;
 
 	{
-		/* JavaScript trim of the whole output. */
-		const char *s = stdout_text;
-		size_t l, n;
+		/* JavaScript trim of the whole output (up to a NUL, which
+		 * no value holds), on a terminated copy. */
+		char *all = oc_xstrndup(stdout_text, len);
 
-		while ((l = oc_js_space_len(s)) != 0)
-			s += l;
-		n = len - (size_t)(s - stdout_text);
-		while (n > 0 && (s[n - 1] == ' ' || (s[n - 1] >= '\t' &&
-		    s[n - 1] <= '\r')))
-			n--;
-		t = oc_xstrndup(s, n);
+		t = oc_text_trim_js_dup(all);
+		oc_free_secret(all);
 	}
 	if (*t == '\0') {
 		oc_err_set(err, OC_EX_NEG, "exec provider \"%s\" returned "
@@ -888,12 +670,13 @@ exec_parse(const char *name, const struct ref *r, const char *stdout_text,
 	if (errors != NULL && oc_json_get(errors, r->id) != NULL) {
 		json_object *e = oc_json_get(errors, r->id);
 		const char *m = oc_json_get_str(e, "message");
-		char *mt = m ? trim_dup(m) : NULL;
+		/* The provider's own words go to a terminal: one line of
+		 * printable text, cut short (they are not ours). */
+		char *mt = m ? oc_oneline_dup(m, 200) : NULL;
 
-		/* The provider's own words; cut short, they are not ours. */
 		if (mt != NULL && *mt != '\0')
 			oc_err_set(err, OC_EX_NEG, "exec provider \"%s\" "
-			    "failed for id \"%s\" (%.200s)", name, r->id, mt);
+			    "failed for id \"%s\" (%s)", name, r->id, mt);
 		else
 			oc_err_set(err, OC_EX_NEG, "exec provider \"%s\" "
 			    "failed for id \"%s\"", name, r->id);
@@ -954,14 +737,17 @@ resolve_exec(const struct oc_ctx *ctx, json_object *pcfg, const char *name,
 {
 	const char *cmd = oc_json_get_str(pcfg, "command");
 	struct pathcheck pc = { 0 };
-	struct oc_buf o = { 0 };
+	struct oc_buf o = { 0 }, reqtext = { 0 };
+	struct oc_proc_spec sp;
+	struct oc_proc_io io;
+	struct oc_proc pr;
+	struct oc_err perr;
 	struct stat st;
-	char *label, *eff = NULL, **argv = NULL, **envp = NULL;
+	char *label, *eff = NULL, **argv = NULL, **envp = NULL, *dir = NULL;
 	json_object *req = NULL, *ids;
 	int64_t timeout, idle;
 	size_t max;
-	int status, serr, rc = -1;
-	enum run_end end;
+	int status, rc = -1;
 
 	label = oc_xasprintf("secrets.providers.%s.command", name);
 	if (!exec_id_ok(r->id)) {
@@ -995,27 +781,45 @@ resolve_exec(const struct oc_ctx *ctx, json_object *pcfg, const char *name,
 	json_object_object_add(req, "ids", ids);
 	argv = exec_argv(eff, pcfg);
 	envp = exec_env(pcfg);
-	end = run_child(eff, argv, envp, json_object_to_json_string_ext(req,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
-	    timeout, idle, max, &o, &status, &serr);
-	switch (end) {
-	case RUN_SPAWN:
+	oc_json_dump(&reqtext, req, 0);
+	/* As OpenClaw: no shell, the configured environment only, in the
+	 * command's directory, leading its own process group so a timeout
+	 * kills what it started too; stdout and stderr count together
+	 * against maxOutputBytes. */
+	memset(&sp, 0, sizeof sp);
+	sp.path = eff;
+	sp.argv = argv;
+	sp.envp = envp;
+	sp.dir = dir = oc_dirname_dup(eff);
+	sp.new_pgrp = 1;
+	sp.in = sp.out = sp.err = OC_PROC_PIPE;
+	if (oc_proc_spawn(&pr, &sp, &perr) == -1) {
 		oc_err_set(err, OC_EX_NEG, "exec provider \"%s\": cannot run "
-		    "%s: %s", name, eff, strerror(serr));
+		    "%s: %s", name, eff, strerror(errno));
 		goto out;
-	case RUN_TIMEOUT:
+	}
+	memset(&io, 0, sizeof io);
+	io.in = reqtext.data;
+	io.in_len = reqtext.len;
+	io.out = &o;
+	io.timeout_ms = timeout;
+	io.idle_ms = idle;
+	io.max_out = max;
+	switch (oc_proc_run(&pr, &io, &status)) {
+	case OC_PROC_TIMEOUT:
+	case OC_PROC_FAILED:
 		oc_err_set(err, OC_EX_NEG, "exec provider \"%s\" timed out "
 		    "after %lldms", name, (long long)timeout);
 		goto out;
-	case RUN_IDLE:
+	case OC_PROC_IDLE:
 		oc_err_set(err, OC_EX_NEG, "exec provider \"%s\" produced no "
 		    "output for %lldms", name, (long long)idle);
 		goto out;
-	case RUN_TOOBIG:
+	case OC_PROC_TOOBIG:
 		oc_err_set(err, OC_EX_NEG, "exec provider \"%s\" output "
 		    "exceeded maxOutputBytes (%zu)", name, max);
 		goto out;
-	case RUN_EXIT:
+	case OC_PROC_EXITED:
 		break;
 	}
 	if (WIFSIGNALED(status)) {
@@ -1035,8 +839,10 @@ out:
 	if (req != NULL)
 		json_object_put(req);
 	oc_buf_free(&o);
+	oc_buf_free(&reqtext);
+	free(dir);
 	oc_strv_free(argv);
-	strv_free_secret(envp);
+	oc_proc_env_free(envp);
 	free(eff);
 	free(label);
 	return rc;
@@ -1088,7 +894,7 @@ resolve_ref(const struct oc_ctx *ctx, const struct ref *r, char **out,
 	}
 	if (rc == -1)
 		return -1;
-	t = trim_dup(value);
+	t = oc_text_trim_js_dup(value);
 	if (*t == '\0') {
 		oc_free_secret(t);
 		oc_free_secret(value);
@@ -1196,4 +1002,18 @@ oc_secretref_resolve(const struct oc_ctx *ctx, json_object *v, char **out,
 		return -1;
 	oc_token_normalize(*out, 0);
 	return 1;
+}
+
+int
+oc_secretref_exec_reply(const char *provider, const char *id,
+    const char *text, size_t len, int json_only, char **out,
+    struct oc_err *err)
+{
+	struct ref r;
+
+	*out = NULL;
+	r.source = (char *)(uintptr_t)"exec";
+	r.provider = (char *)(uintptr_t)provider;
+	r.id = (char *)(uintptr_t)id;
+	return exec_parse(provider, &r, text, len, json_only, out, err);
 }

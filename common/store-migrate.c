@@ -142,7 +142,7 @@ holds_same(struct run *r, const char *id, json_object *p)
 	if (c == NULL || c->layer != r->store->target || c->raw.p == NULL ||
 	    oc_json_parse(id, c->raw.p, c->raw.n, &got, &e) == -1)
 		return 0;
-	same = json_object_equal(got, p);
+	same = oc_json_equal(got, p);
 	oc_json_wipe_put(got);
 	return same && oc_json_get(r->profiles, id) == NULL;
 }
@@ -374,7 +374,7 @@ verify(const struct oc_ctx *ctx, struct run *r, struct oc_err *err)
 		c = oc_store_get(&s, it->to);
 		if (c == NULL || c->raw.p == NULL || oc_json_parse(it->to,
 		    c->raw.p, c->raw.n, &got, &e2) == -1 ||
-		    !json_object_equal(got, oc_json_get(r->profiles, it->to)))
+		    !oc_json_equal(got, oc_json_get(r->profiles, it->to)))
 			bad = 1;
 		if (got != NULL)
 			oc_json_wipe_put(got);

@@ -132,7 +132,7 @@ clean_order(json_object *order)
 				again = 1;
 				break;
 			}
-			if (!json_object_equal(nv, v)) {
+			if (!oc_json_equal(nv, v)) {
 				json_object_object_add(order, prov, nv);
 				again = 1;
 				break;
@@ -187,7 +187,7 @@ local_first_orders(struct oc_store *s, json_object *merged)
 				int dup = 0;
 
 				for (q = 0; q < m; q++)
-					if (json_object_equal(
+					if (oc_json_equal(
 					    json_object_array_get_idx(nv, q), e))
 						dup = 1;
 				if (!dup)
@@ -995,7 +995,7 @@ oc_txn_set_order(struct oc_txn *t, const char *provider, json_object *ids)
 		}
 	}
 	if (ids != NULL) {
-		if (old == NULL || !json_object_equal(old, ids)) {
+		if (old == NULL || !oc_json_equal(old, ids)) {
 			json_object_object_add(m, key ? key : want, ids);
 			changed = 1;
 		} else

@@ -35,8 +35,8 @@ oc_err_clear(struct oc_err *err)
 	err->msg[0] = '\0';
 }
 
-static void
-oom(void)
+void
+oc_oom(void)
 {
 	fprintf(stderr, "%s: out of memory\n", oc_progname);
 	exit(71);
@@ -48,7 +48,7 @@ oc_xmalloc(size_t n)
 	void *p = malloc(n ? n : 1);
 
 	if (p == NULL)
-		oom();
+		oc_oom();
 	return p;
 }
 
@@ -58,7 +58,7 @@ oc_xcalloc(size_t n, size_t m)
 	void *p = calloc(n ? n : 1, m ? m : 1);
 
 	if (p == NULL)
-		oom();
+		oc_oom();
 	return p;
 }
 
@@ -68,7 +68,7 @@ oc_xrealloc(void *p, size_t n)
 	void *q = realloc(p, n ? n : 1);
 
 	if (q == NULL)
-		oom();
+		oc_oom();
 	return q;
 }
 
@@ -78,7 +78,7 @@ oc_xstrdup(const char *s)
 	char *p = strdup(s);
 
 	if (p == NULL)
-		oom();
+		oc_oom();
 	return p;
 }
 
@@ -88,7 +88,7 @@ oc_xstrndup(const char *s, size_t n)
 	char *p = strndup(s, n);
 
 	if (p == NULL)
-		oom();
+		oc_oom();
 	return p;
 }
 
@@ -103,7 +103,7 @@ oc_xasprintf(const char *fmt, ...)
 	n = vasprintf(&p, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		oom();
+		oc_oom();
 	return p;
 }
 
@@ -223,6 +223,15 @@ oc_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int64_t
+oc_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 void
 oc_iso8601(int64_t ms, char *buf, size_t sz)
 {
@@ -288,17 +297,19 @@ oc_parse_iso8601(const char *s, int64_t *out)
 void
 oc_format_span(int64_t ms, char *buf, size_t sz)
 {
-	int64_t s = (ms < 0 ? -ms : ms) / 1000;
-	int64_t d = s / 86400, h = s % 86400 / 3600, m = s % 3600 / 60;
+	/* The magnitude in unsigned arithmetic: -INT64_MIN does not fit. */
+	uint64_t a = ms < 0 ? (uint64_t)0 - (uint64_t)ms : (uint64_t)ms;
+	uint64_t s = a / 1000;
+	uint64_t d = s / 86400, h = s % 86400 / 3600, m = s % 3600 / 60;
 
 	if (d > 0)
-		snprintf(buf, sz, "%" PRId64 "d %" PRId64 "h", d, h);
+		snprintf(buf, sz, "%" PRIu64 "d %" PRIu64 "h", d, h);
 	else if (h > 0)
-		snprintf(buf, sz, "%" PRId64 "h %" PRId64 "m", h, m);
+		snprintf(buf, sz, "%" PRIu64 "h %" PRIu64 "m", h, m);
 	else if (m > 0)
-		snprintf(buf, sz, "%" PRId64 "m", m);
+		snprintf(buf, sz, "%" PRIu64 "m", m);
 	else
-		snprintf(buf, sz, "%" PRId64 "s", s);
+		snprintf(buf, sz, "%" PRIu64 "s", s);
 }
 
 void
@@ -307,6 +318,8 @@ oc_set_progname(const char *argv0)
 	const char *p = strrchr(argv0, '/');
 
 	oc_progname = p ? p + 1 : argv0;
+	/* Every program starts here, before it reads a secret. */
+	oc_proc_harden();
 }
 
 

@@ -55,8 +55,13 @@
  * (application/x-www-form-urlencoded) applies unless a header sets one, and
  * "Expect: 100-continue" is never sent.
  *
- * Response bodies are passed through byte for byte: control characters are
- * escaped, other bytes (including invalid UTF-8) are written unchanged.
+ * Both directions are read with liboc's strict parser and written with its
+ * one JSON writer (common/json.c), and the helper's side of the protocol
+ * (the document, response header lines) is in common/http.c. Bodies are
+ * bytes: a NUL byte travels as \u0000, control characters are escaped, other
+ * bytes (invalid UTF-8 included) are written unchanged; the one byte
+ * sequence that does not survive the trip is C0 80, which is not UTF-8 and
+ * arrives as a NUL.
  */
 #include "config.h"
 
@@ -74,12 +79,7 @@
 #include "oc.h"
 
 #define HTTP_BODY_MAX		(1024 * 1024)
-#define HTTP_HEADERS_MAX	(256 * 1024)
 #define HTTP_INPUT_MAX		(64 * 1024 * 1024)
-#define HTTP_CONCURRENCY_DEF	8
-#define HTTP_CONCURRENCY_MAX	64
-#define HTTP_TIMEOUT_DEF	30000
-#define HTTP_TIMEOUT_MAX	(10L * 60 * 1000)
 #define HTTP_CONNECT_MAX	10000
 
 struct xfer {
@@ -99,15 +99,6 @@ struct xfer {
 	int64_t start_ms;
 	char errbuf[CURL_ERROR_SIZE];
 };
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void __attribute__((noreturn))
 oom(void)
@@ -141,11 +132,10 @@ slist_wipe_free(struct curl_slist *l)
 	curl_slist_free_all(l);
 }
 
-static json_object *
-read_input(struct oc_buf *in)
+static void
+read_input(struct oc_buf *in, struct oc_http_doc *doc)
 {
-	json_tokener *tok;
-	json_object *doc;
+	struct oc_err err;
 	char chunk[65536];
 	ssize_t r;
 
@@ -168,130 +158,31 @@ read_input(struct oc_buf *in)
 		oc_buf_add(in, chunk, (size_t)r);
 	}
 	oc_wipe(chunk, sizeof chunk);
-	if (in->len == 0)
-		bad_input("empty document");
-	if (strlen(in->data) != in->len)
-		bad_input("NUL byte in the document");
-
-	tok = json_tokener_new();
-	if (tok == NULL)
-		oom();
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-	doc = json_tokener_parse_ex(tok, in->data, (int)in->len);
-	if (doc == NULL || json_tokener_get_error(tok) != json_tokener_success) {
-		enum json_tokener_error e = json_tokener_get_error(tok);
-
-		if (e == json_tokener_continue)
-			bad_input("truncated document");
-		bad_input("%s at byte %zu", json_tokener_error_desc(e),
-		    json_tokener_get_parse_end(tok));
-	}
-	if (json_tokener_get_parse_end(tok) < in->len) {
-		size_t i;
-
-		for (i = json_tokener_get_parse_end(tok); i < in->len; i++)
-			if (strchr(" \t\r\n", in->data[i]) == NULL)
-				bad_input("trailing data at byte %zu", i);
-	}
-	json_tokener_free(tok);
-	return doc;
+	if (oc_http_doc_parse(in->data ? in->data : "", in->len, doc,
+	    &err) == -1)
+		bad_input("%s", err.msg);
 }
 
-static int
-json_int(json_object *o, const char *key, long def, long min, long max,
-    const char *where, size_t idx)
-{
-	json_object *v;
-	int64_t n;
-
-	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v,
-	    json_type_null))
-		return (int)def;
-	if (!json_object_is_type(v, json_type_int))
-		bad_input("%s%zu: \"%s\" is not an integer", where, idx, key);
-	n = json_object_get_int64(v);
-	if (n < min || n > max)
-		bad_input("%s%zu: \"%s\" out of range %ld..%ld", where, idx,
-		    key, min, max);
-	return (int)n;
-}
-
-static const char *
-json_str(json_object *o, const char *key, int required, size_t idx)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v,
-	    json_type_null)) {
-		if (required)
-			bad_input("request %zu: \"%s\" missing", idx, key);
-		return NULL;
-	}
-	if (!json_object_is_type(v, json_type_string))
-		bad_input("request %zu: \"%s\" is not a string", idx, key);
-	return json_object_get_string(v);
-}
-
-/* Validate one request and turn it into a transfer description; libcurl
- * handles are made only when it starts. */
+/* The transfer description of a checked request; libcurl handles are
+ * made only when it starts. */
 static void
-parse_request(json_object *r, size_t idx, struct xfer *x)
+take_request(const struct oc_http_req *r, struct xfer *x)
 {
-	json_object *h, *b;
-	size_t i, n;
+	size_t i;
 
-	if (!json_object_is_type(r, json_type_object))
-		bad_input("request %zu is not an object", idx);
-	x->id = json_str(r, "id", 1, idx);
-	x->method = json_str(r, "method", 1, idx);
-	x->url = json_str(r, "url", 1, idx);
-	if (x->method[0] == '\0' || strspn(x->method,
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(x->method))
-		bad_input("request %zu: \"method\" is not an upper-case token",
-		    idx);
-	if (x->url[0] == '\0' || strpbrk(x->url, "\r\n ") != NULL)
-		bad_input("request %zu: \"url\" is empty or has spaces", idx);
-	x->timeout_ms = json_int(r, "timeoutMs", HTTP_TIMEOUT_DEF, 1,
-	    HTTP_TIMEOUT_MAX, "request ", idx);
+	x->id = r->id;
+	x->method = r->method;
+	x->url = r->url;
+	x->timeout_ms = r->timeout_ms;
+	x->body = r->body;
+	x->body_len = r->body_len;
+	for (i = 0; r->headers != NULL && r->headers[i] != NULL; i++) {
+		struct curl_slist *nl = curl_slist_append(x->hdrs,
+		    r->headers[i]);
 
-	if (json_object_object_get_ex(r, "body", &b) &&
-	    !json_object_is_type(b, json_type_null)) {
-		if (!json_object_is_type(b, json_type_string))
-			bad_input("request %zu: \"body\" is not a string", idx);
-		x->body = json_object_get_string(b);
-		x->body_len = (size_t)json_object_get_string_len(b);
-	}
-
-	if (json_object_object_get_ex(r, "headers", &h) &&
-	    !json_object_is_type(h, json_type_null)) {
-		if (!json_object_is_type(h, json_type_array))
-			bad_input("request %zu: \"headers\" is not an array",
-			    idx);
-		n = json_object_array_length(h);
-		for (i = 0; i < n; i++) {
-			json_object *e = json_object_array_get_idx(h, i);
-			const char *s, *colon;
-			struct curl_slist *nl;
-
-			if (!json_object_is_type(e, json_type_string))
-				bad_input("request %zu: header %zu is not a "
-				    "string", idx, i);
-			s = json_object_get_string(e);
-			/* CR or LF would let a value smuggle in another
-			 * header or a second request. */
-			if ((size_t)json_object_get_string_len(e) != strlen(s) ||
-			    strpbrk(s, "\r\n") != NULL)
-				bad_input("request %zu: header %zu contains a "
-				    "line break or NUL", idx, i);
-			colon = strchr(s, ':');
-			if (colon == NULL || colon == s)
-				bad_input("request %zu: header %zu is not "
-				    "\"Name: value\"", idx, i);
-			nl = curl_slist_append(x->hdrs, s);
-			if (nl == NULL)
-				oom();
-			x->hdrs = nl;
-		}
+		if (nl == NULL)
+			oom();
+		x->hdrs = nl;
 	}
 	/* libcurl would wait for a 100 Continue before large bodies; servers
 	 * that do not send one cost us a second per request. */
@@ -319,59 +210,13 @@ on_body(char *p, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-static void
-trim(const char **s, size_t *n)
-{
-	while (*n > 0 && (**s == ' ' || **s == '\t')) {
-		(*s)++;
-		(*n)--;
-	}
-	while (*n > 0 && strchr(" \t\r\n", (*s)[*n - 1]) != NULL)
-		(*n)--;
-}
-
 static size_t
 on_header(char *p, size_t size, size_t nmemb, void *arg)
 {
 	struct xfer *x = arg;
-	size_t n = size * nmemb, nlen, vlen;
-	const char *colon, *v;
-	char *name;
-	json_object *old;
+	size_t n = size * nmemb;
 
-	/* A status line starts a new header block: interim 1xx responses and
-	 * a proxy's CONNECT answer come before the real one. */
-	if (n >= 5 && strncmp(p, "HTTP/", 5) == 0) {
-		json_object_put(x->rhdrs);
-		x->rhdrs = json_object_new_object();
-		x->rhdrs_len = 0;
-		return n;
-	}
-	x->rhdrs_len += n;
-	if (x->rhdrs_len > HTTP_HEADERS_MAX)
-		return n;	/* keep the transfer, drop the excess */
-	colon = memchr(p, ':', n);
-	if (colon == NULL || colon == p)
-		return n;
-	nlen = (size_t)(colon - p);
-	v = colon + 1;
-	vlen = n - nlen - 1;
-	trim(&v, &vlen);
-	name = oc_xstrndup(p, nlen);
-	for (size_t i = 0; i < nlen; i++)
-		if (name[i] >= 'A' && name[i] <= 'Z')
-			name[i] = (char)(name[i] - 'A' + 'a');
-	if (json_object_object_get_ex(x->rhdrs, name, &old)) {
-		char *j = oc_xasprintf("%s, %.*s", json_object_get_string(old),
-		    (int)vlen, v);
-
-		json_object_object_add(x->rhdrs, name,
-		    json_object_new_string(j));
-		free(j);
-	} else
-		json_object_object_add(x->rhdrs, name,
-		    json_object_new_string_len(v, (int)vlen));
-	free(name);
+	oc_http_header_line(&x->rhdrs, &x->rhdrs_len, p, n);
 	return n;
 }
 
@@ -446,7 +291,7 @@ xfer_start(CURLM *multi, struct xfer *x, const char *ua)
 	} else {
 		SETOPT(x->easy, CURLOPT_CUSTOMREQUEST, x->method);
 	}
-	x->start_ms = mono_ms();
+	x->start_ms = oc_mono_ms();
 	if (curl_multi_add_handle(multi, x->easy) != CURLM_OK)
 		oom();
 }
@@ -515,10 +360,9 @@ static void
 emit(struct xfer *x, CURLcode c)
 {
 	json_object *o;
+	struct oc_buf line = { 0 };
 	long status = 0;
 	char *e;
-	const char *s;
-	size_t len;
 	int too_large;
 
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
@@ -535,20 +379,19 @@ emit(struct xfer *x, CURLcode c)
 	    json_object_new_string("") :
 	    json_object_new_string_len(x->resp.data, (int)x->resp.len));
 	json_object_object_add(o, "elapsedMs",
-	    json_object_new_int64(mono_ms() - x->start_ms));
+	    json_object_new_int64(oc_mono_ms() - x->start_ms));
 	free(e);
 
-	s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	oc_json_dump(&line, o, 0);
+	oc_buf_addc(&line, '\n');
 	/* write(2), not stdio: no copy of the body left in a stdio buffer,
 	 * and each line goes out as soon as its transfer is done. */
-	if (write_all(s, len) < 0 || write_all("\n", 1) < 0) {
+	if (write_all(line.data, line.len) < 0) {
 		fprintf(stderr, "%s: stdout: %s\n", oc_progname,
 		    strerror(errno));
 		exit(74);
 	}
-	/* The serialisation is json-c's buffer; it held the body. */
-	oc_wipe((char *)(uintptr_t)s, len);
+	oc_buf_free(&line);
 	oc_json_wipe_put(o);
 	oc_buf_free(&x->resp);
 }
@@ -565,7 +408,7 @@ int
 main(int argc, char *argv[])
 {
 	struct oc_buf in = { 0 };
-	json_object *doc, *reqs;
+	struct oc_http_doc doc;
 	struct xfer *xs;
 	size_t n, i, next = 0, active = 0, done = 0;
 	int conc;
@@ -591,24 +434,18 @@ main(int argc, char *argv[])
 	 * silent death halfway through a line. */
 	signal(SIGPIPE, SIG_IGN);
 
-	doc = read_input(&in);
+	read_input(&in, &doc);
 	oc_buf_free(&in);
-	if (!json_object_is_type(doc, json_type_object))
-		bad_input("the document is not an object");
-	if (!json_object_object_get_ex(doc, "requests", &reqs) ||
-	    !json_object_is_type(reqs, json_type_array))
-		bad_input("\"requests\" is missing or not an array");
-	conc = json_int(doc, "concurrency", HTTP_CONCURRENCY_DEF, 1,
-	    HTTP_CONCURRENCY_MAX, "document", 0);
-	n = json_object_array_length(reqs);
+	conc = doc.concurrency;
+	n = doc.n;
 	xs = oc_xcalloc(n, sizeof *xs);
 	for (i = 0; i < n; i++)
-		parse_request(json_object_array_get_idx(reqs, i), i, &xs[i]);
+		take_request(&doc.reqs[i], &xs[i]);
 
 	if (n == 0) {
 		/* Nothing to fetch: skip libcurl's (TLS) initialisation. */
 		free(xs);
-		oc_json_wipe_put(doc);
+		oc_http_doc_free(&doc);
 		return 0;
 	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -664,7 +501,7 @@ main(int argc, char *argv[])
 	for (i = 0; i < n; i++)
 		slist_wipe_free(xs[i].hdrs);
 	free(xs);
-	oc_json_wipe_put(doc);
+	oc_http_doc_free(&doc);
 	curl_global_cleanup();
 	return 0;
 }
