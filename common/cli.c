@@ -24,6 +24,8 @@ static const struct oc_opt common_opts[] = {
 	    "(default 10s)", OC_OPT_WAIT },
 	{ "force", 0, 0, NULL, "write even a store the gateway no longer "
 	    "reads", OC_OPT_FORCE },
+	{ "reload", 0, 0, NULL, "after the write, tell a running gateway to "
+	    "use it at once", OC_OPT_RELOAD },
 	{ "help", 'h', 0, NULL, "print the usage (-h) or this help (--help)",
 	    'h' },
 	{ "version", 'V', 0, NULL, "print the version", 'V' },
@@ -73,6 +75,9 @@ common_option(struct oc_cli *c, int opt, const char *arg, int *long_help)
 		return 1;
 	case OC_OPT_FORCE:
 		c->force = 1;
+		return 1;
+	case OC_OPT_RELOAD:
+		c->reload = 1;
 		return 1;
 	case OC_OPT_HELP_LONG:
 		c->help = 1;
@@ -394,4 +399,34 @@ out:
 	free(seen);
 	free(lo);
 	return r;
+}
+
+static void
+say(const struct oc_gw_report *r)
+{
+	if (r->level != NULL)
+		oc_warnx("%s: %s", r->level, r->text);
+}
+
+void
+oc_cli_reload(const struct oc_ctx *ctx, const struct oc_cli *cli)
+{
+	struct oc_gw_report r;
+
+	if (!cli->reload)
+		return;
+	oc_gateway_reload_after_write(ctx, cli->agent != NULL ?
+	    ctx->paths.agent_id : NULL, &r);
+	say(&r);
+}
+
+void
+oc_cli_reload_env(const struct oc_ctx *ctx, const struct oc_cli *cli)
+{
+	struct oc_gw_report r;
+
+	if (!cli->reload)
+		return;
+	oc_gateway_reload_env(ctx, &r);
+	say(&r);
 }

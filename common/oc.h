@@ -616,6 +616,7 @@ enum {
 	OC_OPT_WAIT,
 	OC_OPT_FORCE,
 	OC_OPT_HELP_LONG,
+	OC_OPT_RELOAD,
 	OC_OPT_FIRST_PRIVATE = 1100
 };
 /* One option: its spellings, whether it takes a value (1; 2: optional,
@@ -651,6 +652,7 @@ struct oc_cli {
 	int wait_ms;
 	int help;
 	int version;
+	int reload;		/* --reload: tell the gateway after a write */
 };
 void oc_cli_init(struct oc_cli *);
 struct oc_cmd {
@@ -681,6 +683,13 @@ struct oc_cmd {
  * returns the exit status. */
 int oc_cli_main(struct oc_cmd *, int argc, char **argv);
 void oc_cli_usage(const struct oc_cmd *, FILE *);
+/* After a successful write: with --reload, tell the running gateway to use
+ * it now (oc_gateway_reload_after_write; the agent is passed on when -a
+ * named it) and say on stderr when that could not be done. Nothing without
+ * --reload; the exit status stays the write's. */
+void oc_cli_reload(const struct oc_ctx *, const struct oc_cli *);
+/* The same after a change to the .env file (oc_gateway_reload_env). */
+void oc_cli_reload_env(const struct oc_ctx *, const struct oc_cli *);
 
 /* ==== HTTP (net): the commands never link libcurl; requests go to the
  * oc-http helper program (pkglibexecdir, or $OC_HTTP_HELPER) over a pipe,
