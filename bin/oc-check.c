@@ -75,7 +75,6 @@ fail(struct run *r, const struct oc_err *err)
 static int
 load(struct run *r, struct oc_err *err)
 {
-	const char *bad;
 	size_t i;
 
 	/* <state>/.env, as OpenClaw loads it before anything else: keys set
@@ -88,9 +87,7 @@ load(struct run *r, struct oc_err *err)
 		return -1;
 	}
 	r->have_h = 1;
-	if ((bad = oc_store_insecure(&r->h.store)) != NULL)
-		oc_warnx("warning: %s is readable by other users "
-		    "(chmod 600 it)", bad);
+	oc_cli_store_warn(&r->h.store);
 	for (i = 0; i < r->h.np; i++)
 		if (r->h.p[i].status == OC_HS_IGNORED)
 			oc_warnx("warning: profile \"%s\" is ignored by "

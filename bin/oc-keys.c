@@ -216,7 +216,6 @@ cmd_get(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 	}
 	if ((r = need_provider(o, "get")) != 0)
 		return r;
-	(void)oc_era_guard(ctx, 0, 0);
 	load_env(ctx);
 	if (oc_keys_pick(ctx, o->provider, o->profile, !o->no_refresh,
 	    o->cli.wait_ms, &p, &err) == -1) {

@@ -32,21 +32,32 @@ home_short_dup(const struct oc_paths *p, const char *path)
 	return oc_xstrdup(path);
 }
 
-/* The JSON OpenClaw's `models auth order get --json` prints. */
+/* The JSON OpenClaw's `models auth order get --json` prints: 2026.3.24
+ * names the store file authStorePath; later releases name the routing
+ * state's place authStatePath (2026.9.6: the agent's database when it
+ * has a store row, else the shared one: resolveAuthStatePathForDisplay). */
 static json_object *
 order_json(const struct oc_ctx *ctx, const char *store, const char *provider,
     json_object *order)
 {
 	json_object *j = json_object_new_object();
-	char *shortp = home_short_dup(&ctx->paths, store);
+	const char *key = "authStorePath";
+	char *shortp;
+
+	if (strncmp(store, "B:", 2) == 0 || strncmp(store, "C:", 2) == 0 ||
+	    strncmp(store, "D:", 2) == 0) {
+		key = "authStatePath";
+		store += 2;
+	} else if (strncmp(store, "A:", 2) == 0)
+		store += 2;
+	shortp = home_short_dup(&ctx->paths, store);
 
 	json_object_object_add(j, "agentId",
 	    json_object_new_string(ctx->paths.agent_id));
 	json_object_object_add(j, "agentDir",
 	    json_object_new_string(ctx->paths.agent_dir));
 	json_object_object_add(j, "provider", json_object_new_string(provider));
-	json_object_object_add(j, "authStorePath",
-	    json_object_new_string(shortp));
+	json_object_object_add(j, key, json_object_new_string(shortp));
 	json_object_object_add(j, "order", order != NULL &&
 	    json_object_array_length(order) > 0 ? json_object_get(order) :
 	    NULL);
@@ -71,6 +82,33 @@ print_order(const struct oc_ctx *ctx, const struct opts *o, const char *store,
 	for (i = 0; i < n; i++)
 		printf("%s\n", json_object_get_string(
 		    json_object_array_get_idx(order, i)));
+}
+
+/* "ERA:path" of the place order get reports (see order_json). */
+static char *
+state_place_dup(const struct oc_store *s)
+{
+	json_object *d = oc_store_describe(s), *l;
+	const char *path = NULL;
+	char *r;
+	size_t i, n;
+
+	l = oc_json_get(d, "layers");
+	n = l ? json_object_array_length(l) : 0;
+	for (i = 0; i < n && path == NULL; i++) {
+		json_object *e = json_object_array_get_idx(l, i);
+
+		if (s->era == OC_ERA_A)
+			path = oc_json_get_str(e, "store");
+		else if (s->era == OC_ERA_B)
+			path = oc_json_get_str(e, "authState");
+		else if (s->era == OC_ERA_C || i == n - 1 ||
+		    json_object_get_boolean(oc_json_get(e, "hasStoreRow")))
+			path = oc_json_get_str(e, "db");
+	}
+	r = oc_xasprintf("%s:%s", oc_era_name(s->era), path ? path : "");
+	json_object_put(d);
+	return r;
 }
 
 static int
@@ -195,8 +233,13 @@ cmd_get(struct oc_cmd *cmd, int argc, char **argv)
 		return cmd_effective(&cmd->ctx, o, o->norm);
 	if ((r = load_store(&cmd->ctx, &s)) != 0)
 		return r;
-	print_order(&cmd->ctx, o, s.layer[0].name, o->norm,
-	    oc_store_order(&s, o->norm));
+	{
+		char *place = state_place_dup(&s);
+
+		print_order(&cmd->ctx, o, place, o->norm,
+		    oc_store_order(&s, o->norm));
+		free(place);
+	}
 	oc_store_close(&s);
 	return 0;
 }
@@ -219,7 +262,7 @@ set_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 	int i, j;
 
 	free(a->store);
-	a->store = oc_xstrdup(s->layer[0].name);
+	a->store = state_place_dup(s);
 	for (i = 0; i < a->n; i++) {
 		const struct oc_cred *c = oc_store_get(s, a->ids[i]);
 		char *n;

@@ -19,7 +19,8 @@ enum {
 	OPT_EMAIL,
 	OPT_NO_CONFIG,
 	OPT_CLEAR,
-	OPT_IDS
+	OPT_IDS,
+	OPT_DRY_RUN
 };
 
 struct opts {
@@ -28,7 +29,7 @@ struct opts {
 	const char *expires_in;
 	const char *ref;
 	const char *email;
-	int reveal, no_config, clear, ids;
+	int reveal, no_config, clear, ids, dry_run;
 };
 
 static int
@@ -64,6 +65,9 @@ set_opt(struct oc_cmd *cmd, int id, const char *arg)
 	case OPT_IDS:
 		o->ids = 1;
 		return 0;
+	case OPT_DRY_RUN:
+		o->dry_run = 1;
+		return 0;
 	}
 	return -1;
 }
@@ -72,13 +76,10 @@ static int
 open_store(struct oc_cmd *cmd, struct oc_store *s)
 {
 	struct oc_err err;
-	const char *bad;
 
 	if (oc_store_open(s, &cmd->ctx, &err) == -1)
 		return oc_report(&err);
-	if ((bad = oc_store_insecure(s)) != NULL)
-		oc_warnx("warning: %s is readable by other users "
-		    "(chmod 600 it)", bad);
+	oc_cli_store_warn(s);
 	return 0;
 }
 
@@ -593,9 +594,9 @@ cmd_path(struct oc_cmd *cmd, int argc, char **argv)
 		    oc_path_exists(store) ? "" : " (missing)");
 		printf("layout     %s\n", oc_json_get_str(l0, "layout"));
 		printf("env file   %s\n", p->env_path);
-		printf("era        %s%s%s\n", ctx->sqlite_path ? "sqlite" :
-		    "json", ctx->sqlite_path ? " " : "",
-		    ctx->sqlite_path ? ctx->sqlite_path : "");
+		printf("era        %s (%s, rules of %s)\n",
+		    oc_json_get_str(d, "era"), oc_json_get_str(d, "backend"),
+		    oc_json_get_str(d, "rules"));
 	}
 	json_object_put(d);
 	oc_store_close(&s);
@@ -638,8 +639,6 @@ cmd_cooldowns(struct oc_cmd *cmd, int argc, char **argv)
 	int64_t now = oc_now_ms();
 	int r;
 
-	if ((r = oc_era_guard(&cmd->ctx, o->clear, cmd->cli.force)) != 0)
-		return r;
 	if (o->clear) {
 		struct oc_err err;
 		struct cd_arg a = { argv, argc };
@@ -719,6 +718,87 @@ cmd_cooldowns(struct oc_cmd *cmd, int argc, char **argv)
 	return 0;
 }
 
+/* ---- migrate ---- */
+static int
+cmd_migrate(struct oc_cmd *cmd, int argc, char **argv)
+{
+	struct opts *o = cmd->data;
+	struct oc_migrate m;
+	struct oc_err err;
+	size_t i;
+	int r;
+
+	if (argc != 0) {
+		oc_warnx("migrate: unexpected argument \"%s\"", argv[0]);
+		return OC_EX_USAGE;
+	}
+	r = oc_migrate_run(&cmd->ctx, o->dry_run, cmd->cli.wait_ms, &m, &err);
+	if (r == -1) {
+		oc_migrate_free(&m);
+		return oc_report(&err);
+	}
+	if (cmd->cli.json) {
+		json_object *j = json_object_new_object(), *a;
+
+		json_object_object_add(j, "dryRun",
+		    json_object_new_boolean(o->dry_run));
+		json_object_object_add(j, "source", m.source ?
+		    json_object_new_string(m.source) : NULL);
+		json_object_object_add(j, "target", m.target ?
+		    json_object_new_string(m.target) : NULL);
+		a = json_object_new_array();
+		for (i = 0; i < m.nitems; i++) {
+			json_object *e = json_object_new_object();
+
+			json_object_object_add(e, "id",
+			    json_object_new_string(m.items[i].from));
+			json_object_object_add(e, "storedAs", m.items[i].to ?
+			    json_object_new_string(m.items[i].to) : NULL);
+			json_object_object_add(e, "outcome",
+			    json_object_new_string(m.items[i].outcome));
+			json_object_object_add(e, "why", m.items[i].why ?
+			    json_object_new_string(m.items[i].why) : NULL);
+			json_object_array_add(a, e);
+		}
+		json_object_object_add(j, "profiles", a);
+		json_object_object_add(j, "routingEntriesAdded",
+		    json_object_new_int64((int64_t)m.nrouting));
+		json_object_object_add(j, "archives", a = json_object_new_array());
+		if (m.archive)
+			json_object_array_add(a, json_object_new_string(m.archive));
+		if (m.state_archive)
+			json_object_array_add(a,
+			    json_object_new_string(m.state_archive));
+		oc_json_print(stdout, j);
+		json_object_put(j);
+	} else if (m.source == NULL)
+		printf("nothing to migrate: no JSON store in %s\n",
+		    cmd->ctx.paths.agent_dir);
+	else {
+		for (i = 0; i < m.nitems; i++) {
+			const struct oc_migrate_item *it = &m.items[i];
+
+			printf("%s %s%s%s%s%s%s\n", it->from, o->dry_run &&
+			    strcmp(it->outcome, "kept") != 0 &&
+			    strcmp(it->outcome, "dropped") != 0 ?
+			    "would be " : "", it->outcome,
+			    it->to && strcmp(it->to, it->from) != 0 ? " as " : "",
+			    it->to && strcmp(it->to, it->from) != 0 ? it->to : "",
+			    it->why ? ": " : "", it->why ? it->why : "");
+		}
+		printf("%s%zu routing entr%s into %s\n", o->dry_run ?
+		    "would add " : "added ", m.nrouting, m.nrouting == 1 ?
+		    "y" : "ies", m.target ? m.target : "-");
+		if (m.archive)
+			printf("archived %s as %s\n", m.source, m.archive);
+		if (m.state_archive)
+			printf("archived its routing file as %s\n",
+			    m.state_archive);
+	}
+	oc_migrate_free(&m);
+	return 0;
+}
+
 /* ---- agents ---- */
 static int
 cmd_agents(struct oc_cmd *cmd, int argc, char **argv)
@@ -730,7 +810,7 @@ cmd_agents(struct oc_cmd *cmd, int argc, char **argv)
 		oc_warnx("agents: unexpected argument \"%s\"", argv[0]);
 		return OC_EX_USAGE;
 	}
-	ids = oc_config_agent_ids_dup(cmd->ctx.config);
+	ids = oc_ctx_agent_ids_dup(cmd->ctx.config);
 	if (ids == NULL)
 		printf("main\n");
 	for (i = 0; ids != NULL && ids[i] != NULL; i++)
@@ -757,6 +837,8 @@ static const struct oc_opt options[] = {
 	    OPT_NO_CONFIG },
 	{ "clear", 0, 0, NULL, "reset the cooldowns (of the ids given, or "
 	    "all)", OPT_CLEAR },
+	{ "dry-run", 0, 0, NULL, "say what migrate would do, change nothing",
+	    OPT_DRY_RUN },
 	{ NULL, 0, 0, NULL, NULL, 0 }
 };
 
@@ -776,8 +858,9 @@ static const struct oc_verb verbs[] = {
 	{ "cooldowns", NULL, cmd_cooldowns, OC_VERB_CTX | OC_VERB_GUARD_SELF,
 	    "[-a agent] [--json] cooldowns [--clear] [--wait dur] [--force] "
 	    "[--reload] [id ...]" },
-	{ "agents", NULL, cmd_agents, OC_VERB_CTX | OC_VERB_GUARD_SELF,
-	    "agents" },
+	{ "migrate", NULL, cmd_migrate, OC_VERB_CTX | OC_VERB_WRITES,
+	    "[-a agent] [--json] migrate [--dry-run] [--wait dur]" },
+	{ "agents", NULL, cmd_agents, OC_VERB_CTX, "agents" },
 	{ NULL, NULL, NULL, 0, NULL }
 };
 

@@ -169,8 +169,23 @@ cmd_import(struct oc_ctx *ctx, struct opts *o)
 	run.n = n;
 	run.now = oc_now_ms();
 	run.store = NULL;
+	{
+		struct oc_store s;
+
+		if (oc_store_open(&s, ctx, &err) == -1) {
+			for (i = 0; i < n; i++)
+				oc_import_free(&imps[i]);
+			return oc_report(&err);
+		}
+		if (s.era == OC_ERA_D)
+			for (i = 0; i < n; i++)
+				oc_import_not_used(&imps[i]);
+		run.store = oc_xstrdup(oc_store_target_name(&s));
+		oc_store_close(&s);
+	}
 	for (i = 0; i < n; i++)
-		if (oc_import_read(&imps[i], run.now) == 0)
+		if (imps[i].status == OC_IMPORT_PENDING &&
+		    oc_import_read(&imps[i], run.now) == 0)
 			pending = 1;
 
 	if (pending) {
@@ -532,8 +547,6 @@ sync_run(struct oc_cmd *cmd, int argc, char **argv)
 	struct opts *o = cmd->data;
 	struct oc_ctx *ctx = &cmd->ctx;
 	struct oc_err err;
-	const char *bad;
-	int r;
 
 	o->cli = cmd->cli;
 	if (argc > 0) {
@@ -563,16 +576,12 @@ sync_run(struct oc_cmd *cmd, int argc, char **argv)
 		oc_warnx("only one source can be read from stdin");
 		return OC_EX_USAGE;
 	}
-	if ((r = oc_era_guard(ctx, !o->dry_run, o->cli.force)) != 0)
-		return r;
 	if (!o->dry_run) {
 		struct oc_store s;
 
 		/* the permissions of the store about to be written */
 		if (oc_store_open(&s, ctx, &err) == 0) {
-			if ((bad = oc_store_insecure(&s)) != NULL)
-				oc_warnx("warning: %s is readable by other "
-				    "users (chmod 600 it)", bad);
+			oc_cli_store_warn(&s);
 			oc_store_close(&s);
 		}
 	}

@@ -128,9 +128,22 @@ oc_check_decide(struct oc_check *c)
 				    &c->probes->r[i];
 	}
 
+	/* the route-based rule sets say what made the verdict */
+	if (h->nissues > 0 && c->exit_code != OC_EX_OK) {
+		for (i = 0; i < h->nissues; i++)
+			if (h->issues[i].missing == (c->exit_code == OC_EX_NEG))
+				first_problem(what, sizeof what, &nbad, "%s",
+				    h->issues[i].text);
+		for (i = 0; c->probes != NULL && i < c->probes->n; i++)
+			if (c->probes->r[i].failed)
+				first_problem(what, sizeof what, &nbad,
+				    "%s rejected by %s (%s)",
+				    c->probes->r[i].label,
+				    c->probes->r[i].provider,
+				    c->probes->r[i].status);
+	} else if (c->exit_code == OC_EX_NEG) {
 	/* the worst problem first: expired, then missing, then a
 	 * rejected credential; the others are counted */
-	if (c->exit_code == OC_EX_NEG) {
 		for (i = 0; i < h->np; i++)
 			if (expirable(&h->p[i]) &&
 			    h->p[i].status == OC_HS_EXPIRED) {
@@ -242,8 +255,9 @@ each_row(const struct oc_check *c, row_fn fn, void *arg)
 			oc_buf_adds(&note, hp->remaining_ms <= 0 ?
 			    "expired (refreshable)" : "expiring (refreshable)");
 		if (hp->from_main)
-			oc_buf_addf(&note, "%sfrom the main agent",
-			    note.len ? "; " : "");
+			oc_buf_addf(&note, "%sfrom the %s", note.len ? "; " : "",
+			    strcmp(hp->origin, "shared") == 0 ?
+			    "shared store" : "main agent");
 		note_probe(&note, probe_of_profile(c, i));
 		cells[0] = hp->id;
 		cells[1] = hp->type;
@@ -551,7 +565,7 @@ oc_check_json(const struct oc_check *c, FILE *f)
 	jw_str(&w, "reason", c->reason);
 	jw_str(&w, "agent", c->ctx->paths.agent_id);
 	jw_str(&w, "agentDir", c->ctx->paths.agent_dir);
-	jw_str(&w, "store", h->store.layer[0].name);
+	jw_str(&w, "store", oc_store_shown_path(&h->store));
 	jw_str(&w, "storeEra", oc_era_name(h->store.era));
 	jw_str(&w, "rules", oc_rules_name(h->store.rules));
 	jw_str(&w, "config", c->ctx->paths.config_path);
@@ -564,6 +578,26 @@ oc_check_json(const struct oc_check *c, FILE *f)
 		jw_str(&w, "ref", h->models[i].ref);
 		jw_str(&w, "role", h->models[i].role);
 		jw_str(&w, "provider", h->models[i].provider);
+		jw_close(&w, '}');
+	}
+	jw_close(&w, ']');
+
+	/* the routes the verdict was taken over (2026.6 and later) */
+	jw_open(&w, "routes", '[');
+	for (i = 0; i < h->nroutes; i++) {
+		const struct oc_route *r = &h->routes[i];
+
+		jw_open(&w, NULL, '{');
+		jw_str(&w, "ref", r->ref);
+		jw_str(&w, "role", r->role);
+		jw_str(&w, "provider", r->provider);
+		jw_str(&w, "status", r->status);
+		if (r->availability < 0)
+			jw_null(&w, "available");
+		else
+			jw_bool(&w, "available", r->availability);
+		jw_str(&w, "selectedProfile", r->selected);
+		jw_str(&w, "via", r->detail);
 		jw_close(&w, '}');
 	}
 	jw_close(&w, ']');
@@ -589,7 +623,9 @@ oc_check_json(const struct oc_check *c, FILE *f)
 			jw_null(&w, "remainingMs");
 		}
 		jw_bool(&w, "refreshable", hp->refreshable);
-		jw_str(&w, "source", hp->from_main ? "main-store" : "store");
+		jw_str(&w, "source", !hp->from_main ? "store" :
+		    strcmp(hp->origin, "shared") == 0 ? "shared-store" :
+		    "main-store");
 		if (hp->label != NULL)
 			jw_str(&w, "label", hp->label);
 		jw_close(&w, '}');

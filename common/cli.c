@@ -22,8 +22,8 @@ static const struct oc_opt common_opts[] = {
 	{ "json", 0, 0, NULL, "print JSON", OC_OPT_JSON },
 	{ "wait", 0, 1, "dur", "how long to wait for the store's lock "
 	    "(default 10s)", OC_OPT_WAIT },
-	{ "force", 0, 0, NULL, "write even a store the gateway no longer "
-	    "reads", OC_OPT_FORCE },
+	{ "force", 0, 0, NULL, "write even where OpenClaw refuses the agent "
+	    "(a JSON store awaiting migration)", OC_OPT_FORCE },
 	{ "reload", 0, 0, NULL, "after the write, tell a running gateway to "
 	    "use it at once", OC_OPT_RELOAD },
 	{ "help", 'h', 0, NULL, "print the usage (-h) or this help (--help)",
@@ -386,10 +386,7 @@ oc_cli_main(struct oc_cmd *cmd, int argc, char **argv)
 			goto out;
 		}
 		cmd->have_ctx = 1;
-		if (!(verb->flags & OC_VERB_GUARD_SELF) &&
-		    (r = oc_era_guard(&cmd->ctx, (verb->flags &
-		    OC_VERB_WRITES) != 0, cmd->cli.force)) != 0)
-			goto out;
+		cmd->ctx.force = cmd->cli.force;
 	}
 	r = verb->run(cmd, argc, argv);
 out:
@@ -399,6 +396,24 @@ out:
 	free(seen);
 	free(lo);
 	return r;
+}
+
+void
+oc_cli_store_warn(const struct oc_store *s)
+{
+	const char *bad;
+
+	if ((bad = oc_store_insecure(s)) != NULL)
+		oc_warnx("warning: %s is readable by other users "
+		    "(chmod 600 it)", bad);
+	if (s->legacy_json != NULL && s->legacy_blocks)
+		oc_warnx("warning: %s awaits migration: OpenClaw %s refuses "
+		    "this agent until it is imported (AUTH_PROFILE_MIGRATION_"
+		    "REQUIRED); run: oc-profile migrate", s->legacy_json,
+		    s->era == OC_ERA_D ? "2026.8 and later" : "");
+	else if (s->legacy_json != NULL)
+		oc_warnx("warning: %s is not read by this OpenClaw (2026.6 or "
+		    "later keeps credentials in SQLite)", s->legacy_json);
 }
 
 static void

@@ -54,6 +54,58 @@ oc_ctype_parse(const char *s)
 	return OC_CT_UNKNOWN;
 }
 
+/*
+ * OpenClaw's refresh fence (oauth-refresh-marker.ts, parseOAuthRefreshFence):
+ * "expires" is exactly 1 and access and refresh are
+ * openclaw-oauth-refresh-fence:v1:<32 hex claim>:[failed:]access|refresh:
+ * <64 hex>, with the same claim and the same failed state. 1 pending, 2
+ * failed, 0 not a fence.
+ */
+static int
+fence_part(const char *s, const char *kind, char claim[33], int *failed)
+{
+	static const char pre[] = "openclaw-oauth-refresh-fence:v1:";
+	size_t i, k = strlen(kind);
+	const char *p;
+
+	if (s == NULL || strncmp(s, pre, sizeof pre - 1) != 0)
+		return 0;
+	p = s + sizeof pre - 1;
+	for (i = 0; i < 32; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' &&
+		    p[i] <= 'f')))
+			return 0;
+	memcpy(claim, p, 32);
+	claim[32] = '\0';
+	p += 32;
+	if (*p++ != ':')
+		return 0;
+	*failed = strncmp(p, "failed:", 7) == 0;
+	if (*failed)
+		p += 7;
+	if (strncmp(p, kind, k) != 0 || p[k] != ':')
+		return 0;
+	p += k + 1;
+	for (i = 0; i < 64; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' &&
+		    p[i] <= 'f')))
+			return 0;
+	return p[64] == '\0';
+}
+
+static int
+fence_of(const char *access, const char *refresh, int expires_one)
+{
+	char c1[33], c2[33];
+	int f1, f2;
+
+	if (!expires_one || !fence_part(access, "access", c1, &f1) ||
+	    !fence_part(refresh, "refresh", c2, &f2) || strcmp(c1, c2) != 0 ||
+	    f1 != f2)
+		return 0;
+	return f1 ? 2 : 1;
+}
+
 const char *
 oc_cred_entry_reason(enum oc_centry e)
 {
@@ -73,7 +125,8 @@ oc_cred_entry_reason(enum oc_centry e)
 /* The members the reader looks at; spans into the profile's text. */
 struct members {
 	struct oc_jval type, mode, provider, key, apikey, token, access,
-	    refresh, keyref, tokenref, expires, email, display, managed;
+	    refresh, keyref, tokenref, expires, email, display, managed,
+	    setup, oauthref;
 	int has_type, has_key, has_expires, has_provider;
 };
 
@@ -91,6 +144,7 @@ members_read(struct oc_jval obj, struct members *m)
 		M("keyRef", keyref), M("tokenRef", tokenref),
 		M("expires", expires), M("email", email),
 		M("displayName", display), M("managedBy", managed),
+		M("setup", setup), M("oauthRef", oauthref),
 #undef M
 	};
 	struct oc_jiter it;
@@ -149,6 +203,13 @@ oc_cred_parse(struct oc_cred *c, const char *id, struct oc_jval p,
 	c->managed_by = oc_jstr_dup(m.managed);
 	c->has_expires = m.has_expires;
 	c->expires_number = oc_jnum(m.expires, &c->expires_num);
+	c->oauth_ref = m.oauthref.p != NULL;
+	if (oc_jval_type(m.setup) == OC_JT_OBJECT) {
+		struct oc_jval r;
+
+		c->setup_inactive = oc_jobj_get(m.setup, "replacement", &r) &&
+		    oc_jval_type(r) == OC_JT_BOOL && r.n == 4;
+	}
 	switch (c->type) {
 	case OC_CT_API_KEY:
 		c->secret = oc_jstr_dup(m.has_key ? m.key : m.apikey);
@@ -161,6 +222,8 @@ oc_cred_parse(struct oc_cred *c, const char *id, struct oc_jval p,
 	case OC_CT_OAUTH:
 		c->secret = oc_jstr_dup(m.access);
 		c->refresh = oc_jstr_dup(m.refresh);
+		c->fence = fence_of(c->secret, c->refresh, c->expires_number &&
+		    c->expires_num == 1);
 		break;
 	default:
 		c->entry = OC_CE_INVALID_TYPE;

@@ -283,6 +283,14 @@ static const char *const env_scan[] = { "anthropic", "github-copilot",
 	"google-vertex", "openai", "google", "groq", "cerebras", "xai",
 	"openrouter", "zai", "mistral", "synthetic" };
 
+static const struct oc_store *cur_store;	/* for profile_health */
+
+static const char *
+h_store_owner(int layer)
+{
+	return cur_store != NULL ? cur_store->layer[layer].owner : "agent";
+}
+
 /* One profile's health, from the store's credential and the rules. */
 static void
 profile_health(struct oc_hprofile *hp, const struct oc_cred *c,
@@ -303,6 +311,7 @@ profile_health(struct oc_hprofile *hp, const struct oc_cred *c,
 	hp->remaining_ms = r.remaining_ms;
 	hp->refreshable = r.refreshable;
 	hp->from_main = c->layer != 0;
+	hp->origin = h_store_owner(c->layer);
 	hp->label = c->email != NULL ? c->email : c->display_name;
 	if (c->entry == OC_CE_OK) {
 		hp->provider = c->provider;
@@ -327,6 +336,7 @@ oc_health_load(struct oc_health *h, const struct oc_ctx *ctx, int64_t now,
 	h->have_store = 1;
 	h->np = h->store.ncreds;
 	h->p = oc_xcalloc(h->np ? h->np : 1, sizeof *h->p);
+	cur_store = &h->store;
 	for (i = 0; i < h->np; i++)
 		profile_health(&h->p[i], &h->store.creds[i], h->store.rules,
 		    now, warn_ms);
@@ -440,6 +450,9 @@ oc_health_load(struct oc_health *h, const struct oc_ctx *ctx, int64_t now,
 		h->exit_code = OC_EX_OK;
 		h->verdict = OC_V_OK;
 	}
+	/* 2026.6 and later judge the routes in use, not every profile */
+	if (h->store.rules != OC_RULES_2026_3)
+		oc_routes_judge(h, ctx);
 	return 0;
 }
 
@@ -461,6 +474,7 @@ oc_health_free(struct oc_health *h)
 		free(h->models[i].provider);
 	}
 	free(h->models);
+	oc_routes_free(h);
 	if (h->have_store)
 		oc_store_close(&h->store);
 	memset(h, 0, sizeof *h);

@@ -369,8 +369,13 @@ merge_into(json_object *stored, json_object *cred)
 	}
 	for (i = 0; i < sizeof stale_oauth / sizeof stale_oauth[0]; i++)
 		json_object_object_del(stored, stale[i]);
-	json_object_object_foreach(cred, k, v)
-		json_object_object_add(stored, k, json_object_get(v));
+	json_object_object_foreach(cred, k, v) {
+		json_object *copy = NULL;
+
+		/* deep: the change wipes the tree it is handed */
+		json_object_deep_copy(v, &copy, NULL);
+		json_object_object_add(stored, k, copy);
+	}
 	/* Codex: an account id the source no longer names is not kept. */
 	if (oc_json_get(cred, "managedBy") != NULL &&
 	    oc_json_get(cred, "accountId") == NULL)
@@ -499,4 +504,21 @@ oc_import_config_edit(json_object *config, void *arg, struct oc_err *err)
 	json_object_object_add(profiles, imp->profile_id, entry);
 	imp->config = "created";
 	return 1;
+}
+
+/*
+ * OpenClaw 2026.8 and later use these logins without copying them: Claude
+ * Code's through the claude-cli runtime (anthropic:claude-cli is retired:
+ * using it is an error and doctor deletes it), the Codex CLI's read live
+ * from its auth.json. An import would make a profile the gateway refuses.
+ */
+void
+oc_import_not_used(struct oc_import *imp)
+{
+	decide(imp, OC_IMPORT_SKIPPED, imp->src == OC_IMPORT_CLAUDE ?
+	    "OpenClaw 2026.8 and later use Claude Code's own login (the "
+	    "claude-cli runtime; anthropic:claude-cli is retired there): "
+	    "nothing to import" : "OpenClaw 2026.8 and later read the Codex "
+	    "CLI's login themselves: nothing to import",
+	    imp->named ? OC_EX_NEG : 0);
 }

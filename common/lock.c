@@ -49,9 +49,68 @@ unblock_signals(void)
 	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 }
 
+/* The start time of a process (field 22 of /proc/<pid>/stat, in clock
+ * ticks since boot), or -1: OpenClaw records it to tell a reused pid. */
+static long long
+proc_starttime(long pid)
+{
+	char path[64], buf[1024], *p;
+	ssize_t n;
+	int fd, field;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if ((p = strrchr(buf, ')')) == NULL)
+		return -1;
+	/* after ")": field 3 (state) onwards; starttime is field 22 */
+	for (field = 2; field < 22 && p != NULL; field++)
+		p = strchr(p + 1, ' ');
+	return p != NULL ? strtoll(p + 1, NULL, 10) : -1;
+}
+
+/*
+ * OpenClaw's own rule for its OAuth refresh lock (fs-safe sidecar locks,
+ * shouldRemoveDeadOwnerOrExpiredLock): a lock naming a pid is stale only
+ * when that process is dead or its start time differs from the one
+ * recorded (age never breaks a live owner); one without a pid, when its
+ * createdAt is unparsable or older than 180 s; an empty or unparsable one
+ * never.
+ */
+static int
+judge_oauth(json_object *o, int64_t now)
+{
+	int64_t pid = 0, st = -1, created;
+	const char *c;
+
+	if (o == NULL)
+		return 0;
+	if (oc_json_get_i64(o, "pid", &pid) == 1 && pid > 0 && pid < INT32_MAX) {
+		if (kill((pid_t)pid, 0) == -1 && errno == ESRCH)
+			return 1;
+		if (oc_json_get_i64(o, "starttime", &st) == 1 && st >= 0) {
+			long long cur = proc_starttime((long)pid);
+
+			return cur >= 0 && cur != st;
+		}
+		return 0;
+	}
+	c = oc_json_get_str(o, "createdAt");
+	if (c == NULL)
+		return 0;
+	return oc_parse_iso8601(c, &created) == -1 ||
+	    now - created > OC_LOCK_OAUTH_STALE_MS;
+}
+
 /* Judge the lock open on fd (whose stat is st): 1 stale, 0 live. */
 static int
-judge(int fd, const struct stat *st, const char *path, int64_t now)
+judge(int fd, const struct stat *st, const char *path, int64_t now,
+    int oauth)
 {
 	int64_t mtime = (int64_t)st->st_mtim.tv_sec * 1000 +
 	    st->st_mtim.tv_nsec / 1000000;
@@ -64,8 +123,18 @@ judge(int fd, const struct stat *st, const char *path, int64_t now)
 	int stale;
 
 	if (S_ISDIR(st->st_mode))
-		return now - mtime > OC_LOCK_STALE_MS;
+		return !oauth && now - mtime > OC_LOCK_STALE_MS;
 	n = pread(fd, buf, sizeof buf - 1, 0);
+	if (oauth) {
+		if (n <= 0)
+			return 0;
+		buf[n] = '\0';
+		if (oc_json_parse(path, buf, strlen(buf), &o, &e) == -1)
+			return 0;
+		stale = judge_oauth(o, now);
+		json_object_put(o);
+		return stale;
+	}
 	/* Empty (being written right now) or unparsable: judge by age. */
 	if (n <= 0)
 		return now - mtime > OC_LOCK_STALE_MS;
@@ -93,7 +162,7 @@ judge(int fd, const struct stat *st, const char *path, int64_t now)
  * leaves a dead pid in a file that is no longer the lock).
  */
 static void
-break_if_stale(const char *path, int64_t now)
+break_if_stale(const char *path, int64_t now, int oauth)
 {
 	struct stat st, cur;
 	int fd;
@@ -106,7 +175,7 @@ break_if_stale(const char *path, int64_t now)
 			(void)unlink(path);
 		return;
 	}
-	if (fstat(fd, &st) == -1 || judge(fd, &st, path, now) != 1 ||
+	if (fstat(fd, &st) == -1 || judge(fd, &st, path, now, oauth) != 1 ||
 	    flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		close(fd);
 		return;
@@ -138,7 +207,7 @@ sleep_ms(long ms)
  * own lock from a successor's after a waiter broke it as stale.
  */
 static int
-lock_temp(const char *path, char **tmp, struct oc_err *err)
+lock_temp(const char *path, int oauth, char **tmp, struct oc_err *err)
 {
 	char *dir = oc_dirname_dup(path), iso[40], body[128];
 	const char *base = strrchr(path, '/');
@@ -167,8 +236,13 @@ lock_temp(const char *path, char **tmp, struct oc_err *err)
 		return -1;
 	}
 	oc_iso8601(oc_now_ms(), iso, sizeof iso);
-	n = snprintf(body, sizeof body, "{\"pid\":%ld,\"createdAt\":\"%s\"}",
-	    (long)getpid(), iso);
+	if (oauth)
+		n = snprintf(body, sizeof body, "{\"pid\":%ld,\"createdAt\":"
+		    "\"%s\",\"starttime\":%lld}\n", (long)getpid(), iso,
+		    proc_starttime((long)getpid()));
+	else
+		n = snprintf(body, sizeof body, "{\"pid\":%ld,\"createdAt\":"
+		    "\"%s\"}", (long)getpid(), iso);
 	if (n < 0 || (size_t)n >= sizeof body || write(fd, body, (size_t)n) != n) {
 		oc_err_set(err, OC_EX_CANTCREAT, "cannot write lock %s: %s",
 		    path, n < 0 ? "format" : strerror(errno));
@@ -181,8 +255,8 @@ lock_temp(const char *path, char **tmp, struct oc_err *err)
 	return fd;
 }
 
-int
-oc_lock_acquire(struct oc_lock *l, const char *path, int wait_ms,
+static int
+acquire(struct oc_lock *l, const char *path, int wait_ms, int oauth,
     struct oc_err *err)
 {
 	int64_t start = oc_now_ms(), now;
@@ -195,7 +269,7 @@ oc_lock_acquire(struct oc_lock *l, const char *path, int wait_ms,
 	memset(l, 0, sizeof *l);
 	l->fd = -1;
 	block_signals();
-	if ((fd = lock_temp(path, &tmp, err)) == -1) {
+	if ((fd = lock_temp(path, oauth, &tmp, err)) == -1) {
 		unblock_signals();
 		return -1;
 	}
@@ -233,7 +307,7 @@ oc_lock_acquire(struct oc_lock *l, const char *path, int wait_ms,
 			return -1;
 		}
 		now = oc_now_ms();
-		break_if_stale(path, now);
+		break_if_stale(path, now, oauth);
 		if (!oc_path_exists(path))
 			continue;
 		if (now - start >= wait_ms) {
@@ -258,6 +332,20 @@ oc_lock_acquire(struct oc_lock *l, const char *path, int wait_ms,
 				backoff *= 2;
 		}
 	}
+}
+
+int
+oc_lock_acquire(struct oc_lock *l, const char *path, int wait_ms,
+    struct oc_err *err)
+{
+	return acquire(l, path, wait_ms, 0, err);
+}
+
+int
+oc_lock_acquire_oauth(struct oc_lock *l, const char *path, int wait_ms,
+    struct oc_err *err)
+{
+	return acquire(l, path, wait_ms, 1, err);
 }
 
 /* Whether path still names the lock file this holder created. */

@@ -15,8 +15,13 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <fcntl.h>
+#ifdef HAVE_GETRANDOM
+#include <sys/random.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 
 #include "oc.h"
@@ -438,7 +443,7 @@ parse_tokens(const char *id, const struct rule *r,
 /* One request to the token endpoint. */
 static int
 request(const char *id, const struct rule *r, json_object *p,
-    const char *refresh, struct tokens *t, struct oc_err *err)
+    const char *refresh, struct tokens *t, int *unsent, struct oc_err *err)
 {
 	const char *json_h[] = { "Content-Type: application/json",
 	    "Accept: application/json", NULL };
@@ -466,6 +471,10 @@ request(const char *id, const struct rule *r, json_object *p,
 	req.timeout_ms = OC_OAUTH_TIMEOUT_MS;
 	if (oc_http_run(&req, 1, 1, &res, err) == -1)
 		goto out;
+	if (res[0].status == 0 && unsent != NULL && res[0].error != NULL &&
+	    (strcmp(res[0].error, "connect") == 0 ||
+	    strcmp(res[0].error, "dns") == 0))
+		*unsent = 1;	/* the refresh token never left */
 	if (res[0].status == 0) {
 		oc_err_set(err, OC_EX_UNAVAILABLE, "%s: cannot reach the %s "
 		    "token endpoint (%s); the profile is unchanged", id,
@@ -610,7 +619,7 @@ refresh_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 	}
 	a->sent_refresh = oc_xstrdup(c->refresh);
 	a->res->requested = 1;
-	if (request(a->id, r, p, a->sent_refresh, &a->t, err) == -1) {
+	if (request(a->id, r, p, a->sent_refresh, &a->t, NULL, err) == -1) {
 		oc_json_wipe_put(p);
 		return -1;
 	}
@@ -621,6 +630,328 @@ refresh_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 	a->res->reason = NULL;
 	a->res->expires = a->t.expires;
 	return 1;
+}
+
+/* ---- the SQLite eras: OpenClaw's refresh claim ---- */
+
+/* A claim id: 16 random bytes (a collision would only let two claims
+ * settle each other's fence). */
+static void
+random_claim(unsigned char *b, size_t n)
+{
+	ssize_t got = -1;
+	int fd;
+
+#ifdef HAVE_GETRANDOM
+	got = getrandom(b, n, 0);
+#endif
+	if (got != (ssize_t)n && (fd = open("/dev/urandom", O_RDONLY |
+	    O_CLOEXEC)) != -1) {
+		got = read(fd, b, n);
+		close(fd);
+	}
+	if (got != (ssize_t)n) {
+		size_t i;
+		unsigned seed = (unsigned)getpid() ^ (unsigned)oc_now_ms();
+
+		for (i = 0; i < n; i++)
+			b[i] = (unsigned char)rand_r(&seed);
+	}
+}
+
+/* JSON.stringify of a string, as the digests below hash it. */
+static void
+js_string(struct oc_buf *b, const char *s)
+{
+	oc_json_write_string(b, s, strlen(s));
+}
+
+/*
+ * The OAuth refresh lock's file (path-resolve.ts resolveOAuthRefreshLock-
+ * Path, oauthLockPathDigest): <state>/locks/oauth-refresh/lock-<digest>.lock,
+ * the digest two 64-bit FNV-1a lanes over JSON.stringify([provider, id]),
+ * the second with each byte plus 0x9e3779b97f4a7c15. Owned.
+ */
+char *
+oc_oauth_lock_path_dup(const char *state_dir, const char *provider,
+    const char *id)
+{
+	const uint64_t P = 1099511628211ULL, G = 11400714819323198485ULL;
+	uint64_t L = 14695981039346656037ULL, R = 11160318154034397263ULL;
+	struct oc_buf b = { 0 };
+	size_t i;
+	char *path;
+
+	oc_buf_addc(&b, '[');
+	js_string(&b, provider);
+	oc_buf_addc(&b, ',');
+	js_string(&b, id);
+	oc_buf_addc(&b, ']');
+	for (i = 0; i < b.len; i++) {
+		uint64_t o = (unsigned char)b.data[i];
+
+		L = (L ^ o) * P;
+		R = (R ^ (o + G)) * P;
+	}
+	oc_buf_free(&b);
+	path = oc_xasprintf("%s/locks/oauth-refresh/lock-%016llx%016llx.lock",
+	    state_dir, (unsigned long long)L, (unsigned long long)R);
+	return path;
+}
+
+/*
+ * One side of OpenClaw's refresh fence (oauth-refresh-marker.ts,
+ * createOAuthRefreshFence): openclaw-oauth-refresh-fence:v1:<claim>:
+ * [failed:]<kind>:<sha256 of JSON.stringify(["openclaw.oauth-refresh-
+ * generation",1,id,provider,kind,secret])>. Owned.
+ */
+char *
+oc_oauth_fence_dup(const char *claim, int failed, const char *id,
+    const char *provider, const char *kind, const char *secret)
+{
+	struct oc_buf b = { 0 };
+	char hex[65], *f;
+
+	oc_buf_adds(&b, "[\"openclaw.oauth-refresh-generation\",1,");
+	js_string(&b, id);
+	oc_buf_addc(&b, ',');
+	js_string(&b, provider);
+	oc_buf_addc(&b, ',');
+	js_string(&b, kind);
+	oc_buf_addc(&b, ',');
+	js_string(&b, secret);
+	oc_buf_addc(&b, ']');
+	oc_sha256_hex(b.data, b.len, hex);
+	oc_buf_free(&b);
+	f = oc_xasprintf("openclaw-oauth-refresh-fence:v1:%s:%s%s:%s", claim,
+	    failed ? "failed:" : "", kind, hex);
+	return f;
+}
+
+struct claim_arg {
+	const char *id;
+	int64_t within_ms, seen_expires;
+	struct oc_refresh *res;
+	char claim[33];
+	json_object *original;	/* the credential claimed (owned) */
+	json_object *fence;	/* what the claim wrote (owned) */
+	char *provider;
+	int claimed;
+	/* the settlement */
+	struct tokens t;
+	int have, unsent;
+};
+
+/* The profile with access and refresh replaced by fences (failed or
+ * pending), as OpenClaw writes them: expires 1, and idToken, oauthRef and
+ * copyToAgents left out. Owned. */
+static json_object *
+fenced(const struct claim_arg *a, int failed)
+{
+	json_object *f = json_object_new_object();
+	char *fa, *fr;
+
+	json_object_object_foreach(a->original, k, v) {
+		json_object *copy = NULL;
+
+		if (strcmp(k, "idToken") == 0 || strcmp(k, "oauthRef") == 0 ||
+		    strcmp(k, "copyToAgents") == 0)
+			continue;
+		/* deep: the copy handed to a change is wiped with it */
+		json_object_deep_copy(v, &copy, NULL);
+		json_object_object_add(f, k, copy);
+	}
+	fa = oc_oauth_fence_dup(a->claim, failed, a->id, a->provider, "access",
+	    oc_json_get_str(a->original, "access") ?
+	    oc_json_get_str(a->original, "access") : "");
+	fr = oc_oauth_fence_dup(a->claim, failed, a->id, a->provider,
+	    "refresh", oc_json_get_str(a->original, "refresh"));
+	json_object_object_add(f, "access", json_object_new_string(fa));
+	json_object_object_add(f, "refresh", json_object_new_string(fr));
+	json_object_object_add(f, "expires", json_object_new_int(1));
+	free(fa);
+	free(fr);
+	return f;
+}
+
+/* The claim (claimOAuthRefresh): re-read; a usable credential needs no
+ * refresh; a pending fence is OpenClaw refreshing it right now; a failed
+ * one means re-authentication; else the pending fence goes in. */
+static int
+claim_edit(struct oc_txn *t, void *arg, struct oc_err *err)
+{
+	struct claim_arg *a = arg;
+	const struct oc_cred *c = oc_store_get(oc_txn_store(t), a->id);
+	json_object *p = c != NULL ? oc_txn_profile(t, a->id) : NULL;
+	const char *why;
+	int64_t now = oc_now_ms(), e = 0;
+	int valid;
+
+	if (c == NULL || p == NULL) {
+		if (p != NULL)
+			oc_json_wipe_put(p);
+		oc_err_set(err, OC_EX_NEG, "no such profile: %s (in %s)", a->id,
+		    oc_txn_target_name(t, a->id));
+		return -1;
+	}
+	if (c->fence == 1) {
+		oc_json_wipe_put(p);
+		a->res->status = OC_REFRESH_FRESH;
+		a->res->reason = "OpenClaw is refreshing it now";
+		return 0;
+	}
+	if (c->fence == 2) {
+		oc_json_wipe_put(p);
+		oc_err_set(err, OC_EX_NEG, "%s: re-authentication required "
+		    "(an earlier refresh failed and OpenClaw fenced the "
+		    "tokens); run: %s", a->id, oc_oauth_login_hint(a->id,
+		    c->provider));
+		return -1;
+	}
+	if ((why = oc_oauth_skip_reason(a->id, p)) != NULL) {
+		oc_json_wipe_put(p);
+		a->res->status = OC_REFRESH_SKIPPED;
+		a->res->reason = why;
+		return 0;
+	}
+	valid = oc_cred_expires_valid(c, &e);
+	a->res->expires = valid ? e : 0;
+	if ((a->seen_expires != -1 && valid && e != a->seen_expires &&
+	    e > now) || (valid && e - now > a->within_ms)) {
+		oc_json_wipe_put(p);
+		a->res->status = OC_REFRESH_FRESH;
+		a->res->reason = a->seen_expires != -1 && e != a->seen_expires ?
+		    "refreshed by another process" : "not due";
+		return 0;
+	}
+	a->original = p;
+	a->provider = oc_xstrdup(c->provider_raw);
+	{
+		unsigned char rnd[16];
+		size_t i;
+
+		random_claim(rnd, sizeof rnd);
+		for (i = 0; i < 16; i++)
+			snprintf(a->claim + 2 * i, 3, "%02x", rnd[i]);
+	}
+	a->fence = fenced(a, 0);
+	/* the change wipes what it is handed: a copy of its own */
+	oc_txn_put(t, a->id, fenced(a, 0));
+	a->claimed = 1;
+	return 1;
+}
+
+/* The settlement (settleOAuthRefreshClaim / markOAuthRefreshClaimFailed):
+ * only while the row still holds our fence. The new tokens go over the
+ * original; on failure the fence becomes a failed one (the spent refresh
+ * token is not put back), unless the request never left this machine. */
+static int
+settle_edit(struct oc_txn *t, void *arg, struct oc_err *err)
+{
+	struct claim_arg *a = arg;
+	json_object *cur = oc_txn_profile(t, a->id), *p = NULL;
+	int ours = cur != NULL && json_object_equal(cur, a->fence);
+
+	(void)err;
+	if (cur != NULL)
+		oc_json_wipe_put(cur);
+	if (!ours)
+		return 0;
+	if (a->have) {
+		json_object_deep_copy(a->original, &p, NULL);
+		apply_tokens(p, &a->t);
+	} else if (a->unsent)
+		json_object_deep_copy(a->original, &p, NULL);
+	else
+		p = fenced(a, 1);
+	oc_txn_put(t, a->id, p);
+	return 1;
+}
+
+static int
+refresh_claimed(const struct oc_ctx *ctx, const char *id, int64_t within_ms,
+    int64_t seen_expires, int wait_ms, struct oc_refresh *res,
+    struct oc_err *err)
+{
+	struct claim_arg a;
+	struct oc_store s;
+	struct oc_lock lk;
+	const struct oc_cred *c;
+	const struct rule *r;
+	char *lockpath, *dir, *prov;
+	struct oc_err e2;
+	int rc = -1, got;
+
+	memset(&a, 0, sizeof a);
+	a.id = id;
+	a.within_ms = within_ms;
+	a.seen_expires = seen_expires;
+	a.res = res;
+	if (oc_store_open(&s, ctx, err) == -1)
+		return -1;
+	c = oc_store_get(&s, id);
+	if (c == NULL || c->provider_raw == NULL) {
+		oc_err_set(err, OC_EX_NEG, "no such profile: %s (in %s)", id,
+		    oc_store_target_name(&s));
+		oc_store_close(&s);
+		return -1;
+	}
+	lockpath = oc_oauth_lock_path_dup(ctx->paths.state_dir,
+	    c->provider_raw, id);
+	oc_store_close(&s);
+	dir = oc_dirname_dup(lockpath);
+	if (oc_mkdirs(dir, 0700, err) == -1) {
+		free(dir);
+		free(lockpath);
+		return -1;
+	}
+	free(dir);
+	/* OpenClaw's peers wait for this lock (about 150 s), so it is held
+	 * across the request; the database is locked only for the claim and
+	 * the settlement, milliseconds each. */
+	if (oc_lock_acquire_oauth(&lk, lockpath, wait_ms, err) == -1) {
+		free(lockpath);
+		return -1;
+	}
+	free(lockpath);
+	if (oc_store_update(ctx, wait_ms, claim_edit, &a, err) == -1)
+		goto out;
+	if (!a.claimed) {
+		rc = 0;
+		goto out;
+	}
+	prov = oc_provider_norm_dup(a.provider);
+	r = rule_for(prov);
+	free(prov);
+	res->requested = 1;
+	got = r != NULL && request(id, r, a.original, oc_json_get_str(
+	    a.original, "refresh"), &a.t, &a.unsent, err) == 0;
+	a.have = got;
+	oc_err_clear(&e2);
+	if (oc_store_update(ctx, wait_ms, settle_edit, &a, &e2) == -1) {
+		/* the claim stays: say so, it is OpenClaw's to clear */
+		if (got)
+			*err = e2;
+		goto out;
+	}
+	if (!got)
+		goto out;	/* err from the request */
+	res->status = OC_REFRESH_REFRESHED;
+	res->reason = NULL;
+	res->expires = a.t.expires;
+	rc = 0;
+out:
+	oc_lock_release(&lk);
+	if (a.have)
+		tokens_free(&a.t);
+	if (a.original != NULL)
+		oc_json_wipe_put(a.original);
+	if (a.fence != NULL)
+		json_object_put(a.fence);
+	free(a.provider);
+	if (rc == -1)
+		res->status = OC_REFRESH_FAILED;
+	return rc;
 }
 
 int
@@ -634,6 +965,20 @@ oc_oauth_refresh_profile(const struct oc_ctx *ctx, const char *id,
 	memset(res, 0, sizeof *res);
 	memset(&a, 0, sizeof a);
 	res->status = OC_REFRESH_FAILED;
+	{
+		/* The SQLite eras: OpenClaw's claim protocol (the lock alone
+		 * does not keep its own refresh out). */
+		struct oc_store s;
+		enum oc_era era;
+
+		if (oc_store_open(&s, ctx, err) == -1)
+			return -1;
+		era = s.era;
+		oc_store_close(&s);
+		if (era >= OC_ERA_C)
+			return refresh_claimed(ctx, id, within_ms, seen_expires,
+			    wait_ms, res, err);
+	}
 	a.id = id;
 	a.within_ms = within_ms;
 	a.seen_expires = seen_expires;

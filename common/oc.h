@@ -172,7 +172,7 @@ struct oc_ctx {
 	struct oc_paths paths;
 	json_object *config;	/* never NULL after open: {} when missing */
 	int config_exists;
-	char *sqlite_path;	/* a database of OpenClaw >= 2026.6, if any */
+	int force;		/* --force: write even where it is refused */
 };
 
 /* Resolve home, state dir and config, load the config (lenient), resolve the
@@ -190,7 +190,7 @@ int oc_ctx_same_dir(const char *, const char *);
 /* Expand a leading "~" or "~/" against home. */
 char *oc_expand_home_dup(const char *path, const char *home);
 /* The ids in the config's agents.list, NULL-terminated; NULL when none. */
-char **oc_config_agent_ids_dup(json_object *config);
+char **oc_ctx_agent_ids_dup(json_object *config);
 void oc_strv_free(char **);
 
 /* ---- config writes ---- */
@@ -232,6 +232,12 @@ int oc_lock_commit_begin(struct oc_lock *, struct oc_err *);
 void oc_lock_commit_end(struct oc_lock *);
 /* Release; a lock that is no longer this holder's is not removed. */
 void oc_lock_release(struct oc_lock *);
+/* The same protocol for OpenClaw's OAuth refresh lock, with its content
+ * ({pid, createdAt, starttime}) and its stale rule (a live owner is never
+ * broken; one without a pid after OC_LOCK_OAUTH_STALE_MS). */
+int oc_lock_acquire_oauth(struct oc_lock *, const char *path, int wait_ms,
+    struct oc_err *);
+#define OC_LOCK_OAUTH_STALE_MS 180000
 #define OC_LOCK_STALE_MS 30000
 
 /* ---- zero-copy JSON reading (common/jscan.c) ---- */
@@ -310,6 +316,7 @@ enum oc_centry {
 /* The rule set of a store era (rules.c). */
 enum oc_rules {
 	OC_RULES_2026_3 = 0,	/* JSON files: as 2026.3.24 judges */
+	OC_RULES_2026_7,	/* per-agent SQLite: as 2026.7.35 */
 	OC_RULES_2026_9		/* shared SQLite store: as 2026.9.6 */
 };
 struct oc_cred {
@@ -328,6 +335,11 @@ struct oc_cred {
 	int expires_number;	/* and it is a JSON number */
 	double expires_num;
 	char *email, *display_name, *managed_by;
+	int setup_inactive;	/* setup.replacement is true: a saved,
+				 * inactive setup (2026.9 setup_inactive) */
+	int fence;		/* access/refresh are OpenClaw's refresh
+				 * fence (2026.9): 1 pending, 2 failed */
+	int oauth_ref;		/* an "oauthRef" member is there */
 	int layer;		/* the store layer it came from */
 	struct oc_jval raw;	/* its JSON, in the layer's text */
 };
@@ -388,9 +400,17 @@ int oc_rules_type_rank(enum oc_ctype);
 const char *oc_rules_key_refusal(const struct oc_cred *, json_object *cfg,
     int64_t now, char *buf, size_t sz);
 /* resolveProfileUnusableUntil: until when a profile is in cooldown or
- * disabled (0: usable now). */
+ * disabled for model (NULL: any), 0 when usable now. */
 int64_t oc_rules_unusable_until(json_object *stats, const char *provider,
-    int64_t now);
+    const char *model, int64_t now, enum oc_rules);
+/* The provider as the era's release compares stored credentials' (owned),
+ * and whether p is want_auth so. */
+char *oc_rules_provider_dup(const char *p, enum oc_rules);
+int oc_rules_provider_is(const char *p, const char *want_auth,
+    enum oc_rules);
+/* OpenClaw's OAuth refresh margin: an access token is usable only while
+ * more than this is left (2026.7 and later). */
+#define OC_OAUTH_MARGIN_MS 300000
 /* "disabled", "cooldown" or "ok", and until when. */
 const char *oc_rules_usage_state(json_object *stats, int64_t now,
     int64_t *until);
@@ -442,6 +462,7 @@ struct oc_layer {
 	const struct oc_backend *be;
 	void *bd;		/* the backend's own */
 	char *name;		/* where, for messages */
+	char *file;		/* the file or database that holds it */
 	const char *owner;	/* "agent", "main" or "shared" */
 	int present;		/* its files or rows can be read */
 	int drop_empty;		/* an empty routing state is removed */
@@ -461,6 +482,11 @@ struct oc_store {
 	size_t ncreds;
 	json_object *routing[3];	/* merged order, lastGood, usageStats */
 	int have_routing[3];
+	char *legacy_json;	/* a JSON store beside an SQLite one */
+	int legacy_blocks;	/* and OpenClaw refuses the agent for it
+				 * (AUTH_PROFILE_MIGRATION_REQUIRED) */
+	int multi_agent;	/* several agents are configured */
+	int agent_explicit;	/* the agent was named (-a) */
 };
 /* Open the agent's store for reading (a missing store is empty); a store
  * that cannot be parsed is OC_EX_DATAERR naming the file and position. */
@@ -476,6 +502,8 @@ json_object *oc_store_order(struct oc_store *, const char *provider);
 json_object *oc_store_usage(struct oc_store *, const char *id);
 /* The name of the layer new profiles are written to. */
 const char *oc_store_target_name(const struct oc_store *);
+/* What OpenClaw's models status calls storePath. */
+const char *oc_store_shown_path(const struct oc_store *);
 /* Era, backend and layers, for oc-profile path --json (owned). */
 json_object *oc_store_describe(const struct oc_store *);
 /* The name of a layer whose files group or other can read, or NULL. */
@@ -493,8 +521,9 @@ struct oc_store *oc_txn_store(struct oc_txn *);
 /* A copy of the stored profile as a tree, to change and put back (owned);
  * NULL when there is none or it is not an object. */
 json_object *oc_txn_profile(struct oc_txn *, const char *id);
-/* Store p (taken) as profile id: in the layer that holds it, else where
- * new profiles go. */
+/* Store p (taken, and wiped when the change ends: never a tree the caller
+ * keeps using) as profile id: in the layer that holds it, else where new
+ * profiles go. */
 void oc_txn_put(struct oc_txn *, const char *id, json_object *p);
 /* Remove a profile and its order, lastGood and usageStats entries from
  * every layer. 1 if it was stored. */
@@ -507,9 +536,60 @@ int oc_txn_set_order(struct oc_txn *, const char *provider, json_object *ids);
 int oc_txn_usage_clear(struct oc_txn *, char *const *ids, size_t n);
 /* Where a put of id would go, for messages. */
 const char *oc_txn_target_name(struct oc_txn *, const char *id);
+/* Add to the routing map key of the layer new profiles go to the members
+ * of map (taken) it does not have yet; the number added. */
+int oc_txn_routing_add(struct oc_txn *, const char *key, json_object *map);
 /* Run fn over a store opened for reading and write nothing (--dry-run). */
 int oc_store_dry_run(const struct oc_ctx *, oc_txn_fn, void *,
     struct oc_err *);
+
+/* ---- store-sqlite.c: the SQLite backend (eras C and D) ---- */
+/* What a database file says about the era (oc_store_sqlite_probe). */
+struct oc_sqlite_facts {
+	int exists;
+	long user_version;
+	int config_machine_state;	/* a 2026.8+ state database */
+	int auth_profile_stores;	/* the 2026.6-7 state tables */
+	int auth_profile_store;		/* an agent database's table */
+	int shared_store_row;		/* config_machine_state has
+					 * auth.sharedStore */
+	int state_db_owner;		/* and it is {"location":"state-db"} */
+};
+/* Look at path read-only (a missing file: exists 0, not an error). */
+int oc_store_sqlite_probe(const char *path, struct oc_sqlite_facts *,
+    struct oc_err *);
+/* Set up layer as an agent database's "primary" rows (shared 0) or the
+ * state database's shared rows (shared 1). */
+void oc_store_sqlite_layer(struct oc_layer *, const char *path, int shared,
+    const char *owner);
+int oc_store_sqlite_is_state_db(const char *path);
+
+/* ---- sha256.c: OpenClaw's digests ---- */
+void oc_sha256(const void *, size_t, unsigned char out[32]);
+void oc_sha256_hex(const void *, size_t, char out[65]);
+
+/* ---- store-migrate.c: oc-profile migrate ---- */
+struct oc_migrate_item {
+	char *from, *to;	/* the legacy id and the id stored (or NULL) */
+	const char *outcome;	/* "imported", "renamed", "kept", "dropped" */
+	const char *why;	/* for kept and dropped */
+};
+struct oc_migrate {
+	int dry_run;
+	enum oc_era era;
+	int refused;		/* OpenClaw refused the agent before */
+	char *source;		/* the JSON store, NULL: none to migrate */
+	char *archive, *state_archive;	/* their archive names */
+	char *target;		/* where the profiles went */
+	struct oc_migrate_item *items;
+	size_t nitems;
+	size_t nrouting;	/* routing entries added */
+};
+/* Import the agent's retired JSON store into its SQLite owner store as
+ * doctor --fix does, offline and auth-only (see store-migrate.c). */
+int oc_migrate_run(const struct oc_ctx *, int dry_run, int wait_ms,
+    struct oc_migrate *, struct oc_err *);
+void oc_migrate_free(struct oc_migrate *);
 
 /* ---- store-json.c: the JSON-file backend (eras A and B) ---- */
 /* Set up layer as the files in dir (owner as in struct oc_layer). */
@@ -560,11 +640,16 @@ struct oc_order {
 	size_t nuse;
 	struct oc_order_entry *excluded;
 	size_t nexcluded;
+	const char *model;	/* the model cooldowns are scoped to */
 };
 /* Compute the order for provider; entries borrow from store and config,
  * which must outlive it. */
 void oc_order_effective(struct oc_store *, json_object *config,
     const char *provider, int64_t now, struct oc_order *);
+/* The same for one model's route (2026.9 scopes cooldowns to a model);
+ * model NULL: any. */
+void oc_order_effective_for(struct oc_store *, json_object *config,
+    const char *provider, const char *model, int64_t now, struct oc_order *);
 void oc_order_free(struct oc_order *);
 
 /* ---- reading a secret (DESIGN.md §2 add) ---- */
@@ -603,9 +688,10 @@ void oc_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 /* Print err (prefixed with the program name) and return its code. */
 int oc_report(const struct oc_err *);
 void oc_version(void);
-/* Print the era warning (stderr) if the SQLite store is in use; returns
- * OC_EX_CONFIG for writing commands when force is 0, else 0. */
-int oc_era_guard(const struct oc_ctx *, int writing, int force);
+/* What a command says about the store it opened (stderr): files others
+ * can read, a JSON store OpenClaw no longer reads or refuses the agent
+ * for. */
+void oc_cli_store_warn(const struct oc_store *);
 
 /* --wait: the lock wait in ms (default 10 s, OC_LOCK_WAIT_MS overrides). */
 int oc_lock_wait_default(void);
@@ -643,7 +729,7 @@ struct oc_verb {
 };
 #define OC_VERB_CTX 0x1		/* open the context first */
 #define OC_VERB_WRITES 0x2	/* it writes the store */
-#define OC_VERB_GUARD_SELF 0x4	/* it calls oc_era_guard itself */
+#define OC_VERB_GUARD_SELF 0x4	/* (no longer used) */
 /* The values of the options every command shares. */
 struct oc_cli {
 	const char *agent;
@@ -874,6 +960,9 @@ int oc_import_apply(struct oc_import *, struct oc_txn *, int64_t now);
  * auth.profiles["anthropic:claude-cli"].mode to "oauth". */
 int oc_import_config_edit(json_object *config, void *arg, struct oc_err *);
 void oc_import_free(struct oc_import *);
+/* The store's OpenClaw uses the source's login without an import (era
+ * D): the outcome is decided (skipped; a negative answer if it was named). */
+void oc_import_not_used(struct oc_import *);
 
 /* OAuth refresh. */
 enum oc_refresh_status {
@@ -904,6 +993,12 @@ const char *oc_oauth_login_hint(const char *id, const char *provider);
 int oc_oauth_refresh_profile(const struct oc_ctx *, const char *id,
     int64_t within_ms, int64_t seen_expires, int wait_ms,
     struct oc_refresh *res, struct oc_err *);
+/* OpenClaw's OAuth refresh lock file for a stored profile (owned). */
+char *oc_oauth_lock_path_dup(const char *state_dir, const char *provider,
+    const char *id);
+/* One side ("access", "refresh") of OpenClaw's refresh fence (owned). */
+char *oc_oauth_fence_dup(const char *claim, int failed, const char *id,
+    const char *provider, const char *kind, const char *secret);
 /* The request timeout, which bounds how long the lock is held. */
 #define OC_OAUTH_TIMEOUT_MS 15000
 
@@ -929,7 +1024,8 @@ struct oc_hprofile {
 	int64_t expires_at;	/* ms */
 	int64_t remaining_ms;	/* may be negative */
 	int refreshable;	/* oauth: expired/expiring access, refresh set */
-	int from_main;		/* inherited from the main agent's store */
+	int from_main;		/* inherited (the main agent's or shared) */
+	const char *origin;	/* "agent", "main" or "shared" */
 	const char *label;	/* email or displayName */
 	struct oc_jval raw;	/* the profile's JSON, in the store's text */
 };
@@ -948,6 +1044,24 @@ struct oc_hmodel {
 	const char *role;	/* "default", "fallback", "image", ... */
 	char *provider;
 };
+/* A model route in use and what it selects (routes.c; the SQLite eras). */
+struct oc_route {
+	char *ref;		/* "provider/model" */
+	const char *role;	/* "default", "fallback", "image", "utility",
+				 * ... */
+	char *provider, *model;
+	int availability;	/* 1 true, 0 false, -1 undefined */
+	const char *selected;	/* the profile chosen, or NULL */
+	const char *detail;	/* how (static text) */
+	const char *status;	/* "ok", "expiring", "missing", "expired",
+				 * "indeterminate", "unavailable" */
+	int missing;		/* in missingProvidersInUse */
+	int runtime_unavailable;
+};
+struct oc_hissue {
+	char *text;		/* one line, no secret */
+	int missing;		/* 1: exit 1; 0: expiring */
+};
 struct oc_health {
 	int64_t now, warn_ms;
 	struct oc_store store;	/* the merged view judged */
@@ -961,7 +1075,16 @@ struct oc_health {
 	size_t nexpired, nmissing, nexpiring;
 	enum oc_verdict verdict;
 	int exit_code;		/* 0, 1 or 2 */
+	struct oc_route *routes;	/* the SQLite eras' rule sets */
+	size_t nroutes;
+	struct oc_hissue *issues;	/* what made the verdict, worst first */
+	size_t nissues;
 };
+/* ---- routes.c: the verdict by model routes (2026.7 and 2026.9) ---- */
+/* Replace the health's verdict with the one its store's rule set gives
+ * (h->store.rules is OC_RULES_2026_7 or OC_RULES_2026_9). */
+void oc_routes_judge(struct oc_health *, const struct oc_ctx *);
+void oc_routes_free(struct oc_health *);
 /* Read the agent's store (and the main agent's, merged under it, when the
  * agent is another) and judge it, with the environment and ctx's config.
  * A store that cannot be parsed is OC_EX_DATAERR naming the file and

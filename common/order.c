@@ -13,6 +13,13 @@
  *   an explicit order is kept as given; otherwise round-robin: oauth,
  *          then token, then api_key, least recently used first;
  *   profiles in cooldown (or disabled) go last, soonest usable first.
+ *
+ * 2026.7.35 and 2026.9.6 (resolveAuthProfileOrderWithMetadata) differ: the
+ * era's provider folding and eligibility (oc_rules_*), a stored order that
+ * names only ids the store lacks falls back to the store's profiles as if
+ * there were no order, round-robin puts oauth profiles whose access token
+ * has expired after the others of their type, and (2026.9) cooldowns count
+ * blockedUntil and may be scoped to one model.
  */
 #include "config.h"
 
@@ -44,19 +51,6 @@ config_order(json_object *config, const char *provider)
 	    found : NULL;
 }
 
-static int
-provider_is(const char *p, const char *want_auth)
-{
-	char *n;
-	int m;
-
-	if (p == NULL)
-		return 0;
-	n = oc_provider_auth_dup(p);
-	m = strcmp(n, want_auth) == 0;
-	free(n);
-	return m;
-}
 
 /* A stored profile as OpenClaw's store holds it: an entry its loader drops
  * is not there at all. */
@@ -79,7 +73,8 @@ store_ids_of(struct oc_store *s, const char *auth_p, size_t *n)
 	*n = 0;
 	for (i = 0; i < s->ncreds; i++)
 		if (s->creds[i].entry == OC_CE_OK &&
-		    provider_is(s->creds[i].provider_raw, auth_p)) {
+		    oc_rules_provider_is(s->creds[i].provider_raw, auth_p,
+		    s->rules)) {
 			v = oc_xrealloc(v, (*n + 1) * sizeof *v);
 			v[(*n)++] = s->creds[i].id;
 		}
@@ -126,6 +121,13 @@ void
 oc_order_effective(struct oc_store *s, json_object *config,
     const char *provider, int64_t now, struct oc_order *o)
 {
+	oc_order_effective_for(s, config, provider, NULL, now, o);
+}
+
+void
+oc_order_effective_for(struct oc_store *s, json_object *config,
+    const char *provider, const char *model, int64_t now, struct oc_order *o)
+{
 	json_object *explicit, *cprofiles;
 	const char **base = NULL, **cids = NULL;
 	size_t nbase = 0, ncids = 0, i, nok = 0;
@@ -135,14 +137,15 @@ oc_order_effective(struct oc_store *s, json_object *config,
 
 	memset(o, 0, sizeof *o);
 	o->provider = oc_provider_norm_dup(provider);
-	auth_p = oc_provider_auth_dup(provider);
+	o->model = model;
+	auth_p = oc_rules_provider_dup(provider, s->rules);
 
 	cprofiles = oc_json_get_obj(oc_json_get_obj(config, "auth"),
 	    "profiles");
 	if (cprofiles != NULL) {
 		json_object_object_foreach(cprofiles, cid, cv) {
-			if (provider_is(oc_json_get_str(cv, "provider"),
-			    auth_p)) {
+			if (oc_rules_provider_is(oc_json_get_str(cv,
+			    "provider"), auth_p, s->rules)) {
 				cids = oc_xrealloc(cids,
 				    (ncids + 1) * sizeof *cids);
 				cids[ncids++] = cid;
@@ -183,11 +186,15 @@ oc_order_effective(struct oc_store *s, json_object *config,
 		if (loaded(s, base[i]) != NULL)
 			all_missing = 0;
 	/* Every configured id is missing from the store: OpenClaw falls
-	 * back to the store's own profiles of the provider. */
-	if (nbase > 0 && all_missing && ncids > 0) {
+	 * back to the store's own profiles of the provider; from 2026.7 also
+	 * for a stored order, which then counts as no order at all. */
+	if (nbase > 0 && all_missing && (ncids > 0 ||
+	    (s->rules != OC_RULES_2026_3 && o->explicit_order &&
+	    strcmp(o->source, "store order") == 0))) {
 		free(base);
 		base = store_ids_of(s, auth_p, &nbase);
 		o->source = "store profiles";
+		o->explicit_order = 0;
 	}
 	for (i = 0; i < nbase; i++) {
 		struct oc_order_entry e = { base[i], NULL, NULL, 0 };
@@ -213,7 +220,7 @@ oc_order_effective(struct oc_store *s, json_object *config,
 		ok[nok].e = e;
 		ok[nok].pos = nok;
 		ok[nok].e.until = oc_rules_unusable_until(oc_store_usage(s,
-		    base[i]), o->provider, now);
+		    base[i]), o->provider, o->model, now, s->rules);
 		if (ok[nok].e.until) {
 			/* In cooldown: last, soonest usable first. */
 			ok[nok].key1 = 1;
@@ -229,9 +236,15 @@ oc_order_effective(struct oc_store *s, json_object *config,
 			if (oc_json_get_i64(oc_store_usage(s, base[i]),
 			    "lastUsed", &lu) != 1)
 				lu = 0;
+			int64_t exp = 0;
+			int stale = s->rules != OC_RULES_2026_3 &&
+			    c->type == OC_CT_OAUTH &&
+			    oc_cred_expires_valid(c, &exp) && exp <= now;
+
 			ok[nok].key1 = 0;
 			ok[nok].key2 = (int64_t)oc_rules_type_rank(c->type) *
-			    ((int64_t)1 << 52) + (lu > 0 ? lu : 0);
+			    ((int64_t)1 << 52) + (int64_t)stale *
+			    ((int64_t)1 << 50) + (lu > 0 ? lu : 0);
 			ok[nok].e.reason = "round-robin";
 		}
 		nok++;

@@ -107,20 +107,3 @@ oc_version(void)
 {
 	printf("%s (%s) %s\n", oc_progname, PACKAGE_NAME, PACKAGE_VERSION);
 }
-
-int
-oc_era_guard(const struct oc_ctx *ctx, int writing, int force)
-{
-	if (ctx->sqlite_path == NULL)
-		return 0;
-	oc_warnx("warning: %s exists: this OpenClaw (2026.6 or later) keeps "
-	    "credentials in SQLite and no longer reads the JSON store in %s",
-	    ctx->sqlite_path, ctx->paths.agent_dir);
-	if (writing && !force) {
-		oc_warnx("refusing to write a store the gateway does not read "
-		    "(use --force to write it anyway)");
-		return OC_EX_CONFIG;
-	}
-	return 0;
-}
-

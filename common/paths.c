@@ -102,15 +102,49 @@ oc_ctx_agent_norm_dup(const char *id)
 	return s;
 }
 
+/*
+ * The agent roster: 2026.9's agents.entries (an object keyed by agent id,
+ * agent-roster.ts), else the older agents.list (an array of {id, ...});
+ * 2026.9 still reads the list when there are no entries.
+ */
+static json_object *
+roster_entries(json_object *config)
+{
+	json_object *e = oc_json_get(oc_json_get_obj(config, "agents"),
+	    "entries");
+
+	return e != NULL && json_object_is_type(e, json_type_object) ? e : NULL;
+}
+
+static json_object *
+roster_list(json_object *config)
+{
+	json_object *l = oc_json_get(oc_json_get_obj(config, "agents"), "list");
+
+	return l != NULL && json_object_is_type(l, json_type_array) ? l : NULL;
+}
+
 json_object *
 oc_ctx_agent_entry(json_object *config, const char *id)
 {
-	json_object *list = oc_json_get(oc_json_get_obj(config, "agents"),
-	    "list");
+	json_object *entries = roster_entries(config), *list;
 	size_t i, n;
 
-	if (id == NULL || list == NULL ||
-	    !json_object_is_type(list, json_type_array))
+	if (id == NULL)
+		return NULL;
+	if (entries != NULL) {
+		json_object_object_foreach(entries, k, v) {
+			char *norm = oc_ctx_agent_norm_dup(k);
+			int match = strcmp(norm, id) == 0 &&
+			    json_object_is_type(v, json_type_object);
+
+			free(norm);
+			if (match)
+				return v;
+		}
+		return NULL;
+	}
+	if ((list = roster_list(config)) == NULL)
 		return NULL;
 	n = json_object_array_length(list);
 	for (i = 0; i < n; i++) {
@@ -130,31 +164,84 @@ oc_ctx_agent_entry(json_object *config, const char *id)
 	return NULL;
 }
 
-static char *
-default_agent_dup(json_object *config)
+char **
+oc_ctx_agent_ids_dup(json_object *config)
 {
-	json_object *list = oc_json_get(oc_json_get_obj(config, "agents"),
-	    "list");
-	size_t i, n;
+	json_object *entries = roster_entries(config), *list;
+	char **v;
+	size_t i, n, k = 0;
 
-	if (list == NULL || !json_object_is_type(list, json_type_array) ||
-	    (n = json_object_array_length(list)) == 0)
-		return oc_xstrdup("main");
-	for (i = 0; i < n; i++) {
-		json_object *e = json_object_array_get_idx(list, i);
-		json_object *d = oc_json_get(e, "default");
-
-		if (d != NULL && json_object_is_type(d, json_type_boolean) &&
-		    json_object_get_boolean(d) && oc_json_get_str(e, "id"))
-			return oc_ctx_agent_norm_dup(oc_json_get_str(e, "id"));
+	if (entries != NULL) {
+		n = (size_t)json_object_object_length(entries);
+		if (n == 0)
+			return NULL;
+		v = oc_xcalloc(n + 1, sizeof *v);
+		{
+			json_object_object_foreach(entries, key, val) {
+				(void)val;
+				v[k++] = oc_xstrdup(key);
+			}
+		}
+		return v;
 	}
+	if ((list = roster_list(config)) == NULL ||
+	    (n = json_object_array_length(list)) == 0)
+		return NULL;
+	v = oc_xcalloc(n + 1, sizeof *v);
 	for (i = 0; i < n; i++) {
 		const char *id = oc_json_get_str(
 		    json_object_array_get_idx(list, i), "id");
 
 		if (id != NULL)
-			return oc_ctx_agent_norm_dup(id);
+			v[k++] = oc_xstrdup(id);
 	}
+	return v;
+}
+
+/* The default agent: agents.defaults.systemAgent.agentId (2026.9), else
+ * the list entry with default: true, else the first agent, else main. */
+static char *
+default_agent_dup(json_object *config)
+{
+	const char *sys = oc_json_get_str(oc_json_get_obj(oc_json_get_obj(
+	    oc_json_get_obj(config, "agents"), "defaults"), "systemAgent"),
+	    "agentId");
+	json_object *list;
+	char **ids;
+	size_t i, n;
+
+	if (sys != NULL && *sys != '\0') {
+		char *id = oc_ctx_agent_norm_dup(sys);
+
+		ids = oc_ctx_agent_ids_dup(config);
+		if (ids == NULL || oc_ctx_agent_entry(config, id) != NULL) {
+			oc_strv_free(ids);
+			return id;
+		}
+		oc_strv_free(ids);
+		free(id);
+	}
+	if ((list = roster_list(config)) != NULL && roster_entries(config) ==
+	    NULL && (n = json_object_array_length(list)) > 0) {
+		for (i = 0; i < n; i++) {
+			json_object *e = json_object_array_get_idx(list, i);
+			json_object *d = oc_json_get(e, "default");
+
+			if (d != NULL && json_object_is_type(d,
+			    json_type_boolean) && json_object_get_boolean(d) &&
+			    oc_json_get_str(e, "id"))
+				return oc_ctx_agent_norm_dup(oc_json_get_str(e,
+				    "id"));
+		}
+	}
+	ids = oc_ctx_agent_ids_dup(config);
+	if (ids != NULL && ids[0] != NULL) {
+		char *id = oc_ctx_agent_norm_dup(ids[0]);
+
+		oc_strv_free(ids);
+		return id;
+	}
+	oc_strv_free(ids);
 	return oc_xstrdup("main");
 }
 
@@ -261,7 +348,6 @@ oc_ctx_open(struct oc_ctx *ctx, const char *agent, struct oc_err *err)
 {
 	struct oc_paths *p = &ctx->paths;
 	const char *v;
-	char *sq;
 
 	memset(ctx, 0, sizeof *ctx);
 	p->home = resolve_home();
@@ -300,7 +386,7 @@ oc_ctx_open(struct oc_ctx *ctx, const char *agent, struct oc_err *err)
 
 	if (agent != NULL) {
 		json_object *e;
-		char **ids = oc_config_agent_ids_dup(ctx->config);
+		char **ids = oc_ctx_agent_ids_dup(ctx->config);
 		const char *dir;
 
 		p->agent_id = oc_ctx_agent_norm_dup(agent);
@@ -355,19 +441,6 @@ oc_ctx_open(struct oc_ctx *ctx, const char *agent, struct oc_err *err)
 		p->agent_dir = oc_xasprintf("%s/agents/%s/agent", p->state_dir,
 		    p->agent_id);
 	p->main_dir = main_dir_dup(p);
-
-	sq = oc_xasprintf("%s/openclaw-agent.sqlite", p->agent_dir);
-	if (!oc_path_exists(sq)) {
-		free(sq);
-		sq = oc_xasprintf("%s/state/openclaw.sqlite", p->state_dir);
-		if (!oc_path_exists(sq)) {
-			free(sq);
-			sq = NULL;
-		}
-	}
-	if (sq != NULL) {
-		ctx->sqlite_path = sq;
-	}
 	return 0;
 }
 
@@ -391,7 +464,6 @@ oc_ctx_close(struct oc_ctx *ctx)
 	paths_free(&ctx->paths);
 	if (ctx->config != NULL)
 		json_object_put(ctx->config);
-	free(ctx->sqlite_path);
 	memset(ctx, 0, sizeof *ctx);
 }
 
@@ -414,9 +486,5 @@ oc_ctx_json(const struct oc_ctx *ctx)
 	json_object_object_add(j, "mainAgentDir",
 	    json_object_new_string(p->main_dir));
 	json_object_object_add(j, "envFile", json_object_new_string(p->env_path));
-	json_object_object_add(j, "era", json_object_new_string(
-	    ctx->sqlite_path != NULL ? "sqlite" : "json"));
-	json_object_object_add(j, "sqlite", ctx->sqlite_path ?
-	    json_object_new_string(ctx->sqlite_path) : NULL);
 	return j;
 }

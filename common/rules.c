@@ -21,7 +21,14 @@
 const char *
 oc_rules_name(enum oc_rules r)
 {
-	return r == OC_RULES_2026_9 ? "openclaw-2026.9.6" : "openclaw-2026.3.24";
+	switch (r) {
+	case OC_RULES_2026_9:
+		return "openclaw-2026.9.6";
+	case OC_RULES_2026_7:
+		return "openclaw-2026.7.35";
+	default:
+		return "openclaw-2026.3.24";
+	}
 }
 
 /* ---- is a secret there ---- */
@@ -114,6 +121,46 @@ oc_rules_secret_ref(json_object *r)
 	return json_object_object_length(r) == 3 && oc_rules_secret_string(p);
 }
 
+/* resolveTokenExpiryState's "valid": a finite number > 0, and from
+ * 2026.9 no more than 8.64e15 (the largest JavaScript date). */
+static int
+expires_ok(const struct oc_cred *c, enum oc_rules rules, int64_t *e)
+{
+	if (!oc_cred_expires_valid(c, e))
+		return 0;
+	return rules != OC_RULES_2026_9 || *e <= 8640000000000000LL;
+}
+
+/* 2026.9's malformed_api_key: the text of an onboarding command pasted
+ * for a key, /^openclaw\s+onboard(\s.*)?\s+--auth-choice(\s|=|$)/i. */
+static int
+malformed_key(const char *k)
+{
+	const char *p;
+
+	if (k == NULL || strncasecmp(k, "openclaw", 8) != 0 ||
+	    oc_js_space_len(k + 8) == 0)
+		return 0;
+	for (p = k + 8; oc_js_space_len(p) != 0; p += oc_js_space_len(p))
+		;
+	if (strncasecmp(p, "onboard", 7) != 0)
+		return 0;
+	for (p += 7; *p != '\0'; p++) {
+		size_t l = oc_js_space_len(p);
+
+		if (l == 0)
+			continue;
+		while (oc_js_space_len(p) != 0)
+			p += oc_js_space_len(p);
+		if (strncasecmp(p, "--auth-choice", 13) == 0 &&
+		    (p[13] == '\0' || p[13] == '=' ||
+		    oc_js_space_len(p + 13) != 0))
+			return 1;
+		p--;
+	}
+	return 0;
+}
+
 static int
 cred_ref_valid(const struct oc_cred *c)
 {
@@ -161,7 +208,7 @@ by_time(struct oc_rules_health *r, int64_t expires, int64_t now,
 	r->remaining_ms = expires - now;
 	if (r->remaining_ms <= 0) {
 		r->status = OC_HS_EXPIRED;
-		r->reason = "expired";
+		r->reason = "expired";	/* tokens only: see below */
 	} else if (r->remaining_ms <= warn)
 		r->status = OC_HS_EXPIRING;
 	else
@@ -180,17 +227,95 @@ by_time(struct oc_rules_health *r, int64_t expires, int64_t now,
  *    except that a refresh token (any non-empty string, untrimmed) turns
  *    expired and expiring into ok: "refreshable".
  */
+/*
+ * buildProfileHealth, 2026.7.35 and 2026.9.6 (auth-health.ts): as above,
+ * except that a refresh token no longer makes an expired oauth profile ok,
+ * the oauth window is max(warn, the 5-minute refresh margin), an oauth
+ * profile with neither access nor refresh token is missing
+ * (missing_credential, or unresolved_ref with an oauthRef); and from
+ * 2026.9: a saved inactive setup is missing (setup_inactive), OpenClaw's
+ * refresh fence is expired, an onboarding command pasted as a key is
+ * malformed_api_key, and expiries past 8.64e15 are invalid.
+ */
+static void
+health_later(const struct oc_cred *c, int64_t now, int64_t warn,
+    enum oc_rules rules, struct oc_rules_health *r)
+{
+	int v9 = rules == OC_RULES_2026_9;
+	int64_t e;
+
+	if (v9 && c->setup_inactive) {
+		r->status = OC_HS_MISSING;
+		r->reason = "setup_inactive";
+		return;
+	}
+	switch (c->type) {
+	case OC_CT_API_KEY:
+		if (v9 && malformed_key(c->secret)) {
+			r->status = OC_HS_MISSING;
+			r->reason = "malformed_api_key";
+		} else if (!oc_rules_secret_string(c->secret) &&
+		    !cred_ref_valid(c)) {
+			r->status = OC_HS_MISSING;
+			r->reason = "missing_credential";
+		} else
+			r->status = OC_HS_STATIC;
+		return;
+	case OC_CT_TOKEN:
+		if (!oc_rules_secret_string(c->secret) && !cred_ref_valid(c)) {
+			r->status = OC_HS_MISSING;
+			r->reason = "missing_credential";
+			return;
+		}
+		if (!c->has_expires) {
+			r->status = OC_HS_STATIC;
+			return;
+		}
+		if (!expires_ok(c, rules, &e)) {
+			r->status = OC_HS_MISSING;
+			r->reason = "invalid_expires";
+			return;
+		}
+		by_time(r, e, now, warn);
+		return;
+	default:
+		if (v9 && c->fence) {
+			r->status = OC_HS_EXPIRED;
+			r->reason = "expired";
+			return;
+		}
+		if (!oc_rules_secret_string(c->secret) &&
+		    !oc_rules_secret_string(c->refresh)) {
+			r->status = OC_HS_MISSING;
+			r->reason = c->oauth_ref ? "unresolved_ref" :
+			    "missing_credential";
+			return;
+		}
+		if (!expires_ok(c, rules, &e)) {
+			r->status = OC_HS_MISSING;
+			return;
+		}
+		by_time(r, e, now, warn > OC_OAUTH_MARGIN_MS ? warn :
+		    OC_OAUTH_MARGIN_MS);
+		r->reason = NULL;	/* oauth statuses carry no code */
+		return;
+	}
+}
+
 void
 oc_rules_health(const struct oc_cred *c, int64_t now, int64_t warn,
     enum oc_rules rules, struct oc_rules_health *r)
 {
 	int64_t e;
 
-	(void)rules;
 	memset(r, 0, sizeof *r);
 	if (c->entry != OC_CE_OK) {
 		r->status = OC_HS_IGNORED;
 		r->reason = oc_cred_entry_reason(c->entry);
+		return;
+	}
+	if (rules != OC_RULES_2026_3) {
+		health_later(c, now, warn, rules, r);
 		return;
 	}
 	switch (c->type) {
@@ -222,6 +347,7 @@ oc_rules_health(const struct oc_cred *c, int64_t now, int64_t warn,
 			return;
 		}
 		by_time(r, e, now, warn);
+		r->reason = NULL;	/* oauth statuses carry no code */
 		if (c->refresh != NULL && *c->refresh != '\0' &&
 		    (r->status == OC_HS_EXPIRED ||
 		    r->status == OC_HS_EXPIRING)) {
@@ -235,18 +361,58 @@ oc_rules_health(const struct oc_cred *c, int64_t now, int64_t warn,
 
 /* ---- eligibility: the auth order ---- */
 
-static int
-provider_is(const char *p, const char *want_auth)
+/* The provider of a stored credential is want_auth, as the era's release
+ * folds providers (normalizeProviderIdForAuth / resolveProviderIdForAuth). */
+int
+oc_rules_provider_is(const char *p, const char *want_auth, enum oc_rules rules)
 {
 	char *n;
 	int m;
 
 	if (p == NULL)
 		return 0;
-	n = oc_provider_auth_dup(p);
+	n = oc_rules_provider_dup(p, rules);
 	m = strcmp(n, want_auth) == 0;
 	free(n);
 	return m;
+}
+
+/*
+ * A provider id as the era's release compares it: 2026.3.24's
+ * normalizeProviderIdForAuth (its aliases: z.ai, bedrock, ...); 2026.9.6's
+ * resolveProviderIdForAuth, trim and lower-case plus the aliases its
+ * bundled plugin manifests declare (x-ai, the minimax ids, claude-cli); the
+ * 3.24 aliases are gone (provider-auth-aliases.ts). 2026.7.35: as 3.24.
+ */
+char *
+oc_rules_provider_dup(const char *p, enum oc_rules rules)
+{
+	static const struct {
+		const char *alias, *id;
+	} v9[] = {
+		{ "x-ai", "xai" }, { "minimax-cn", "minimax" },
+		{ "minimax-portal-cn", "minimax-portal" },
+		{ "minimax-api", "minimax" }, { "minimax-cloud", "minimax" },
+		{ "minimax-api-lightning", "minimax" },
+		{ "minimax-api-key-cn", "minimax" },
+		{ "claude-cli", "anthropic" },
+	};
+	size_t off, len, i;
+	char *s, *q;
+
+	if (rules != OC_RULES_2026_9)
+		return oc_provider_auth_dup(p);
+	oc_text_trim_js(p, strlen(p), &off, &len);
+	s = oc_xstrndup(p + off, len);
+	for (q = s; *q; q++)
+		if (*q >= 'A' && *q <= 'Z')
+			*q = (char)(*q - 'A' + 'a');
+	for (i = 0; i < sizeof v9 / sizeof v9[0]; i++)
+		if (strcmp(s, v9[i].alias) == 0) {
+			free(s);
+			return oc_xstrdup(v9[i].id);
+		}
+	return s;
 }
 
 /*
@@ -262,15 +428,18 @@ oc_rules_ineligible(const struct oc_cred *c, json_object *cfg,
 {
 	const char *cmode;
 	int64_t e;
+	int v9 = rules == OC_RULES_2026_9;
 
-	(void)rules;
 	if (c == NULL)
 		return "profile_missing";
 	if (c->entry == OC_CE_INVALID_TYPE || c->entry == OC_CE_NON_OBJECT)
 		return "invalid_type";
-	if (!provider_is(c->provider_raw, want_auth) ||
+	if (v9 && c->setup_inactive)
+		return "setup_inactive";
+	if (!oc_rules_provider_is(c->provider_raw, want_auth, rules) ||
 	    (cfg != NULL && oc_json_get_str(cfg, "provider") != NULL &&
-	    !provider_is(oc_json_get_str(cfg, "provider"), want_auth)))
+	    !oc_rules_provider_is(oc_json_get_str(cfg, "provider"), want_auth,
+	    rules)))
 		return "provider_mismatch";
 	cmode = oc_json_get_str(cfg, "mode");
 	if (cmode != NULL && strcmp(cmode, oc_ctype_name(c->type)) != 0 &&
@@ -278,6 +447,8 @@ oc_rules_ineligible(const struct oc_cred *c, json_object *cfg,
 		return "mode_mismatch";
 	switch (c->type) {
 	case OC_CT_API_KEY:
+		if (v9 && malformed_key(c->secret))
+			return "malformed_api_key";
 		return oc_rules_secret_string(c->secret) || cred_ref_valid(c) ?
 		    NULL : "missing_credential";
 	case OC_CT_TOKEN:
@@ -285,13 +456,17 @@ oc_rules_ineligible(const struct oc_cred *c, json_object *cfg,
 			return "missing_credential";
 		if (!c->has_expires)
 			return NULL;
-		if (!oc_cred_expires_valid(c, &e))
+		if (!expires_ok(c, rules, &e))
 			return "invalid_expires";
 		return now >= e ? "expired" : NULL;
 	case OC_CT_OAUTH:
-		return oc_rules_secret_string(c->secret) ||
-		    oc_rules_secret_string(c->refresh) ? NULL :
-		    "missing_credential";
+		if (v9 && c->fence)
+			return "expired";
+		if (oc_rules_secret_string(c->secret) ||
+		    oc_rules_secret_string(c->refresh))
+			return NULL;
+		return rules != OC_RULES_2026_3 && c->oauth_ref ?
+		    "unresolved_ref" : "missing_credential";
 	default:
 		return "invalid_type";
 	}
@@ -359,25 +534,61 @@ oc_rules_key_refusal(const struct oc_cred *c, json_object *cfg, int64_t now,
 
 /* ---- cooldowns ---- */
 
+static int64_t
+stat_ms(json_object *stats, const char *k)
+{
+	int64_t v = 0;
+
+	if (oc_json_get_i64(stats, k, &v) != 1 || v < 0)
+		return 0;
+	return v;
+}
+
 /*
- * resolveProfileUnusableUntil / isProfileInCooldown (usage.ts): the later
- * of cooldownUntil and disabledUntil; 0 when neither is in the future.
- * OpenClaw never cools down openrouter and kilocode, which route for
- * themselves.
+ * resolveProfileUnusableUntil / isProfileInCooldown (usage.ts, and
+ * usage-state.ts from 2026.9): until when a profile is in cooldown or
+ * disabled, 0 when it is usable now. OpenClaw never cools down openrouter
+ * and kilocode, which route for themselves. 2026.9 also counts
+ * blockedUntil, and scopes a block (blockedScope "model") and a cooldown
+ * for rate_limit / timeout / model_not_found (with cooldownModel) to their
+ * model: for another model, or for model NULL ("all models"), they do not
+ * count.
  */
 int64_t
-oc_rules_unusable_until(json_object *stats, const char *provider, int64_t now)
+oc_rules_unusable_until(json_object *stats, const char *provider,
+    const char *model, int64_t now, enum oc_rules rules)
 {
-	int64_t cd = 0, dis = 0, u;
+	int64_t cd, dis, blk, u;
 
 	if (provider != NULL && (strcmp(provider, "openrouter") == 0 ||
 	    strcmp(provider, "kilocode") == 0))
 		return 0;
-	if (oc_json_get_i64(stats, "cooldownUntil", &cd) != 1 || cd < 0)
-		cd = 0;
-	if (oc_json_get_i64(stats, "disabledUntil", &dis) != 1 || dis < 0)
-		dis = 0;
+	if (stats == NULL)
+		return 0;
+	cd = stat_ms(stats, "cooldownUntil");
+	dis = stat_ms(stats, "disabledUntil");
+	blk = 0;
+	if (rules == OC_RULES_2026_9) {
+		const char *bscope = oc_json_get_str(stats, "blockedScope");
+		const char *bmodel = oc_json_get_str(stats, "blockedModel");
+		const char *creason = oc_json_get_str(stats, "cooldownReason");
+		const char *cmodel = oc_json_get_str(stats, "cooldownModel");
+
+		blk = stat_ms(stats, "blockedUntil");
+		if (bscope != NULL && strcmp(bscope, "model") == 0 &&
+		    bmodel != NULL && (model == NULL || strcmp(bmodel,
+		    model) != 0))
+			blk = 0;
+		if (creason != NULL && cmodel != NULL && (strcmp(creason,
+		    "rate_limit") == 0 || strcmp(creason, "timeout") == 0 ||
+		    strcmp(creason, "model_not_found") == 0) &&
+		    (model == NULL || strcmp(cmodel, model) != 0) &&
+		    blk <= now && dis <= now)
+			cd = 0;
+	}
 	u = cd > dis ? cd : dis;
+	if (blk > u)
+		u = blk;
 	return u > now ? u : 0;
 }
 

@@ -232,6 +232,7 @@ oc_store_json_layer(struct oc_layer *l, const char *dir, const char *owner)
 	l->be = &json_backend;
 	l->bd = b;
 	l->name = oc_xstrdup(b->store);
+	l->file = oc_xstrdup(b->store);
 	l->owner = owner;
 	l->present = 1;		/* a missing file is an empty store */
 	l->writable = 1;

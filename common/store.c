@@ -142,6 +142,67 @@ clean_order(json_object *order)
 	}
 }
 
+/*
+ * mergeProfileOrderWithOverridePrecedence (2026.6 and later): a provider
+ * with profiles of the agent's own but an order only in the inherited
+ * layer gets the agent's ids first, then that order, without duplicates.
+ */
+static json_object *
+local_first_orders(struct oc_store *s, json_object *merged)
+{
+	json_object *own = layer_routing(&s->layer[0], "order");
+	size_t i;
+
+	if (merged == NULL)
+		goto out;
+	{
+		json_object_object_foreach(merged, prov, arr) {
+			json_object *nv;
+			size_t k, n;
+
+			if (oc_json_get(own, prov) != NULL ||
+			    !json_object_is_type(arr, json_type_array))
+				continue;
+			nv = json_object_new_array();
+			for (i = 0; i < s->ncreds; i++) {
+				const struct oc_cred *c = &s->creds[i];
+				char *pa;
+
+				if (c->layer != 0 || c->entry != OC_CE_OK)
+					continue;
+				pa = oc_provider_auth_dup(c->provider_raw);
+				if (strcmp(pa, prov) == 0)
+					json_object_array_add(nv,
+					    json_object_new_string(c->id));
+				free(pa);
+			}
+			if (json_object_array_length(nv) == 0) {
+				json_object_put(nv);
+				continue;
+			}
+			n = json_object_array_length(arr);
+			for (k = 0; k < n; k++) {
+				json_object *e = json_object_array_get_idx(arr, k);
+				size_t q, m = json_object_array_length(nv);
+				int dup = 0;
+
+				for (q = 0; q < m; q++)
+					if (json_object_equal(
+					    json_object_array_get_idx(nv, q), e))
+						dup = 1;
+				if (!dup)
+					json_object_array_add(nv,
+					    json_object_get(e));
+			}
+			json_object_object_add(merged, prov, nv);
+		}
+	}
+out:
+	if (own != NULL)
+		json_object_put(own);
+	return merged;
+}
+
 json_object *
 oc_store_routing(struct oc_store *s, const char *key)
 {
@@ -157,6 +218,8 @@ oc_store_routing(struct oc_store *s, const char *key)
 	for (l = s->nlayers; l-- > 0;)
 		if (s->layer[l].present)
 			m = merge_map(m, layer_routing(&s->layer[l], key));
+	if (i == 0 && s->rules != OC_RULES_2026_3 && s->nlayers > 1)
+		m = local_first_orders(s, m);
 	if (i == 0)
 		clean_order(m);
 	s->routing[i] = m;
@@ -254,7 +317,7 @@ add_layer_creds(struct oc_store *s, int li, size_t *cap)
  * last, the inherited layer's profiles coming first.
  */
 static void
-fold_duplicates(struct oc_store *s)
+fold_duplicates(struct oc_store *s, int first_wins)
 {
 	struct idx_ent *ix;
 	size_t n = s->ncreds, i, j, w;
@@ -272,13 +335,64 @@ fold_duplicates(struct oc_store *s)
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && strcmp(ix[j].id, ix[i].id) == 0; j++)
 			drop[ix[j].at] = 1;
-		if (j - i > 1) {
+		if (j - i > 1 && !first_wins) {
 			size_t first = ix[i].at, last = ix[j - 1].at;
 			struct oc_cred keep = s->creds[last];
 
 			s->creds[last] = s->creds[first];
 			s->creds[first] = keep;
 		}
+	}
+	for (i = 0, w = 0; i < n; i++) {
+		if (drop[i]) {
+			oc_cred_free(&s->creds[i]);
+			continue;
+		}
+		s->creds[w++] = s->creds[i];
+	}
+	s->ncreds = w;
+	free(drop);
+	free(ix);
+}
+
+/* Duplicates across layers: the entry of the lower layer (the agent's own)
+ * wins, in its place; within a layer, as JSON.parse. */
+static void
+fold_duplicates_layered(struct oc_store *s)
+{
+	struct idx_ent *ix;
+	size_t n = s->ncreds, i, j, w, keep;
+	char *drop;
+
+	if (n < 2)
+		return;
+	ix = oc_xcalloc(n, sizeof *ix);
+	for (i = 0; i < n; i++) {
+		ix[i].id = s->creds[i].id;
+		ix[i].at = i;
+	}
+	qsort(ix, n, sizeof *ix, cmp_idx);
+	drop = oc_xcalloc(n, 1);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && strcmp(ix[j].id, ix[i].id) == 0; j++)
+			;
+		if (j - i < 2)
+			continue;
+		/* the winner: the last entry of the first layer that has it,
+		 * moved to that layer's first place */
+		keep = i;
+		for (w = i + 1; w < j; w++)
+			if (s->creds[ix[w].at].layer ==
+			    s->creds[ix[i].at].layer)
+				keep = w;
+		if (keep != i) {
+			struct oc_cred t = s->creds[ix[keep].at];
+
+			s->creds[ix[keep].at] = s->creds[ix[i].at];
+			s->creds[ix[i].at] = t;
+		}
+		for (w = i + 1; w < j; w++)
+			drop[ix[w].at] = 1;
 	}
 	for (i = 0, w = 0; i < n; i++) {
 		if (drop[i]) {
@@ -308,11 +422,27 @@ build_view(struct oc_store *s)
 		s->routing[i] = NULL;
 		s->have_routing[i] = 0;
 	}
-	/* the inherited layer is the base, the agent's own the override */
-	for (l = s->nlayers; l-- > 0;)
-		if (s->layer[l].present)
-			add_layer_creds(s, (int)l, &cap);
-	fold_duplicates(s);
+	if (s->rules == OC_RULES_2026_3) {
+		/* the inherited layer is the base, the agent's own the
+		 * override: {...inherited, ...own} */
+		for (l = s->nlayers; l-- > 0;)
+			if (s->layer[l].present)
+				add_layer_creds(s, (int)l, &cap);
+		fold_duplicates(s, 0);
+		return;
+	}
+	/* 2026.6 and later (mergeAuthProfileStores in persisted.ts): the
+	 * agent's own profiles first, in their order, then the inherited ones
+	 * it does not hold. Within one layer the last duplicate counts. */
+	for (l = 0; l < s->nlayers; l++) {
+		size_t from = s->ncreds;
+
+		if (!s->layer[l].present)
+			continue;
+		add_layer_creds(s, (int)l, &cap);
+		(void)from;
+	}
+	fold_duplicates_layered(s);
 }
 
 static void
@@ -321,6 +451,7 @@ layer_free(struct oc_layer *l)
 	if (l->be != NULL && l->be->free != NULL)
 		l->be->free(l);
 	free(l->name);
+	free(l->file);
 	if (l->creds.text != NULL) {
 		oc_wipe(l->creds.text, l->creds.len);
 		free(l->creds.text);
@@ -340,29 +471,136 @@ layer_free(struct oc_layer *l)
 	memset(l, 0, sizeof *l);
 }
 
+static char *
+db_in(const char *dir)
+{
+	return oc_xasprintf("%s/openclaw-agent.sqlite", dir);
+}
+
 /*
  * Choose the era and set up the layers, from the files on disk: this is
  * the one place that knows which backend holds an agent's store.
+ *   D: <state>/state/openclaw.sqlite has config_machine_state and not the
+ *      2026.6-7 auth_profile_stores table (2026.8 and later);
+ *   C: the agent's (or the main agent's) openclaw-agent.sqlite has
+ *      auth_profile_store;
+ *   B: auth-state.json beside auth-profiles.json; A: otherwise.
  */
 static int
 setup(struct oc_store *s, const struct oc_ctx *ctx, struct oc_err *err)
 {
 	const struct oc_paths *p = &ctx->paths;
+	struct oc_sqlite_facts sf, af, mf;
+	char *state_db, *agent_db, *main_db;
+	int same = oc_ctx_same_dir(p->main_dir, p->agent_dir), r = -1;
 
-	(void)err;
 	memset(s, 0, sizeof *s);
-	s->era = oc_store_json_split(p->agent_dir) ? OC_ERA_B : OC_ERA_A;
-	s->rules = OC_RULES_2026_3;
-	oc_store_json_layer(&s->layer[0], p->agent_dir, "agent");
-	s->nlayers = 1;
-	/* Another agent inherits the main agent's store (ensureAuthProfile
-	 * Store merges it under the agent's own). */
-	if (p->main_dir != NULL && !oc_ctx_same_dir(p->main_dir, p->agent_dir)) {
-		oc_store_json_layer(&s->layer[1], p->main_dir, "main");
-		s->nlayers = 2;
+	state_db = oc_xasprintf("%s/state/openclaw.sqlite", p->state_dir);
+	agent_db = db_in(p->agent_dir);
+	main_db = db_in(p->main_dir);
+	if (oc_store_sqlite_probe(state_db, &sf, err) == -1 ||
+	    oc_store_sqlite_probe(agent_db, &af, err) == -1 ||
+	    (!same && oc_store_sqlite_probe(main_db, &mf, err) == -1))
+		goto out;
+	if (same)
+		mf = af;
+	if (sf.exists && sf.config_machine_state && !sf.auth_profile_stores) {
+		s->era = OC_ERA_D;
+		s->rules = OC_RULES_2026_9;
+		if (sf.shared_store_row && !sf.state_db_owner) {
+			oc_err_set(err, OC_EX_DATAERR, "%s: config_machine_state "
+			    "\"auth.sharedStore\" is not {\"location\":"
+			    "\"state-db\"}: OpenClaw calls this an invalid "
+			    "shared auth store location (run openclaw doctor "
+			    "--fix)", state_db);
+			goto out;
+		}
+		if (sf.state_db_owner) {
+			/* the shared rows of the state database, under the
+			 * agent's own database */
+			oc_store_sqlite_layer(&s->layer[0], agent_db, 0,
+			    "agent");
+			oc_store_sqlite_layer(&s->layer[1], state_db, 1,
+			    "shared");
+			s->nlayers = 2;
+			/* paste-token for the shared main agent writes the
+			 * shared store (sharedStoreWrite) */
+			s->target = same ? 1 : 0;
+		} else if (same) {
+			/* legacy-main: the main agent's database is the
+			 * shared store */
+			oc_store_sqlite_layer(&s->layer[0], agent_db, 0,
+			    "shared");
+			s->nlayers = 1;
+		} else {
+			oc_store_sqlite_layer(&s->layer[0], agent_db, 0,
+			    "agent");
+			oc_store_sqlite_layer(&s->layer[1], main_db, 0,
+			    "shared");
+			s->nlayers = 2;
+		}
+	} else if ((af.exists && af.auth_profile_store) ||
+	    (mf.exists && mf.auth_profile_store)) {
+		s->era = OC_ERA_C;
+		s->rules = OC_RULES_2026_7;
+		oc_store_sqlite_layer(&s->layer[0], agent_db, 0, "agent");
+		s->nlayers = 1;
+		if (!same) {
+			oc_store_sqlite_layer(&s->layer[1], main_db, 0, "main");
+			s->nlayers = 2;
+		}
+	} else {
+		s->era = oc_store_json_split(p->agent_dir) ? OC_ERA_B :
+		    OC_ERA_A;
+		s->rules = OC_RULES_2026_3;
+		oc_store_json_layer(&s->layer[0], p->agent_dir, "agent");
+		s->nlayers = 1;
+		/* Another agent inherits the main agent's store
+		 * (ensureAuthProfileStore merges it under its own). */
+		if (!same) {
+			oc_store_json_layer(&s->layer[1], p->main_dir, "main");
+			s->nlayers = 2;
+		}
 	}
-	s->target = 0;
-	return 0;
+	if (s->era >= OC_ERA_C) {
+		/* the retired sources OpenClaw looks for beside the owner
+		 * (resolveLegacyAuthProfileSourceCandidates) */
+		static const char *const names[] = { "auth-profiles.json",
+		    "auth.json" };
+		size_t i;
+
+		for (i = 0; i < 2 && s->legacy_json == NULL; i++) {
+			char *f = oc_xasprintf("%s/%s", p->agent_dir, names[i]);
+
+			if (oc_path_exists(f))
+				s->legacy_json = f;
+			else
+				free(f);
+		}
+		if (s->legacy_json == NULL && same) {
+			char *f = oc_xasprintf("%s/credentials/oauth.json",
+			    p->state_dir);
+
+			if (oc_path_exists(f))
+				s->legacy_json = f;
+			else
+				free(f);
+		}
+	}
+	{
+		char **ids = oc_ctx_agent_ids_dup(ctx->config);
+
+		s->multi_agent = ids != NULL && ids[0] != NULL && ids[1] != NULL;
+		oc_strv_free(ids);
+	}
+	s->agent_explicit = p->agent_source != NULL &&
+	    strcmp(p->agent_source, "option") == 0;
+	r = 0;
+out:
+	free(state_db);
+	free(agent_db);
+	free(main_db);
+	return r;
 }
 
 static int
@@ -374,6 +612,23 @@ load_layers(struct oc_store *s, struct oc_err *err)
 		if (s->layer[l].be->load(&s->layer[l], err) == -1)
 			return -1;
 	build_view(s);
+	/* 2026.8 and later refuse an agent whose own database holds no
+	 * profiles while a retired source lies beside it
+	 * (assertAuthProfileMigrationCandidates); 2026.6-7 ignore it */
+	s->legacy_blocks = 0;
+	if (s->era == OC_ERA_D && s->legacy_json != NULL) {
+		size_t i;
+
+		s->legacy_blocks = 1;
+		for (i = 0; i < s->ncreds; i++)
+			if (s->creds[i].layer == 0 &&
+			    strcmp(s->layer[0].owner, "agent") == 0)
+				s->legacy_blocks = 0;
+		if (strcmp(s->layer[0].owner, "shared") == 0)
+			for (i = 0; i < s->ncreds; i++)
+				if (s->creds[i].layer == 0)
+					s->legacy_blocks = 0;
+	}
 	return 0;
 }
 
@@ -403,6 +658,7 @@ oc_store_close(struct oc_store *s)
 			oc_json_wipe_put(s->routing[i]);
 	for (i = 0; i < s->nlayers; i++)
 		layer_free(&s->layer[i]);
+	free(s->legacy_json);
 	memset(s, 0, sizeof *s);
 }
 
@@ -410,6 +666,19 @@ const char *
 oc_store_target_name(const struct oc_store *s)
 {
 	return s->layer[s->target].name;
+}
+
+/* The store OpenClaw's models status names (storePath): the agent's own
+ * database or file when it exists, else the one it inherits from. */
+const char *
+oc_store_shown_path(const struct oc_store *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nlayers; i++)
+		if (s->layer[i].present)
+			return s->layer[i].file;
+	return s->layer[0].file;
 }
 
 json_object *
@@ -437,6 +706,10 @@ oc_store_describe(const struct oc_store *s)
 		json_object_array_add(a, l);
 	}
 	json_object_object_add(j, "layers", a);
+	json_object_object_add(j, "legacyJson", s->legacy_json ?
+	    json_object_new_string(s->legacy_json) : NULL);
+	json_object_object_add(j, "refusedByOpenClaw",
+	    json_object_new_boolean(s->legacy_blocks));
 	return j;
 }
 
@@ -887,6 +1160,21 @@ oc_store_update(const struct oc_ctx *ctx, int wait_ms, oc_txn_fn fn,
 	}
 	if (load_layers(&t.s, err) == -1)
 		goto out;
+	if (t.s.legacy_blocks && !ctx->force) {
+		oc_err_set(err, OC_EX_CONFIG, "%s awaits migration: OpenClaw "
+		    "refuses this agent until it is imported, and a write here "
+		    "would leave it ignored; run oc-profile migrate first (or "
+		    "--force)", t.s.legacy_json);
+		r = -1;
+		goto out;
+	}
+	if (t.s.era == OC_ERA_D && t.s.multi_agent && !t.s.agent_explicit) {
+		oc_err_set(err, OC_EX_USAGE, "several agents are configured: "
+		    "name the one to change with -a (OpenClaw 2026.9 refuses "
+		    "to guess, too)");
+		r = -1;
+		goto out;
+	}
 	r = fn(&t, arg, err);
 	if (r != 1)
 		goto out;
@@ -905,6 +1193,18 @@ oc_store_update(const struct oc_ctx *ctx, int wait_ms, oc_txn_fn fn,
 
 		if (!l->creds.changed && !l->state.changed)
 			continue;
+		if (!l->present) {
+			/* OpenClaw makes an agent's database, with its ~55
+			 * tables, on its own first write for that agent;
+			 * these tools never create one */
+			oc_err_set(err, OC_EX_CONFIG, "%s does not exist yet: "
+			    "OpenClaw creates it on its first write for this "
+			    "agent (e.g. run once: openclaw models auth order "
+			    "clear --agent %s --provider anthropic); nothing was "
+			    "written", l->name, ctx->paths.agent_id);
+			r = -1;
+			goto out;
+		}
 		if (!l->writable) {
 			oc_err_set(err, OC_EX_CONFIG, "%s: cannot be written "
 			    "by these tools; nothing was written", l->name);
@@ -942,4 +1242,30 @@ oc_store_dry_run(const struct oc_ctx *ctx, oc_txn_fn fn, void *arg,
 		r = fn(&t, arg, err);
 	txn_free(&t);
 	return r;
+}
+
+int
+oc_txn_routing_add(struct oc_txn *t, const char *key, json_object *map)
+{
+	json_object *m = pending_routing(t, t->s.target, key);
+	int added = 0;
+
+	if (map == NULL)
+		return 0;
+	if (m == NULL)
+		m = json_object_new_object();
+	{
+		json_object_object_foreach(map, k, v) {
+			if (oc_json_get(m, k) != NULL)
+				continue;
+			json_object_object_add(m, k, json_object_get(v));
+			added++;
+		}
+	}
+	json_object_put(map);
+	if (added)
+		put_routing(t, t->s.target, key, m);
+	else
+		json_object_put(m);
+	return added;
 }

@@ -327,30 +327,6 @@ oc_lock_wait_default(void)
 	return 10000;
 }
 
-char **
-oc_config_agent_ids_dup(json_object *config)
-{
-	json_object *agents = oc_json_get_obj(config, "agents");
-	json_object *list = oc_json_get(agents, "list");
-	char **v;
-	size_t i, n, k = 0;
-
-	if (list == NULL || !json_object_is_type(list, json_type_array))
-		return NULL;
-	n = json_object_array_length(list);
-	if (n == 0)
-		return NULL;
-	v = oc_xcalloc(n + 1, sizeof *v);
-	for (i = 0; i < n; i++) {
-		const char *id = oc_json_get_str(
-		    json_object_array_get_idx(list, i), "id");
-
-		if (id != NULL)
-			v[k++] = oc_xstrdup(id);
-	}
-	return v;
-}
-
 void
 oc_strv_free(char **v)
 {

@@ -90,7 +90,7 @@ like "$out" 'no cooldowns to clear' "clearing nothing says so"
 
 run oc-profile path --json
 jqok 'type == "object"' "path --json is an object"
-jqok '.stateDir == env.HOME + "/.openclaw" and .agentId == "main" and .store == env.HOME + "/.openclaw/agents/main/agent/auth-profiles.json" and .layout == "inline" and .era == "json"' "path --json fields"
+jqok '.stateDir == env.HOME + "/.openclaw" and .agentId == "main" and .store == env.HOME + "/.openclaw/agents/main/agent/auth-profiles.json" and .layout == "inline" and .storeEra == "A" and .backend == "json" and .rules == "openclaw-2026.3.24"' "path --json fields"
 run oc-profile path
 like "$out" '^home +/' "path text output"
 

@@ -147,11 +147,11 @@ is "$rc" 0 "group-readable store: checked"
 like "$err" 'readable by other users' "group-readable store: warned"
 chmod 600 "$STORE"
 
-# The SQLite era: the JSON store is no longer what the gateway reads.
+# An empty file where the agent database goes is no OpenClaw store.
 : >"$AGENT/openclaw-agent.sqlite"
-run oc-check
-is "$rc" 0 "SQLite era: still checks the JSON store"
-like "$err" 'no longer reads' "SQLite era: says the gateway no longer reads it"
+run oc-check --json
+is "$rc" 0 "an empty database file: the JSON store is checked"
+jqok '.storeEra == "A"' "and the era says so"
 rm -f "$AGENT/openclaw-agent.sqlite"
 
 # oc-check writes nothing.

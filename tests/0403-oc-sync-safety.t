@@ -86,18 +86,15 @@ run oc-sync --claude
 like "$err" "readable by other users" "group/world-readable store: warning"
 chmod 600 "$STORE"
 
-# --- SQLite era: refuse unless --force; dry run allowed
+# --- an empty file where the agent database goes changes nothing
 rm -f "$STORE"
 : >"$AGENT/openclaw-agent.sqlite"
-run oc-sync --claude
-is "$rc" 78 "SQLite era: exit 78"
-like "$err" "SQLite" "SQLite era: says why"
-ok "$([ ! -e "$STORE" ]; echo $?)" "SQLite era: nothing written"
 run oc-sync --claude --dry-run
-is "$rc" 0 "SQLite era, dry run: allowed"
-run oc-sync --claude --force
-is "$rc" 0 "SQLite era, --force: written"
-jqfile "$STORE" ".profiles[\"$ID\"].access == \"$A1\"" "--force: imported"
+is "$rc" 0 "dry run: exit 0"
+ok "$([ ! -e "$STORE" ]; echo $?)" "dry run: nothing written"
+run oc-sync --claude
+is "$rc" 0 "an empty database file: the JSON store is written"
+jqfile "$STORE" ".profiles[\"$ID\"].access == \"$A1\"" "imported into the JSON store"
 rm -f "$AGENT/openclaw-agent.sqlite"
 
 # --- -a AGENT
