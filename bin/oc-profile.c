@@ -795,6 +795,11 @@ cmd_migrate(struct oc_cmd *cmd, int argc, char **argv)
 			printf("archived its routing file as %s\n",
 			    m.state_archive);
 	}
+	/* Only eras C and D get here with a source: rows were written (or a
+	 * 2026.8+ agent stopped being refused), which a running gateway
+	 * uses at once only when told, as after doctor --fix. */
+	if (!o->dry_run && m.source != NULL)
+		oc_cli_reload(&cmd->ctx, &cmd->cli);
 	oc_migrate_free(&m);
 	return 0;
 }
@@ -859,7 +864,7 @@ static const struct oc_verb verbs[] = {
 	    "[-a agent] [--json] cooldowns [--clear] [--wait dur] [--force] "
 	    "[--reload] [id ...]" },
 	{ "migrate", NULL, cmd_migrate, OC_VERB_CTX | OC_VERB_WRITES,
-	    "[-a agent] [--json] migrate [--dry-run] [--wait dur]" },
+	    "[-a agent] [--json] migrate [--dry-run] [--wait dur] [--reload]" },
 	{ "agents", NULL, cmd_agents, OC_VERB_CTX, "agents" },
 	{ NULL, NULL, NULL, 0, NULL }
 };

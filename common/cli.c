@@ -427,11 +427,20 @@ void
 oc_cli_reload(const struct oc_ctx *ctx, const struct oc_cli *cli)
 {
 	struct oc_gw_report r;
+	struct oc_store s;
+	struct oc_err err;
+	int era = -1;
 
 	if (!cli->reload)
 		return;
+	/* The era says which OpenClaw wrote the store, so what its gateway
+	 * makes of the call; the write just made leaves it readable. */
+	if (oc_store_open(&s, ctx, &err) == 0) {
+		era = (int)s.era;
+		oc_store_close(&s);
+	}
 	oc_gateway_reload_after_write(ctx, cli->agent != NULL ?
-	    ctx->paths.agent_id : NULL, &r);
+	    ctx->paths.agent_id : NULL, era, &r);
 	say(&r);
 }
 

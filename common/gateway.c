@@ -805,7 +805,7 @@ gateway_runs(int port)
 
 void
 oc_gateway_reload_after_write(const struct oc_ctx *ctx, const char *agent_id,
-    struct oc_gw_report *r)
+    int era, struct oc_gw_report *r)
 {
 	struct oc_gw_target t;
 	struct oc_gw_outcome *o = &r->o;
@@ -830,6 +830,21 @@ oc_gateway_reload_after_write(const struct oc_ctx *ctx, const char *agent_id,
 		    o->port, o->elapsed_ms);
 		break;
 	case OC_GW_REFRESHED_WEAK:
+		/*
+		 * An era-C store is OpenClaw 2026.6-2026.7's: its CLI makes
+		 * exactly this call after a write (refreshRunningGatewayAuth-
+		 * State), and there the refresh re-reads the stores into the
+		 * secrets runtime snapshot, with no prepared model runtime to
+		 * go stale. From 2026.8 (era D) a prepared model runtime
+		 * exists that this call does not re-prepare; before 2026.6
+		 * (eras A, B) it may only bypass the status cache (2026.5).
+		 */
+		if (era == OC_ERA_C) {
+			report(r, NULL, "gateway: refreshed with "
+			    "models.authStatus (127.0.0.1:%d, %ld ms)",
+			    o->port, o->elapsed_ms);
+			break;
+		}
 		report(r, "warning", "the gateway has no models.authRefresh "
 		    "(OpenClaw before 2026.9): it was sent the weaker "
 		    "models.authStatus {\"refresh\":true}, after which its next "

@@ -1258,9 +1258,11 @@ struct oc_gw_report {
 };
 /* The whole --reload: load the dotenv files into the environment (as
  * OpenClaw's CLI does at start; call it last), resolve, refresh, and
- * decide what to say. */
+ * decide what to say. era is the store's (enum oc_era, -1: unknown): in
+ * era C models.authStatus {"refresh":true} is the whole of 2026.6-7's
+ * post-write refresh, so that outcome needs no warning there. */
 void oc_gateway_reload_after_write(const struct oc_ctx *,
-    const char *agent_id, struct oc_gw_report *);
+    const char *agent_id, int era, struct oc_gw_report *);
 /* After a change to the .env file, which the gateway reads only when it
  * starts (models.authRefresh does not reread it): whether a gateway runs,
  * and what to say. */

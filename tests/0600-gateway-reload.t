@@ -310,4 +310,130 @@ if grep -qF -- "$TOK" "$ALL_ERR"; then ok 1 "the token never appeared on stderr"
 if [ -s "$ALL_ERR" ]; then ok 0 "(stderr of the runs was collected)"; else ok 1 "(stderr of the runs was collected)"; fi
 ws_stop
 
+# --- 12. the SQLite eras: the same call after a committed row
+# 2026.9.6 (era D) uses a row committed by another program from its second
+# model request on, and models.authRefresh makes it the next; its CLI makes
+# that call after each write, 2026.8 and 2026.7.35 (era C) send
+# models.authStatus {"refresh":true} instead. oc-profile migrate is a write
+# like the others: rows committed, a 2026.8+ agent no longer refused.
+. "$OC_SRCDIR/tests/homes.sh"
+. "$OC_SRCDIR/tests/backends.sh"
+ws_stop
+t_home
+if ! homes_available; then
+	skip "$HOMES_WHY"
+	done_testing
+	exit
+fi
+# sqlite_home NAME: load a cached home, and point its config at the fake
+sqlite_home() {
+	t_home
+	ALL_ERR=$T_TMP/all-output
+	home_load "$1" || { echo "Bail out! home_load $1"; exit 1; }
+	be_init "$1"
+	wsup ok
+	put_config "$(jq -c --argjson p "$WS_PORT" --arg t "$TOK" \
+	    '.gateway = {mode: "local", port: $p, bind: "loopback", auth: {mode: "token", token: $t}}' "$CONFIG")"
+}
+calls() { jq -s -c '[.[] | select(.kind == "frame" and .opcode == 1) | .json | select(.method != "connect") | {method, params}]' "$WS_LOG"; }
+
+for h in d-agentdb c-fresh; do
+	sqlite_home "$h"
+	s0=$(be_stamp)
+	add_key groq:sq --reload
+	is "$rc$err" 0 "$h (era $BE_ERA): add --reload: exit 0, quiet"
+	if be_creds | jq -e '.profiles["groq:sq"].type == "api_key"' >/dev/null; then
+		ok 0 "$h: the row holds the new profile (committed before the call)"
+	else ok 1 "$h: the row holds the new profile (committed before the call)"; fi
+	if [ "$(be_stamp)" != "$s0" ]; then ok 0 "$h: and its updated_at moved"
+	else ok 1 "$h: and its updated_at moved"; fi
+	is "$(ws_conns)" 1 "$h: one connection"
+	is "$(calls)" '[{"method":"models.authRefresh","params":{"operation":"update"}}]' \
+	    "$h: models.authRefresh {\"operation\":\"update\"}, as after OpenClaw's own write"
+	if [ -e "$HOME/.openclaw/agents/main/agent/auth-profiles.json" ]; then
+		ok 1 "$h: no auth-profiles.json written"
+	else ok 0 "$h: no auth-profiles.json written"; fi
+	wsup ok
+	run oc-order set --reload -p anthropic anthropic:a
+	is "$rc$err" 0 "$h: oc-order set --reload: exit 0, quiet"
+	like "$(be_state)" '"anthropic":\["anthropic:a"\]' "$h: the order is in the agent database"
+	run oc-order clear --reload -p anthropic
+	run oc-profile rm --reload groq:sq
+	is "$rc$err" 0 "$h: rm --reload"
+	is "$(ws_conns)" 3 "$h: set, clear and rm each told the gateway"
+	run oc-profile list --json
+	is "$(ws_conns)" 3 "$h: a read tells nothing"
+	wsup ok
+	run oc-sync --claude --reload
+	run oc-profile cooldowns --clear --reload
+	is "$(ws_conns)" 0 "$h: nothing written (no Claude login, no cooldowns): nothing sent"
+done
+
+# a write that fails tells nothing: d-fresh has no agent database for the
+# order, and none is created (78)
+sqlite_home d-fresh
+run oc-order set --reload -p anthropic anthropic:a
+is "$rc" 78 "d-fresh: oc-order set with no agent database: 78"
+is "$(ws_conns)" 0 "a failed write sends nothing"
+
+# the gateway of each era lacking models.authRefresh (the fake's "old")
+sqlite_home c-fresh
+wsup old
+add_key groq:old --reload
+is "$rc$err" 0 "era C, models.authStatus only: no warning (2026.7.35's own post-write refresh, complete there)"
+is "$(calls)" '[{"method":"models.authRefresh","params":{"operation":"update"}},{"method":"models.authStatus","params":{"refresh":true}}]' \
+    "era C: models.authStatus {\"refresh\":true} after the unknown method"
+sqlite_home d-fresh
+wsup old
+add_key groq:old --reload
+is "$rc" 0 "era D, models.authStatus only (a 2026.8 gateway): exit 0"
+like "$err" '^oc-profile: warning: the gateway has no models.authRefresh \(OpenClaw before 2026.9\): it was sent the weaker models.authStatus' \
+    "era D: the weaker refresh is said (2026.8 keeps a prepared model runtime it does not renew)"
+wsup ancient
+add_key groq:old --reload
+like "$err" "^oc-profile: $WARN \(the gateway knows neither models.authRefresh nor models.authStatus\); $HINT" \
+    "era D: neither method: the warning and the hint"
+
+# an agent of its own: its database, and agentId
+for h in d-two-agents c-two-agents; do
+	sqlite_home "$h"
+	add_key groq:w -a work --reload
+	is "$rc$err" 0 "$h: add -a work --reload"
+	if sql_get "$(sql_db work)" "select store_json from auth_profile_store where store_key='primary'" |
+	    jq -e '.profiles | has("groq:w")' >/dev/null; then ok 0 "$h: written to the work agent's database"
+	else ok 1 "$h: written to the work agent's database"; fi
+	is "$(calls)" '[{"method":"models.authRefresh","params":{"operation":"update","agentId":"work"}}]' \
+	    "$h: the call names the agent"
+done
+
+# migrate: d-legacy-json is refused by 2026.9.6 until it is imported
+sqlite_home d-legacy-json
+run oc-profile migrate --dry-run --reload
+is "$rc" 0 "migrate --dry-run --reload: exit 0"
+is "$(ws_conns)" 0 "a dry run sends nothing"
+run oc-profile migrate --reload
+is "$rc" 0 "migrate --reload: exit 0"
+like "$out" 'archived .*auth-profiles\.json as .*\.migrated-' "the JSON store was imported and archived"
+is "$err" "" "quiet: the gateway was told"
+is "$(calls)" '[{"method":"models.authRefresh","params":{"operation":"update"}}]' \
+    "migrate told the gateway, as after doctor --fix"
+wsup ok
+run oc-profile migrate --reload
+is "$rc" 0 "migrate again: nothing to migrate"
+is "$(ws_conns)" 0 "nothing written: nothing sent"
+sqlite_home c-fresh
+printf '{"version":1,"profiles":{"groq:j":{"type":"api_key","provider":"groq","key":"gsk-j"}}}\n' >"$AGENT/auth-profiles.json"
+chmod 600 "$AGENT/auth-profiles.json"
+run oc-profile migrate --reload
+is "$rc$err" 0 "era C: migrate --reload: exit 0, quiet"
+is "$(ws_conns)" 1 "era C: migrate told the gateway"
+sqlite_home d-fresh
+gw_dead=$(fake_dead_port)
+put_config "$(jq -c --argjson p "$gw_dead" '.gateway.port = $p' "$CONFIG")"
+add_key groq:n --reload
+is "$rc" 0 "era D, no gateway: exit 0"
+is "$err" "oc-profile: note: no gateway is listening on 127.0.0.1:$gw_dead (port from gateway.port): nothing to reload" \
+    "era D, no gateway: the note"
+ws_stop
+
 done_testing

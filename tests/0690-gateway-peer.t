@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: ISC
 # --reload against the real gateway of OpenClaw 2026.9.6: a home made by
-# OpenClaw itself, a token-auth gateway on a loopback port, a write with
-# --reload, and the gateway's own log showing the models.authRefresh call.
+# OpenClaw itself (era D: the write commits the shared SQLite row), a
+# token-auth gateway on a loopback port, a write with --reload, and the
+# gateway's own log showing the models.authRefresh call.
 # Skipped, with the reason, unless OC_PEER_D names the 2026.9.6 wrapper.
 # OpenClaw always runs with a clean environment and the scratch HOME; it
 # has no network route, and nothing here asks it to reach a provider.
@@ -67,12 +68,12 @@ setsid env -i PATH=/usr/bin:/bin HOME="$H" "$peer" gateway run --port "$port" --
 GW_PID=$!
 HOME=$H
 export HOME
-# add ID [OPTIONS]: a write the 2026.9.6 home allows only with --force (its
-# store is SQLite); --no-config leaves the config the gateway watches alone
+# add ID [OPTIONS]: a write to the home's own store, the shared SQLite row
+# of era D; --no-config leaves the config the gateway watches alone
 add() {
 	local id=$1
 	shift
-	run_in "sk-test-$(rand_str 30)" oc-profile add -t api_key --force --no-config "$@" "$id"
+	run_in "sk-test-$(rand_str 30)" oc-profile add -t api_key --no-config "$@" "$id"
 }
 refreshes() { grep -c 'res .*models\.authRefresh' "$T_TMP/gw.log" 2>/dev/null; }
 t0=$(ms)
@@ -106,6 +107,16 @@ add anthropic:oc2 --reload
 t3=$(ms)
 is "$rc" 0 "oc-profile add --reload: exit 0"
 unlike "$err" 'gateway|reload' "no warning about the gateway: it was told"
+run oc-profile --json path
+jqok '.storeEra == "D" and .backend == "sqlite"' "the home is era D: the write went to SQLite"
+if sqlite3 -readonly "$H/.openclaw/state/openclaw.sqlite" \
+    "select value_json from config_machine_state where state_key='authProfiles.store'" 2>/dev/null |
+    jq -e '.profiles | has("anthropic:oc2")' >/dev/null 2>&1; then
+	ok 0 "the profile is in the shared row the gateway reads (authProfiles.store)"
+else ok 1 "the profile is in the shared row the gateway reads (authProfiles.store)"; fi
+if [ -e "$H/.openclaw/agents/main/agent/auth-profiles.json" ]; then
+	ok 1 "no auth-profiles.json beside it"
+else ok 0 "no auth-profiles.json beside it"; fi
 diag "oc-profile add without --reload: $((t2 - t1)) ms, with --reload: $((t3 - t2)) ms"
 seen=
 for _ in $(seq 1 40); do
