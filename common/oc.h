@@ -591,6 +591,9 @@ int oc_migrate_run(const struct oc_ctx *, int dry_run, int wait_ms,
     struct oc_migrate *, struct oc_err *);
 void oc_migrate_free(struct oc_migrate *);
 
+/* Release what a layer holds, wiping its text (store.c). */
+void oc_layer_free(struct oc_layer *);
+
 /* ---- store-json.c: the JSON-file backend (eras A and B) ---- */
 /* Set up layer as the files in dir (owner as in struct oc_layer). */
 void oc_store_json_layer(struct oc_layer *, const char *dir,

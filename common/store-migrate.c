@@ -596,12 +596,7 @@ oc_migrate_run(const struct oc_ctx *ctx, int dry_run, int wait_ms,
 out:
 	if (locked)
 		l.be->end(&l);
-	l.be->free(&l);
-	free(l.name);
-	if (l.creds.text != NULL)
-		oc_free_secret(l.creds.text);
-	if (l.state.text != NULL)
-		oc_free_secret(l.state.text);
+	oc_layer_free(&l);
 	oc_store_close(&s);
 	free(state_src);
 	if (r.profiles != NULL)

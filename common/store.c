@@ -445,8 +445,8 @@ build_view(struct oc_store *s)
 	fold_duplicates_layered(s);
 }
 
-static void
-layer_free(struct oc_layer *l)
+void
+oc_layer_free(struct oc_layer *l)
 {
 	if (l->be != NULL && l->be->free != NULL)
 		l->be->free(l);
@@ -657,7 +657,7 @@ oc_store_close(struct oc_store *s)
 		if (s->routing[i] != NULL)
 			oc_json_wipe_put(s->routing[i]);
 	for (i = 0; i < s->nlayers; i++)
-		layer_free(&s->layer[i]);
+		oc_layer_free(&s->layer[i]);
 	free(s->legacy_json);
 	memset(s, 0, sizeof *s);
 }

@@ -81,31 +81,39 @@ ok "$([ ! -e "$T_TMP/victim" ]; echo $?)" "a symlink at the lock path is never w
 rm -f "$LOCK"
 
 # --- SIGKILL during a write storm never leaves a partial store
-t_home
-put_store '{"version":1,"profiles":{}}'
-writers=
-for w in 1 2 3 4; do
-	( i=0; while [ ! -e "$T_TMP/stop" ]; do i=$((i + 1))
-		echo "sk-k$w-$i-0123456789abcdef" | oc-profile add --no-config -t api_key --wait 30 "groq:k$w-$i" >/dev/null 2>&1
-	done ) 2>/dev/null &
-	writers=$writers${writers:+,}$!
-done
-# Until eight writers were killed (a loaded machine needs longer than an
-# idle one), for at most 60 s.
-kills=0; end=$(( $(date +%s) + 60 )); bad=0
-while [ "$kills" -lt 8 ] && [ "$(date +%s)" -lt "$end" ]; do
-	# Only the writers' own children: not a sanitizer's helper process.
-	victim=$(pgrep -n -x -P "$writers" oc-profile) && kill -9 "$victim" 2>/dev/null && kills=$((kills + 1))
-	jq -e '.profiles | type == "object"' "$STORE" >/dev/null 2>&1 || bad=$((bad + 1))
-	sleep 0.0$((RANDOM % 5 + 1))
-done
-touch "$T_TMP/stop"; wait
-diag "killed $kills writers"
-ok "$([ "$kills" -ge 5 ]; echo $?)" "the storm killed writers mid-flight ($kills)"
-is "$bad" 0 "the store parsed at every look during the storm"
-jqfile "$STORE" '[.profiles[] | select(.type != "api_key" or .provider != "groq" or (.key | test("^sk-k[0-9]+-[0-9]+-0123456789abcdef$") | not))] | length == 0' "every profile in the store is complete"
-run sh -c "echo sk-after-0123456789 | oc-profile add --no-config -t api_key --wait 5 groq:after"
-is "$rc" 0 "a writer after the storm gets through (a dead writer's lock is stale)"
+# (it finds the writers to kill with pgrep, from procps)
+if command -v pgrep >/dev/null 2>&1; then
+	t_home
+	put_store '{"version":1,"profiles":{}}'
+	writers=
+	for w in 1 2 3 4; do
+		( i=0; while [ ! -e "$T_TMP/stop" ]; do i=$((i + 1))
+			echo "sk-k$w-$i-0123456789abcdef" | oc-profile add --no-config -t api_key --wait 30 "groq:k$w-$i" >/dev/null 2>&1
+		done ) 2>/dev/null &
+		writers=$writers${writers:+,}$!
+	done
+	# Until eight writers were killed (a loaded machine needs longer than an
+	# idle one), for at most 60 s.
+	kills=0; end=$(( $(date +%s) + 60 )); bad=0
+	while [ "$kills" -lt 8 ] && [ "$(date +%s)" -lt "$end" ]; do
+		# Only the writers' own children: not a sanitizer's helper process.
+		victim=$(pgrep -n -x -P "$writers" oc-profile) && kill -9 "$victim" 2>/dev/null && kills=$((kills + 1))
+		jq -e '.profiles | type == "object"' "$STORE" >/dev/null 2>&1 || bad=$((bad + 1))
+		sleep 0.0$((RANDOM % 5 + 1))
+	done
+	touch "$T_TMP/stop"; wait
+	diag "killed $kills writers"
+	ok "$([ "$kills" -ge 5 ]; echo $?)" "the storm killed writers mid-flight ($kills)"
+	is "$bad" 0 "the store parsed at every look during the storm"
+	jqfile "$STORE" '[.profiles[] | select(.type != "api_key" or .provider != "groq" or (.key | test("^sk-k[0-9]+-[0-9]+-0123456789abcdef$") | not))] | length == 0' "every profile in the store is complete"
+	run sh -c "echo sk-after-0123456789 | oc-profile add --no-config -t api_key --wait 5 groq:after"
+	is "$rc" 0 "a writer after the storm gets through (a dead writer's lock is stale)"
+else
+	for d in "the storm killed writers" "the store parsed during the storm" \
+	    "every profile complete" "a writer after the storm"; do
+		skip "pgrep not installed (apt-get install procps): write storm not run: $d"
+	done
+fi
 
 # --- corrupt input: exit 65, named file and position, byte-identical
 t_home

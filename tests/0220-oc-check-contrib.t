@@ -11,23 +11,23 @@ C=$OC_SRCDIR/contrib
 
 # ---- systemd ----
 for u in oc-check.service oc-check.timer oc-check-notify@.service; do
-	ok "$([ -f "$C/systemd/$u" ] && echo 0 || echo 1)" "contrib/systemd/$u exists"
+	ok "$([ -f "$C/systemd/$u.in" ] && echo 0 || echo 1)" "contrib/systemd/$u.in exists"
 done
-grep -q '^OnBootSec=' "$C/systemd/oc-check.timer"; ok $? "timer: OnBootSec"
-grep -q '^OnUnitActiveSec=30min$' "$C/systemd/oc-check.timer"; ok $? "timer: OnUnitActiveSec=30min"
-grep -q '^Persistent=true$' "$C/systemd/oc-check.timer"; ok $? "timer: Persistent=true"
-grep -q '^Type=oneshot$' "$C/systemd/oc-check.service"; ok $? "service: oneshot"
-grep -q '^OnFailure=oc-check-notify@%n.service$' "$C/systemd/oc-check.service"
+grep -q '^OnBootSec=' "$C/systemd/oc-check.timer.in"; ok $? "timer: OnBootSec"
+grep -q '^OnUnitActiveSec=30min$' "$C/systemd/oc-check.timer.in"; ok $? "timer: OnUnitActiveSec=30min"
+grep -q '^Persistent=true$' "$C/systemd/oc-check.timer.in"; ok $? "timer: Persistent=true"
+grep -q '^Type=oneshot$' "$C/systemd/oc-check.service.in"; ok $? "service: oneshot"
+grep -q '^OnFailure=oc-check-notify@%n.service$' "$C/systemd/oc-check.service.in"
 ok $? "service: OnFailure= notification"
-grep -q '^#SuccessExitStatus=2$' "$C/systemd/oc-check.service"
+grep -q '^#SuccessExitStatus=2$' "$C/systemd/oc-check.service.in"
 ok $? "service: SuccessExitStatus=2 guidance"
 if command -v systemd-analyze >/dev/null 2>&1; then
-	# the units name the installed /usr/local/bin/oc-check; verify
-	# checks that the command exists, so point them at the build
+	# the units name the installed @bindir@/oc-check; verify checks
+	# that the command exists, so point them at the build
 	mkdir -p "$T_TMP/units"
-	for u in "$C"/systemd/*; do
-		sed "s|/usr/local/bin/oc-check|$OC_BUILDDIR/oc-check|g" "$u" \
-		    >"$T_TMP/units/$(basename "$u")"
+	for u in "$C"/systemd/*.in; do
+		sed "s|@bindir@|$OC_BUILDDIR|g" "$u" \
+		    >"$T_TMP/units/$(basename "$u" .in)"
 	done
 	run systemd-analyze verify --man=no "$T_TMP/units/oc-check.service" \
 	    "$T_TMP/units/oc-check.timer" "$T_TMP/units/oc-check-notify@.service"
@@ -41,8 +41,8 @@ fi
 mkdir -p "$T_TMP/bin"
 printf '#!/bin/sh\nprintf "%%s|" "$@" >>"%s/cat.args"; cat >>"%s/cat.in"\n' "$T_TMP" "$T_TMP" >"$T_TMP/bin/systemd-cat"
 chmod 755 "$T_TMP/bin/systemd-cat"
-cmd=$(sed -n "s|^ExecStart=/bin/sh -c '\\(.*\\)'\$|\\1|p" "$C/systemd/oc-check-notify@.service" |
-    sed "s|/usr/local/bin/oc-check|$OC_BUILDDIR/oc-check|")
+cmd=$(sed -n "s|^ExecStart=/bin/sh -c '\\(.*\\)'\$|\\1|p" "$C/systemd/oc-check-notify@.service.in" |
+    sed "s|@bindir@|$OC_BUILDDIR|")
 PATH="$T_TMP/bin:$PATH" /bin/sh -c "$cmd"
 is "$(cat "$T_TMP/cat.in")" "MISSING: no credential for anthropic (used by anthropic/claude-opus-4-6)" \
     "notify@: the verdict line goes to the journal"
