@@ -556,6 +556,7 @@ cmd_set(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 	} else
 		printf("%s %s %s\n", var, replaced ? "replaced in" : "added to",
 		    ctx->paths.env_path);
+	oc_cli_reload_env(ctx, &o->cli);
 out:
 	oc_free_secret(secret);
 	free(var);
@@ -656,7 +657,8 @@ static const struct oc_verb verbs[] = {
 	    "[arg ...]" },
 	{ "classify", NULL, v_classify, 0, "[--json] classify" },
 	{ "set", NULL, v_set, OC_VERB_CTX | OC_VERB_GUARD_SELF,
-	    "[-a agent] [--json] set -p provider | -e var [--wait dur]" },
+	    "[-a agent] [--json] set -p provider | -e var [--wait dur] "
+	    "[--reload]" },
 	{ NULL, NULL, NULL, 0, NULL }
 };
 

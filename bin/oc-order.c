@@ -337,6 +337,7 @@ run_set(struct oc_cmd *cmd, int argc, char **argv, int clear)
 	if (a.result)
 		json_object_put(a.result);
 	free(a.store);
+	oc_cli_reload(&cmd->ctx, &cmd->cli);
 	return 0;
 }
 
@@ -419,9 +420,11 @@ static const struct oc_verb verbs[] = {
 	{ "get", NULL, run_get, OC_VERB_CTX,
 	    "[-a agent] [--json] get -p provider [--effective]" },
 	{ "set", NULL, run_set_verb, OC_VERB_CTX | OC_VERB_WRITES,
-	    "[-a agent] [--json] set [--wait dur] [--force] -p provider id ..." },
+	    "[-a agent] [--json] set [--wait dur] [--force] [--reload] -p provider "
+	    "id ..." },
 	{ "clear", NULL, run_clear, OC_VERB_CTX | OC_VERB_WRITES,
-	    "[-a agent] [--json] clear [--wait dur] [--force] -p provider" },
+	    "[-a agent] [--json] clear [--wait dur] [--force] [--reload] "
+	    "-p provider" },
 	{ NULL, NULL, NULL, 0, NULL }
 };
 

@@ -448,6 +448,7 @@ cmd_add(struct oc_cmd *cmd, int argc, char **argv)
 	} else
 		printf("%s (%s/%s) saved in %s\n", id, provider,
 		    oc_ctype_name(type), a.where);
+	oc_cli_reload(ctx, &cmd->cli);
 out:
 	if (cred)
 		oc_json_wipe_put(cred);
@@ -536,6 +537,7 @@ cmd_rm(struct oc_cmd *cmd, int argc, char **argv)
 		oc_json_print(stdout, j);
 		json_object_put(j);
 	}
+	oc_cli_reload(ctx, &cmd->cli);
 	return r;
 }
 
@@ -648,6 +650,8 @@ cmd_cooldowns(struct oc_cmd *cmd, int argc, char **argv)
 		if (!cmd->cli.json)
 			printf("%s\n", r == 1 ? "cooldowns cleared" :
 			    "no cooldowns to clear");
+		if (r == 1)
+			oc_cli_reload(&cmd->ctx, &cmd->cli);
 	}
 	if ((r = open_store(cmd, &s)) != 0)
 		return r;
@@ -791,6 +795,11 @@ cmd_migrate(struct oc_cmd *cmd, int argc, char **argv)
 			printf("archived its routing file as %s\n",
 			    m.state_archive);
 	}
+	/* Only eras C and D get here with a source: rows were written (or a
+	 * 2026.8+ agent stopped being refused), which a running gateway
+	 * uses at once only when told, as after doctor --fix. */
+	if (!o->dry_run && m.source != NULL)
+		oc_cli_reload(&cmd->ctx, &cmd->cli);
 	oc_migrate_free(&m);
 	return 0;
 }
@@ -846,16 +855,16 @@ static const struct oc_verb verbs[] = {
 	{ "add", NULL, cmd_add, OC_VERB_CTX | OC_VERB_WRITES,
 	    "[-a agent] [--json] add [-t api_key | token] [--expires-in dur] "
 	    "[--ref source:provider:id] [--email addr] [--no-config] "
-	    "[--wait dur] [--force] id" },
+	    "[--wait dur] [--force] [--reload] id" },
 	{ "rm", NULL, cmd_rm, OC_VERB_CTX | OC_VERB_WRITES,
-	    "[-a agent] [--json] rm [--wait dur] [--force] id ..." },
+	    "[-a agent] [--json] rm [--wait dur] [--force] [--reload] id ..." },
 	{ "path", NULL, cmd_path, OC_VERB_CTX,
 	    "[-a agent] [--json] path" },
 	{ "cooldowns", NULL, cmd_cooldowns, OC_VERB_CTX | OC_VERB_GUARD_SELF,
 	    "[-a agent] [--json] cooldowns [--clear] [--wait dur] [--force] "
-	    "[id ...]" },
+	    "[--reload] [id ...]" },
 	{ "migrate", NULL, cmd_migrate, OC_VERB_CTX | OC_VERB_WRITES,
-	    "[-a agent] [--json] migrate [--dry-run] [--wait dur]" },
+	    "[-a agent] [--json] migrate [--dry-run] [--wait dur] [--reload]" },
 	{ "agents", NULL, cmd_agents, OC_VERB_CTX, "agents" },
 	{ NULL, NULL, NULL, 0, NULL }
 };

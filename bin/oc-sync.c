@@ -259,6 +259,11 @@ cmd_import(struct oc_ctx *ctx, struct opts *o)
 	} else
 		for (i = 0; i < n; i++)
 			import_print(&imps[i], o->dry_run);
+	for (i = 0; i < n && !o->dry_run; i++)
+		if (imps[i].status == OC_IMPORT_IMPORTED) {
+			oc_cli_reload(ctx, &o->cli);
+			break;
+		}
 	for (i = 0; i < n; i++) {
 		if (imps[i].status == OC_IMPORT_FAILED)
 			oc_warnx("%s", imps[i].err.msg);
@@ -475,6 +480,11 @@ cmd_refresh(struct oc_ctx *ctx, struct opts *o)
 				code = items[i].code;
 		}
 	}
+	for (i = 0; i < n && !o->dry_run; i++)
+		if (items[i].res.status == OC_REFRESH_REFRESHED) {
+			oc_cli_reload(ctx, &o->cli);
+			break;
+		}
 	for (i = 0; i < n; i++) {
 		if (items[i].res.status == OC_REFRESH_FAILED)
 			oc_warnx("%s", items[i].err.msg);
@@ -598,9 +608,9 @@ static const struct oc_opt options[] = {
 static const struct oc_verb verbs[] = {
 	{ "", NULL, sync_run, OC_VERB_CTX | OC_VERB_GUARD_SELF,
 	    "[-a agent] [--claude [file]] [--codex [file]] [--dry-run] [--json] "
-	    "[--wait dur] [--force]\n"
+	    "[--wait dur] [--force] [--reload]\n"
 	    "[-a agent] --refresh [--within dur] [--profile id ...] [--dry-run] "
-	    "[--json] [--wait dur] [--force]" },
+	    "[--json] [--wait dur] [--force] [--reload]" },
 	{ NULL, NULL, NULL, 0, NULL }
 };
 

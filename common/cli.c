@@ -24,6 +24,8 @@ static const struct oc_opt common_opts[] = {
 	    "(default 10s)", OC_OPT_WAIT },
 	{ "force", 0, 0, NULL, "write even where OpenClaw refuses the agent "
 	    "(a JSON store awaiting migration)", OC_OPT_FORCE },
+	{ "reload", 0, 0, NULL, "after the write, tell a running gateway to "
+	    "use it at once", OC_OPT_RELOAD },
 	{ "help", 'h', 0, NULL, "print the usage (-h) or this help (--help)",
 	    'h' },
 	{ "version", 'V', 0, NULL, "print the version", 'V' },
@@ -73,6 +75,9 @@ common_option(struct oc_cli *c, int opt, const char *arg, int *long_help)
 		return 1;
 	case OC_OPT_FORCE:
 		c->force = 1;
+		return 1;
+	case OC_OPT_RELOAD:
+		c->reload = 1;
 		return 1;
 	case OC_OPT_HELP_LONG:
 		c->help = 1;
@@ -409,4 +414,43 @@ oc_cli_store_warn(const struct oc_store *s)
 	else if (s->legacy_json != NULL)
 		oc_warnx("warning: %s is not read by this OpenClaw (2026.6 or "
 		    "later keeps credentials in SQLite)", s->legacy_json);
+}
+
+static void
+say(const struct oc_gw_report *r)
+{
+	if (r->level != NULL)
+		oc_warnx("%s: %s", r->level, r->text);
+}
+
+void
+oc_cli_reload(const struct oc_ctx *ctx, const struct oc_cli *cli)
+{
+	struct oc_gw_report r;
+	struct oc_store s;
+	struct oc_err err;
+	int era = -1;
+
+	if (!cli->reload)
+		return;
+	/* The era says which OpenClaw wrote the store, so what its gateway
+	 * makes of the call; the write just made leaves it readable. */
+	if (oc_store_open(&s, ctx, &err) == 0) {
+		era = (int)s.era;
+		oc_store_close(&s);
+	}
+	oc_gateway_reload_after_write(ctx, cli->agent != NULL ?
+	    ctx->paths.agent_id : NULL, era, &r);
+	say(&r);
+}
+
+void
+oc_cli_reload_env(const struct oc_ctx *ctx, const struct oc_cli *cli)
+{
+	struct oc_gw_report r;
+
+	if (!cli->reload)
+		return;
+	oc_gateway_reload_env(ctx, &r);
+	say(&r);
 }

@@ -782,6 +782,7 @@ enum {
 	OC_OPT_WAIT,
 	OC_OPT_FORCE,
 	OC_OPT_HELP_LONG,
+	OC_OPT_RELOAD,
 	OC_OPT_FIRST_PRIVATE = 1100
 };
 /* One option: its spellings, whether it takes a value (1; 2: optional,
@@ -817,6 +818,7 @@ struct oc_cli {
 	int wait_ms;
 	int help;
 	int version;
+	int reload;		/* --reload: tell the gateway after a write */
 };
 void oc_cli_init(struct oc_cli *);
 struct oc_cmd {
@@ -847,6 +849,13 @@ struct oc_cmd {
  * returns the exit status. */
 int oc_cli_main(struct oc_cmd *, int argc, char **argv);
 void oc_cli_usage(const struct oc_cmd *, FILE *);
+/* After a successful write: with --reload, tell the running gateway to use
+ * it now (oc_gateway_reload_after_write; the agent is passed on when -a
+ * named it) and say on stderr when that could not be done. Nothing without
+ * --reload; the exit status stays the write's. */
+void oc_cli_reload(const struct oc_ctx *, const struct oc_cli *);
+/* The same after a change to the .env file (oc_gateway_reload_env). */
+void oc_cli_reload_env(const struct oc_ctx *, const struct oc_cli *);
 
 /* ---- child processes (common/proc.c) ---- */
 /* Every command calls this first (oc_set_progname does): no core dumps
@@ -1330,5 +1339,114 @@ int oc_check_nagios_code(int exit_code);
 /* c NULL: only oc_check_up 0 and the time, for a run that failed. */
 void oc_check_prometheus(const struct oc_check *, const char *agent,
     FILE *);
+
+/* ==== ws.c: a WebSocket client (RFC 6455) to 127.0.0.1 only ==== */
+/* Milliseconds on the monotonic clock, for deadlines. */
+int64_t oc_mono_ms(void);
+enum oc_ws_status {
+	OC_WS_OK = 0,
+	OC_WS_REFUSED,		/* nothing listens on the port */
+	OC_WS_TIMEOUT,		/* the deadline passed */
+	OC_WS_CLOSED,		/* the peer closed (close_code, close_reason) */
+	OC_WS_PROTOCOL,		/* the peer broke HTTP or RFC 6455 */
+	OC_WS_ERROR		/* a local failure */
+};
+struct oc_ws {
+	int fd;
+	int64_t deadline;	/* oc_mono_ms; every wait ends there */
+	struct oc_buf in;	/* received, not yet taken */
+	int upgraded;		/* the HTTP upgrade succeeded */
+	int sent_close, peer_closed;
+	int close_code;		/* the peer's close frame, 1005: no code */
+	char close_reason[124];
+};
+void oc_ws_init(struct oc_ws *, int64_t deadline);
+/* TCP to 127.0.0.1:port (the only address it can reach). A one-line
+ * message in msg for anything but OC_WS_OK. */
+enum oc_ws_status oc_ws_open(struct oc_ws *, int port, char *msg, size_t);
+/* The HTTP/1.1 upgrade on path; checks 101, Upgrade, Connection and
+ * Sec-WebSocket-Accept. */
+enum oc_ws_status oc_ws_upgrade(struct oc_ws *, int port, const char *path,
+    const char *user_agent, char *msg, size_t);
+/* Send one text message (masked, as a client must). */
+enum oc_ws_status oc_ws_send_text(struct oc_ws *, const char *, size_t,
+    char *msg, size_t);
+/* The next text message, reassembled, into *out (replaced; at most max
+ * bytes); pings are answered, pongs dropped; a close frame is answered and
+ * gives OC_WS_CLOSED. */
+enum oc_ws_status oc_ws_recv_text(struct oc_ws *, struct oc_buf *out,
+    size_t max, char *msg, size_t);
+/* The closing handshake (a short wait for the peer's close, within the
+ * deadline), then close the socket and free the buffer. */
+void oc_ws_close(struct oc_ws *);
+/* Sec-WebSocket-Accept for a Sec-WebSocket-Key (RFC 6455 §4.2.2). */
+void oc_ws_accept_key(const char *key, char out[29]);
+
+/* ==== gateway.c: telling a running gateway to use a change (--reload) ====
+ * OpenClaw's post-write refresh (refreshRunningGatewayAuthState): the RPC
+ * models.authRefresh {"operation":"update"} to the local gateway, falling
+ * back to models.authStatus {"refresh":true} where the method is unknown.
+ * Nothing here prints; no message ever holds the gateway's secret. */
+enum oc_gw_result {
+	OC_GW_REFRESHED = 0,	/* models.authRefresh answered refreshed */
+	OC_GW_REFRESHED_WEAK,	/* only models.authStatus {refresh} worked */
+	OC_GW_NOT_RUNNING,	/* connection refused: no gateway runs */
+	OC_GW_NOT_TRIED,	/* remote, URL override, TLS, bind, bad port */
+	OC_GW_NO_TOKEN,		/* no shared secret to authenticate with */
+	OC_GW_AUTH_FAILED,	/* the gateway refused it (or the scope) */
+	OC_GW_NO_METHOD,	/* it knows neither method */
+	OC_GW_CALL_FAILED,	/* the call answered an error */
+	OC_GW_TIMEOUT,		/* no answer within the budget */
+	OC_GW_PROTOCOL		/* anything else the gateway did wrong */
+};
+const char *oc_gateway_result_name(enum oc_gw_result);
+struct oc_gw_outcome {
+	enum oc_gw_result result;
+	char msg[512];		/* why, one line */
+	int port;		/* -1 before it was resolved */
+	int elsewhere;		/* the gateway is not this host's */
+	long budget_ms;
+	long elapsed_ms;
+};
+/* How to reach the local gateway. */
+struct oc_gw_target {
+	int port;
+	const char *port_from;	/* "gateway.port", "OPENCLAW_GATEWAY_PORT" ... */
+	const char *auth_field;	/* "token" or "password" */
+	char *secret;		/* owned, a secret */
+	const char *secret_from;	/* "gateway.auth.token", ... */
+};
+/* Resolve the port, and with need_secret the shared secret, from ctx's
+ * config and the environment, as OpenClaw's CLI does for the local
+ * gateway. -1 with o filled (NOT_TRIED, NO_TOKEN) when it cannot be
+ * reached from here. */
+int oc_gateway_target(const struct oc_ctx *, int need_secret,
+    struct oc_gw_target *, struct oc_gw_outcome *o);
+void oc_gateway_target_free(struct oc_gw_target *);
+/* Connect, handshake (connect.challenge, connect as client "cli"), call,
+ * close, within budget_ms. agent_id NULL: the gateway's default owner. */
+void oc_gateway_refresh(const struct oc_gw_target *, const char *agent_id,
+    long budget_ms, struct oc_gw_outcome *);
+/* OpenClaw's budget for the post-write refresh; OC_GATEWAY_TIMEOUT_MS in
+ * the environment overrides (tests on a slow machine). */
+#define OC_GATEWAY_TIMEOUT_MS 3000
+long oc_gateway_timeout_ms(void);
+/* What a command says after a write with --reload. */
+struct oc_gw_report {
+	struct oc_gw_outcome o;
+	const char *level;	/* NULL: nothing to say; "note", "warning" */
+	char text[1024];	/* one line, without the level */
+};
+/* The whole --reload: load the dotenv files into the environment (as
+ * OpenClaw's CLI does at start; call it last), resolve, refresh, and
+ * decide what to say. era is the store's (enum oc_era, -1: unknown): in
+ * era C models.authStatus {"refresh":true} is the whole of 2026.6-7's
+ * post-write refresh, so that outcome needs no warning there. */
+void oc_gateway_reload_after_write(const struct oc_ctx *,
+    const char *agent_id, int era, struct oc_gw_report *);
+/* After a change to the .env file, which the gateway reads only when it
+ * starts (models.authRefresh does not reread it): whether a gateway runs,
+ * and what to say. */
+void oc_gateway_reload_env(const struct oc_ctx *, struct oc_gw_report *);
 
 #endif /* OC_H */

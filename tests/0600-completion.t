@@ -48,7 +48,7 @@ EOF
 bcomp() { bash --norc --noprofile "$T_TMP/drive.bash" "$CD/oc-tools.bash" "$1" 2>&1; }
 lines() { printf '%s\n' "$@"; }
 
-is "$(bcomp 'oc-profile ')" "$(lines add agents cooldowns list ls path rm show)" "bash: oc-profile verbs"
+is "$(bcomp 'oc-profile ')" "$(lines add agents cooldowns list ls migrate path rm show)" "bash: oc-profile verbs"
 is "$(bcomp 'oc-profile s')" "show" "bash: a verb by its prefix"
 is "$(bcomp 'oc-profile show ')" "$(lines anthropic:home anthropic:work openai:batch openai:default)" \
     "bash: show offers the store's profile ids"
@@ -169,7 +169,7 @@ if command -v fish >/dev/null 2>&1; then
 	run fish --no-config -c 'source $argv[1]' "$CD/oc-tools.fish"
 	is "$rc:$out$err" "0:" "fish: the file loads without a message"
 	fcomp() { fish --no-config -c 'source $argv[1]; complete -C $argv[2]' "$CD/oc-tools.fish" "$1" 2>&1 | cut -f1 | LC_ALL=C sort; }
-	is "$(fcomp 'oc-profile ')" "$(lines add agents cooldowns list path rm show)" "fish: oc-profile verbs"
+	is "$(fcomp 'oc-profile ')" "$(lines add agents cooldowns list migrate path rm show)" "fish: oc-profile verbs"
 	is "$(fcomp 'oc-profile show ')" "$(lines anthropic:home anthropic:work openai:batch openai:default)" \
 	    "fish: show offers the profile ids"
 	is "$(fcomp 'oc-profile -a ops show ')" "$ops_ids" "fish: the ids of the agent named by -a"

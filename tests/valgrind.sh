@@ -52,4 +52,18 @@ VG_IN=$T_TMP/req vg "oc-http" "$OC_BUILDDIR/oc-http"
 fake_stop
 vg "oc-sync --dry-run" oc-sync --dry-run
 vg "oc-profile rm" oc-profile rm openai:k
+# --reload against the fake gateway: a refresh with pings and fragments,
+# the 8.x fallback, a refused token, a gateway that does not answer
+. "$S/tests/fake-ws.sh"
+WS_SECRET=gwtok-valgrind-0123456789
+export OC_GATEWAY_TIMEOUT_MS=2000
+for beh in ok old auth-echo hang-call; do
+	ws_start "$beh" -x
+	printf '{"gateway":{"port":%s,"auth":{"mode":"token","token":"%s"}}}\n' "$WS_PORT" "$WS_SECRET" >"$STATE/openclaw.json"
+	vg "oc-order set --reload ($beh)" oc-order set --reload -p anthropic anthropic:me
+done
+ws_start ok
+printf 'sk-ant-api03-valgrind-0123456789' >"$T_TMP/key"
+VG_IN=$T_TMP/key vg "oc-keys set --reload" oc-keys set -p anthropic --reload
+ws_stop
 done_testing

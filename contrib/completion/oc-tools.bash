@@ -125,15 +125,16 @@ _oc_tools() {
 	fi
 	_oc_value "$prev" && return 0
 
-	opts='-a --agent --json --wait --force -h --help -V --version'
+	opts='-a --agent --json --wait --force --reload -h --help -V --version'
 	case $cmd in
 	oc-profile)
-		verbs='list ls show add rm path cooldowns agents'
+		verbs='list ls show add rm path cooldowns migrate agents'
 		case $verb in
 		list | ls) opts+=' -p --provider --reveal --ids' ;;
 		show) opts+=' --reveal' ;;
 		add) opts+=' -t --type --expires-in --ref --email --no-config' ;;
 		cooldowns) opts+=' --clear' ;;
+		migrate) opts+=' --dry-run' ;;
 		esac ;;
 	oc-order)
 		verbs='get set clear'

@@ -82,18 +82,20 @@ for c in oc-profile oc-order oc-check oc-keys oc-sync
     complete -c $c -n 'not __oc_tools_after_dashdash' -l json -d 'JSON output'
     complete -c $c -n 'not __oc_tools_after_dashdash' -l wait -x -d 'lock wait (duration)'
     complete -c $c -n 'not __oc_tools_after_dashdash' -l force -d 'write despite the era guard'
+    complete -c $c -n 'not __oc_tools_after_dashdash' -l reload -d 'tell the running gateway after the write'
     complete -c $c -n 'not __oc_tools_after_dashdash' -s h -l help -d 'usage'
     complete -c $c -n 'not __oc_tools_after_dashdash' -s V -l version -d 'version'
 end
 
 # oc-profile
-set -l v list ls show add rm path cooldowns agents
+set -l v list ls show add rm path cooldowns migrate agents
 complete -c oc-profile -n "not __fish_seen_subcommand_from $v" -a list -d 'list profiles'
 complete -c oc-profile -n "not __fish_seen_subcommand_from $v" -a show -d 'show one profile'
 complete -c oc-profile -n "not __fish_seen_subcommand_from $v" -a add -d 'add a profile (secret on stdin)'
 complete -c oc-profile -n "not __fish_seen_subcommand_from $v" -a rm -d 'remove profiles'
 complete -c oc-profile -n "not __fish_seen_subcommand_from $v" -a path -d 'the files in use'
 complete -c oc-profile -n "not __fish_seen_subcommand_from $v" -a cooldowns -d 'cooldown state'
+complete -c oc-profile -n "not __fish_seen_subcommand_from $v" -a migrate -d 'import a JSON store into SQLite'
 complete -c oc-profile -n "not __fish_seen_subcommand_from $v" -a agents -d 'configured agents'
 complete -c oc-profile -n '__fish_seen_subcommand_from list ls' -s p -l provider -x -a '(__oc_tools_providers)' -d provider
 complete -c oc-profile -n '__fish_seen_subcommand_from list ls show' -l reveal -d 'show secrets'
@@ -106,6 +108,7 @@ complete -c oc-profile -n '__fish_seen_subcommand_from add' -l ref -x -a 'env: f
 complete -c oc-profile -n '__fish_seen_subcommand_from add' -l email -x -d 'account e-mail'
 complete -c oc-profile -n '__fish_seen_subcommand_from add' -l no-config -d 'leave the config alone'
 complete -c oc-profile -n '__fish_seen_subcommand_from cooldowns' -l clear -d 'reset cooldowns'
+complete -c oc-profile -n '__fish_seen_subcommand_from migrate' -l dry-run -d 'change nothing'
 
 # oc-order
 set -l v get set clear
