@@ -1341,8 +1341,6 @@ void oc_check_prometheus(const struct oc_check *, const char *agent,
     FILE *);
 
 /* ==== ws.c: a WebSocket client (RFC 6455) to 127.0.0.1 only ==== */
-/* Milliseconds on the monotonic clock, for deadlines. */
-int64_t oc_mono_ms(void);
 enum oc_ws_status {
 	OC_WS_OK = 0,
 	OC_WS_REFUSED,		/* nothing listens on the port */

@@ -40,15 +40,6 @@
 #define MSG_NOSIGNAL 0	/* SO_NOSIGPIPE is set on the socket instead */
 #endif
 
-int64_t
-oc_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* ---- SHA-1 (FIPS 180-4), for Sec-WebSocket-Accept only ---- */
 
 static uint32_t
