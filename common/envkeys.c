@@ -210,7 +210,7 @@ oc_envkeys_collect(const char *provider, struct oc_envkey **out, size_t *n)
 	free(live);
 
 	/* OpenClaw reads only OPENCLAW_LIVE_ANTHROPIC_KEYS for anthropic;
-	 * DESIGN.md adds the generic ANTHROPIC_API_KEYS after it. */
+	 * oc-keys(1) adds the generic ANTHROPIC_API_KEYS after it. */
 	if (strcmp(norm, "anthropic") == 0)
 		add_list(&l, "OPENCLAW_LIVE_ANTHROPIC_KEYS");
 	var = oc_xasprintf("%s_API_KEYS", base);

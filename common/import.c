@@ -8,7 +8,7 @@
  * from them are marked as owned by that CLI (by id for anthropic:claude-cli,
  * by managedBy for Codex): oc-sync --refresh leaves them alone.
  *
- * Conflict rules (DESIGN.md §2): a blanked source (no token, expiresAt <= 0)
+ * Conflict rules (oc-sync(1)): a blanked source (no token, expiresAt <= 0)
  * is never copied; an unchanged credential is not rewritten; a token never
  * replaces an oauth credential; the source replaces the stored one only when
  * it expires later and has not expired yet. Keys of the stored profile that

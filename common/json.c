@@ -9,7 +9,7 @@
  * stack, so nesting is bounded by memory, as in JSON.parse, and both name
  * the line and column of the first error.
  *
- * Fidelity (DESIGN.md §1: every key we do not understand survives): strings
+ * Fidelity (oc(7) SAFETY: every key we do not understand survives): strings
  * keep their bytes; numbers keep their source text and are written back
  * digit for digit; U+0000 and lone surrogates, which a json-c key (a C
  * string) cannot hold, are kept in an internal form (oc.h); a duplicate key

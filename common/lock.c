@@ -197,7 +197,7 @@ break_if_stale(const char *path, int64_t now, int oauth)
 /*
  * Under the lock: the temps of dead writers of what it guards. A lock
  * "<X>.lock" guards X; the store's lock also guards auth-state.json
- * beside it (DESIGN.md §4.1). Temps of the lock itself belong to waiters,
+ * beside it (oc(7) SAFETY). Temps of the lock itself belong to waiters,
  * which make theirs before they get it: only those older than the stale
  * limit go.
  */

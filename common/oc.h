@@ -25,7 +25,7 @@
 
 #include <json-c/json.h>
 
-/* ---- exit codes (DESIGN.md §3), shared by every command ---- */
+/* ---- exit codes (oc(7) EXIT STATUS), shared by every command ---- */
 enum {
 	OC_EX_OK = 0,
 	OC_EX_NEG = 1,		/* a negative answer */
@@ -34,10 +34,11 @@ enum {
 	OC_EX_DATAERR = 65,	/* unreadable store/config, invalid token */
 	OC_EX_NOINPUT = 66,	/* a named input file does not exist */
 	OC_EX_UNAVAILABLE = 69,	/* a remote service could not be reached */
+	OC_EX_OSERR = 71,	/* out of memory */
 	OC_EX_CANTCREAT = 73,	/* cannot write the store or config */
 	OC_EX_TEMPFAIL = 75,	/* lock busy past the wait, all keys limited */
 	OC_EX_NOPERM = 77,	/* insecure permissions on a secret file */
-	OC_EX_CONFIG = 78	/* SQLite era: must not write */
+	OC_EX_CONFIG = 78	/* a state these tools must not write */
 };
 
 /* ---- errors ---- */
@@ -225,7 +226,7 @@ int oc_json_get_i64(json_object *, const char *key, int64_t *);
 json_object *oc_json_obj_ensure(json_object *, const char *key);
 int oc_json_equal(json_object *, json_object *);
 
-/* ---- paths and context (DESIGN.md §1) ---- */
+/* ---- paths and context (oc(7) FILES AND THE AGENT) ---- */
 struct oc_paths {
 	char *home;
 	char *state_dir;
@@ -280,7 +281,7 @@ json_object *oc_config_provider(json_object *config, const char *provider,
 /* auth.profiles[id], or NULL. */
 json_object *oc_config_auth_profile(json_object *config, const char *id);
 
-/* ---- lock (DESIGN.md §4.1) ---- */
+/* ---- lock (oc(7) SAFETY) ---- */
 struct oc_lock {
 	char *path;
 	int held;
@@ -727,7 +728,7 @@ void oc_order_effective_for(struct oc_store *, json_object *config,
     const char *provider, const char *model, int64_t now, struct oc_order *);
 void oc_order_free(struct oc_order *);
 
-/* ---- reading a secret (DESIGN.md §2 add) ---- */
+/* ---- reading a secret (oc-profile(1) add) ---- */
 /* From stdin, or on a tty from /dev/tty with echo off after prompt. At most
  * max bytes. Caller frees with oc_free_secret. */
 int oc_secret_read(const char *prompt, size_t max, char **out,
@@ -740,7 +741,6 @@ int oc_anthropic_token_check(const char *, struct oc_err *);
 
 /* ---- output ---- */
 /* Colour only when stdout is a tty and NO_COLOR is unset. */
-int oc_use_color(void);
 /* A simple column table: add rows of n cells, print with aligned columns
  * (the last column is not padded). */
 struct oc_table {
@@ -985,7 +985,7 @@ void oc_http_header_line(json_object **hdrs, size_t *total, const char *line,
  * already set always wins. */
 int oc_env_load(const struct oc_ctx *, struct oc_err *);
 /* The provider's candidate keys from the environment, in OpenClaw's
- * rotation order (DESIGN.md §2 oc-keys list), trimmed and deduplicated. */
+ * rotation order (oc-keys(1) list), trimmed and deduplicated. */
 struct oc_envkey {
 	char *var;		/* the variable it came from */
 	char *value;		/* the key (a secret) */

@@ -13,14 +13,6 @@
 
 #include "oc.h"
 
-int
-oc_use_color(void)
-{
-	const char *nc = getenv("NO_COLOR");
-
-	return isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
-}
-
 void
 oc_table_init(struct oc_table *t, int ncols)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * paths.c - where OpenClaw keeps things: home, state dir, config, agent and
- * agent dir, resolved the way OpenClaw resolves them (DESIGN.md §1), and the
+ * agent dir, resolved the way OpenClaw resolves them (oc(7) FILES AND THE AGENT), and the
  * context (paths + config + era) every command opens first.
  */
 #include "config.h"

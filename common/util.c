@@ -39,7 +39,7 @@ void
 oc_oom(void)
 {
 	fprintf(stderr, "%s: out of memory\n", oc_progname);
-	exit(71);
+	exit(OC_EX_OSERR);
 }
 
 void *
