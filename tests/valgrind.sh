@@ -66,4 +66,23 @@ ws_start ok
 printf 'sk-ant-api03-valgrind-0123456789' >"$T_TMP/key"
 VG_IN=$T_TMP/key vg "oc-keys set --reload" oc-keys set -p anthropic --reload
 ws_stop
+# The SQLite eras (homes made by 2026.9.6 and 2026.7.35): both readers and
+# a write, when the cached homes can be rebuilt (the sqlite3 CLI).
+. "$S/tests/homes.sh"
+if homes_available; then
+	for H in d-fresh c-fresh; do
+		t_home
+		home_load "$H"
+		find "$HOME/.openclaw" -name '*.sqlite' -exec touch -d '-10 seconds' {} +
+		vg "$H: oc-check --json (sqlpage)" oc-check --json
+		OC_SQLITE_READER=libsqlite3 vg "$H: oc-check --json (libsqlite3)" oc-check --json
+		vg "$H: oc-profile list" oc-profile list
+		VG_IN=$T_TMP/key
+		printf 'sk-vg-0123456789abcdef' >"$VG_IN"
+		vg "$H: oc-profile add" oc-profile add --no-config -t api_key openai:vg
+		unset VG_IN
+	done
+else
+	diag "SQLite homes not run: $HOMES_WHY"
+fi
 done_testing
