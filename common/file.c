@@ -135,7 +135,8 @@ oc_file_read(const char *path, size_t max, char **data, size_t *len,
  * write) every time it routes a request, so a reader can catch it half
  * written. A file whose bytes fail the check is read again each time it
  * changes; only one that stays the same for 100 ms and stays bad is
- * reported (a corrupt file costs 100 ms, a busy one at most a second). A timer then never cries "corrupt" over a write in progress.
+ * reported (a corrupt file costs 100 ms, a busy one at most a second). A
+ * timer then never cries "corrupt" over a write in progress.
  */
 #define SETTLE_PAUSE_MS 25
 #define SETTLE_STILL 4		/* unchanged for 100 ms: corrupt */

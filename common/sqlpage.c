@@ -1916,7 +1916,7 @@ oc_sqlpage_close(struct oc_sqlpage *db)
 
 	if (db == NULL)
 		return 0;
-	changed = db->changed || stale(db);
+	changed = oc_sqlpage_stale(db);
 	sqlpage_free(db);
 	return changed;
 }

@@ -449,18 +449,19 @@ fast_read(const char *path, int (*reads)(struct oc_sqlpage *, void *),
 	return 1;
 }
 
-/* One cell through sqlpage (NULL when the row is absent); nonzero: ask
+/* One cell through sqlpage (NULL when the row is absent, or with NULL_OK
+ * when its value is NULL, as read_app_version reads it); nonzero: ask
  * libsqlite3. */
 static int
 fast_cell(struct oc_sqlpage *sp, const char *table, const char *kcol,
-    const char *vcol, const char *key, char **out, size_t *len)
+    const char *vcol, const char *key, int null_ok, char **out, size_t *len)
 {
 	const char *why;
 	struct oc_err e;
 
 	oc_err_clear(&e);
-	if (oc_sqlpage_get_text(sp, table, kcol, vcol, key, out, len, &why,
-	    &e) == 0)
+	if ((null_ok ? oc_sqlpage_get_text_or_null : oc_sqlpage_get_text)(sp,
+	    table, kcol, vcol, key, out, len, &why, &e) == 0)
 		return 0;
 	fast_why = why != NULL ? why : "a value it does not return";
 	return 1;
@@ -626,8 +627,6 @@ fast_load_reads(struct oc_sqlpage *sp, void *arg)
 	int present;
 	char *cv;
 	size_t n;
-	const char *why;
-	struct oc_err e;
 
 	if (v < 0)
 		return 1;
@@ -636,8 +635,8 @@ fast_load_reads(struct oc_sqlpage *sp, void *arg)
 			return 1;
 		if (present) {
 			if (fast_cell(sp, "config_machine_state", "state_key",
-			    "value_json", "state.schema.contentVersion", &cv,
-			    &n))
+			    "value_json", "state.schema.contentVersion", 0,
+			    &cv, &n))
 				return 1;
 			v = content_version(v, cv);
 			free(cv);
@@ -648,20 +647,16 @@ fast_load_reads(struct oc_sqlpage *sp, void *arg)
 	f->user_version = v;
 	if (fast_has(sp, c->table_creds, &present) || !present)
 		return 1;
-	if (fast_has(sp, "schema_meta", &present))
-		return 1;
-	oc_err_clear(&e);
-	/* read_app_version: a NULL app_version is none */
-	if (present && oc_sqlpage_get_text_or_null(sp, "schema_meta",
-	    "meta_key", "app_version", "primary", &f->app_version, &n, &why,
-	    &e) != 0)
+	if (fast_has(sp, "schema_meta", &present) || (present &&
+	    fast_cell(sp, "schema_meta", "meta_key", "app_version", "primary",
+	    1, &f->app_version, &n)))
 		return 1;
 	if (fast_cell(sp, c->table_creds, c->key_col_creds, val_col(c, 0),
-	    c->row_creds, &f->creds.text, &f->creds.len))
+	    c->row_creds, 0, &f->creds.text, &f->creds.len))
 		return 1;
 	if (fast_has(sp, c->table_state, &present) || (present &&
 	    fast_cell(sp, c->table_state, c->key_col_state, val_col(c, 1),
-	    c->row_state, &f->state.text, &f->state.len)))
+	    c->row_state, 0, &f->state.text, &f->state.len)))
 		return 1;
 	return 0;
 }
@@ -1101,7 +1096,8 @@ fast_probe_reads(struct oc_sqlpage *sp, void *arg)
 	    fast_has(sp, "auth_profile_store", &f->auth_profile_store))
 		return 1;
 	if (f->config_machine_state && fast_cell(sp, "config_machine_state",
-	    "state_key", "value_json", "auth.sharedStore", &p->cell, &p->n))
+	    "state_key", "value_json", "auth.sharedStore", 0, &p->cell,
+	    &p->n))
 		return 1;
 	return 0;
 }
