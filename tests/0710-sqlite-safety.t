@@ -57,6 +57,13 @@ for H in d-fresh c-fresh; do
 	is "$rc" 0 "$H: a write waits out another writer's 2 s transaction"
 	is "$(ids)" "anthropic:a openai:held openai:k" "$H: and keeps what that writer committed (re-read inside BEGIN IMMEDIATE)"
 
+	# ---- longer than OpenClaw's 5 s but within --wait: waited out
+	hold "$db" 7 "SELECT 1;"
+	run_in "$KEY" oc-profile add --no-config -t api_key --wait 10s openai:k7
+	wait "$HOLDER"
+	is "$rc" 0 "$H: a 7 s transaction within --wait 10s is waited out (OpenClaw's own wait is 5 s)"
+	oc-profile rm openai:k7 >/dev/null 2>&1
+
 	# ---- longer than OpenClaw waits: refused, nothing written
 	sum0=$(be_creds | sha256sum)
 	hold "$db" 8 "SELECT 1;"
