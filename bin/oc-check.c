@@ -7,9 +7,13 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <getopt.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "oc.h"
 
@@ -19,7 +23,8 @@ enum {
 	OPT_NAGIOS = OC_OPT_FIRST_PRIVATE,
 	OPT_PROMETHEUS,
 	OPT_PROBE,
-	OPT_PROFILE
+	OPT_PROFILE,
+	OPT_EXCLUDE
 };
 
 enum fmt { FMT_TEXT, FMT_QUIET, FMT_JSON, FMT_NAGIOS, FMT_PROM };
@@ -29,17 +34,22 @@ struct opts {
 	int nfmt;
 	int nagios_anywhere;	/* --nagios is on the command line */
 	int64_t warn_ms;
+	int64_t crit_ms;	/* -c; 0: only what has expired */
+	int64_t deadline_ms;	/* -t; 0: none */
 	int probe;
 	long timeout_ms;
 	int jobs;
-	const char *provider;
-	const char **profiles;
+	char *provider;		/* normalised */
+	char **profiles;	/* --profile, comma lists split */
 	size_t nprofiles;
+	char **exclude;		/* --exclude */
+	size_t nexclude;
 };
 
 struct run {
 	struct opts *o;
 	struct oc_ctx *ctx;
+	struct oc_hscope scope;
 	struct oc_health h;
 	int have_h;
 	struct oc_probe_set probes;
@@ -82,7 +92,7 @@ load(struct run *r, struct oc_err *err)
 	if (oc_env_load(r->ctx, err) == -1)
 		return -1;
 	if (oc_health_load(&r->h, r->ctx, oc_now_ms(), r->o->warn_ms,
-	    err) == -1) {
+	    &r->scope, err) == -1) {
 		oc_health_free(&r->h);
 		return -1;
 	}
@@ -92,6 +102,101 @@ load(struct run *r, struct oc_err *err)
 		if (r->h.p[i].status == OC_HS_IGNORED)
 			oc_warnx("warning: profile \"%s\" is ignored by "
 			    "OpenClaw (%s)", r->h.p[i].id, r->h.p[i].reason);
+	/* --profile names what must be there */
+	for (i = 0; i < r->o->nprofiles; i++) {
+		size_t j;
+
+		for (j = 0; j < r->h.np; j++)
+			if (strcmp(r->h.p[j].id, r->o->profiles[i]) == 0 &&
+			    r->h.p[j].status != OC_HS_IGNORED)
+				break;
+		if (j == r->h.np) {
+			oc_err_set(err, OC_EX_NEG, "--profile %s: no such "
+			    "profile for agent %s", r->o->profiles[i],
+			    r->ctx->paths.agent_id);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return path != NULL && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Where OpenClaw keeps nothing for this user: the state directory, else
+ * the agent directory, when no credential was found at all (a key in the
+ * environment is one: OpenClaw runs on it). NULL: there is state. */
+static const char *
+no_state(const struct run *r)
+{
+	const struct oc_paths *p = &r->ctx->paths;
+	size_t i;
+
+	if (!r->have_h || r->h.np > 0)
+		return NULL;
+	for (i = 0; i < r->h.nprov; i++)
+		if (r->h.prov[i].env_var != NULL || r->h.prov[i].config_key)
+			return NULL;
+	if (!is_dir(p->state_dir))
+		return p->state_dir;
+	/* (a database found is state, agent directory or not) */
+	if (r->h.store.era < OC_ERA_C && !is_dir(p->agent_dir))
+		return p->agent_dir;
+	return NULL;
+}
+
+/* No state is not a verdict on a credential: say where we looked. */
+static int
+report_no_state(struct run *r, const char *dir)
+{
+	char msg[1200];
+
+	snprintf(msg, sizeof msg, "no OpenClaw state at %s", dir);
+	switch (r->o->fmt) {
+	case FMT_NAGIOS:
+		printf("OC-CHECK UNKNOWN - %s (run as the gateway's user, or "
+		    "give --state-dir)\n", msg);
+		return 3;
+	case FMT_JSON:
+		oc_check_json_no_state(r->ctx->paths.state_dir, dir, stdout);
+		break;
+	case FMT_PROM:
+		oc_check_prometheus(NULL, r->ctx->paths.agent_id, stdout);
+		break;
+	case FMT_TEXT:
+		printf("MISSING: %s\n", msg);
+		break;
+	case FMT_QUIET:
+		break;
+	}
+	oc_warnx("%s: OpenClaw has not run as this user, or the state is "
+	    "elsewhere (--state-dir, OPENCLAW_STATE_DIR)", msg);
+	return OC_EX_NEG;
+}
+
+/* Split "a,b" into the list (OpenClaw's --probe-profile takes both). */
+static int
+add_ids(char ***v, size_t *n, const char *arg, const char *opt)
+{
+	const char *p = arg, *q;
+
+	do {
+		q = strchr(p, ',');
+		if (q == NULL)
+			q = p + strlen(p);
+		if (q == p) {
+			oc_warnx("%s: empty profile id in \"%s\"", opt, arg);
+			return -1;
+		}
+		*v = oc_xrealloc(*v, (*n + 1) * sizeof **v);
+		(*v)[(*n)++] = oc_xstrndup(p, (size_t)(q - p));
+		p = q + 1;
+	} while (*q == ',');
 	return 0;
 }
 
@@ -117,12 +222,23 @@ set_opt(struct oc_cmd *cmd, int ch, const char *arg)
 		o->nfmt++;
 		return 0;
 	case 'w':
+	case 'c':
 		/* a bare number is hours */
 		if (oc_duration_parse(arg, 'h', &v, &err) == -1) {
-			oc_warnx("-w: %s", err.msg);
+			oc_warnx("-%c: %s", ch, err.msg);
 			return -1;
 		}
-		o->warn_ms = v;
+		*(ch == 'w' ? &o->warn_ms : &o->crit_ms) = v;
+		return 0;
+	case 't':
+		/* seconds, as every monitoring plugin's -t */
+		if (oc_duration_parse(arg, 's', &v, &err) == -1 || v < 1000 ||
+		    v > 3600000) {
+			oc_warnx("-t: invalid deadline \"%s\" (1 to 3600 "
+			    "seconds)", arg);
+			return -1;
+		}
+		o->deadline_ms = v;
 		return 0;
 	case OPT_PROBE:
 		o->probe = 1;
@@ -147,13 +263,17 @@ set_opt(struct oc_cmd *cmd, int ch, const char *arg)
 		o->jobs = (int)v;
 		return 0;
 	case 'p':
-		o->provider = arg;
+		if (*arg == '\0') {
+			oc_warnx("-p: empty provider");
+			return -1;
+		}
+		free(o->provider);
+		o->provider = oc_provider_auth_dup(arg);
 		return 0;
 	case OPT_PROFILE:
-		o->profiles = oc_xrealloc(o->profiles,
-		    (o->nprofiles + 1) * sizeof *o->profiles);
-		o->profiles[o->nprofiles++] = arg;
-		return 0;
+		return add_ids(&o->profiles, &o->nprofiles, arg, "--profile");
+	case OPT_EXCLUDE:
+		return add_ids(&o->exclude, &o->nexclude, arg, "--exclude");
 	}
 	return -1;
 }
@@ -168,11 +288,58 @@ usage_error(struct oc_cmd *cmd, const char *msg)
 		oc_warnx("%s", msg);
 	oc_cli_usage(cmd, stderr);
 	if (o->nagios_anywhere) {
-		printf("OC-CHECK UNKNOWN - usage error%s%s\n",
-		    msg[0] ? ": " : "", msg);
+		printf("OC-CHECK UNKNOWN - usage error%s%s (see oc-check "
+		    "--help)\n", msg[0] ? ": " : "", msg);
 		return 3;
 	}
 	return OC_EX_USAGE;
+}
+
+/* -t: the last resort when something still runs at the deadline (a
+ * SecretRef command, the helper): one line in the form asked for, and out.
+ * Only async-signal-safe calls. */
+static char alarm_line[160];
+static size_t alarm_len;
+static int alarm_code;
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	if (alarm_len > 0 && write(STDOUT_FILENO, alarm_line, alarm_len) < 0)
+		alarm_len = 0;
+	_exit(alarm_code);
+}
+
+static void
+arm_deadline(const struct opts *o)
+{
+	struct sigaction sa;
+	unsigned secs = (unsigned)((o->deadline_ms + 999) / 1000) + 1;
+
+	alarm_code = o->fmt == FMT_NAGIOS ? 3 : OC_EX_TEMPFAIL;
+	if (o->fmt == FMT_NAGIOS)
+		snprintf(alarm_line, sizeof alarm_line, "OC-CHECK UNKNOWN - "
+		    "not done within the -t deadline (%us)\n", secs - 1);
+	else if (o->fmt == FMT_TEXT)
+		snprintf(alarm_line, sizeof alarm_line, "UNKNOWN: not done "
+		    "within the -t deadline (%us)\n", secs - 1);
+	alarm_len = strlen(alarm_line);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(secs);
+}
+
+/* N of M on a terminal, nowhere else. */
+static void
+progress(size_t done, size_t n, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "\roc-check: %zu of %zu probes done", done, n);
+	if (done == n)
+		fputc('\n', stderr);
 }
 
 static int
@@ -181,6 +348,8 @@ check(struct oc_cmd *cmd, int argc, char **argv)
 	struct opts *o = cmd->data;
 	struct run r;
 	struct oc_err err;
+	const char *nostate;
+	int64_t t0 = oc_mono_ms();
 	int code;
 
 	memset(&r, 0, sizeof r);
@@ -197,13 +366,24 @@ check(struct oc_cmd *cmd, int argc, char **argv)
 		oc_warnx("unexpected argument \"%s\"", argv[0]);
 		return usage_error(cmd, "");
 	}
-	if (!o->probe && (o->provider || o->nprofiles)) {
-		oc_warnx("-p and --profile select what --probe probes");
-		return usage_error(cmd, "");
-	}
+	if (o->deadline_ms > 0)
+		arm_deadline(o);
+	r.scope.provider = o->provider;
+	r.scope.profiles = (const char *const *)o->profiles;
+	r.scope.nprofiles = o->nprofiles;
+	r.scope.exclude = (const char *const *)o->exclude;
+	r.scope.nexclude = o->nexclude;
+	r.scope.crit_ms = o->crit_ms;
+	/* a -c beyond -w widens the window judged */
+	if (o->crit_ms > o->warn_ms)
+		o->warn_ms = o->crit_ms;
 	oc_err_clear(&err);
 	if (load(&r, &err) == -1) {
 		code = fail(&r, &err);
+		goto out;
+	}
+	if ((nostate = no_state(&r)) != NULL) {
+		code = report_no_state(&r, nostate);
 		goto out;
 	}
 	if (o->probe) {
@@ -213,8 +393,14 @@ check(struct oc_cmd *cmd, int argc, char **argv)
 		po.timeout_ms = o->timeout_ms;
 		po.concurrency = o->jobs;
 		po.provider = o->provider;
-		po.profiles = o->profiles;
+		po.profiles = (const char *const *)o->profiles;
 		po.nprofiles = o->nprofiles;
+		po.exclude = (const char *const *)o->exclude;
+		po.nexclude = o->nexclude;
+		if (o->deadline_ms > 0)
+			po.deadline = t0 + o->deadline_ms;
+		if (isatty(STDERR_FILENO))
+			po.progress = progress;
 		if (oc_probe_run(&r.probes, r.ctx, &r.h, &po, &err) == -1) {
 			code = fail(&r, &err);
 			goto out;
@@ -226,6 +412,8 @@ check(struct oc_cmd *cmd, int argc, char **argv)
 	r.c.probes = r.have_probes ? &r.probes : NULL;
 	r.c.timeout_ms = o->timeout_ms;
 	r.c.concurrency = o->jobs;
+	r.c.crit_ms = o->crit_ms;
+	r.c.deadline_ms = o->deadline_ms;
 	oc_check_decide(&r.c);
 	switch (o->fmt) {
 	case FMT_TEXT:
@@ -246,6 +434,7 @@ check(struct oc_cmd *cmd, int argc, char **argv)
 	code = o->fmt == FMT_NAGIOS ? oc_check_nagios_code(r.c.exit_code) :
 	    r.c.exit_code;
 out:
+	alarm(0);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		oc_warnx("cannot write the report: standard output failed");
 		if (code == 0 || code == OC_EX_EXPIRING)
@@ -273,28 +462,39 @@ ctx_error(struct oc_cmd *cmd, const struct oc_err *err)
 
 static const struct oc_opt options[] = {
 	{ "quiet", 'q', 0, NULL, "print nothing; the exit status tells", 'q' },
-	{ "nagios", 0, 0, NULL, "monitoring-plugins output and exit codes",
-	    OPT_NAGIOS },
+	{ "nagios", 0, 0, NULL, "monitoring-plugins output and exit codes "
+	    "(0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)", OPT_NAGIOS },
 	{ "prometheus", 0, 0, NULL, "node-exporter textfile output",
 	    OPT_PROMETHEUS },
-	{ "warn", 'w', 1, "dur", "expiring within dur is a warning (default "
-	    "24h; a bare number is hours)", 'w' },
+	{ "warn", 'w', 1, "dur", "a credential expiring within dur is a "
+	    "warning (default 24h)", 'w' },
+	{ "critical", 'c', 1, "dur", "one expiring within dur is critical, "
+	    "as if expired (default: only once expired)", 'c' },
+	{ "deadline", 't', 1, "secs", "give up after secs seconds in all: "
+	    "what is unfinished is reported, the result is UNKNOWN (default: "
+	    "none)", 't' },
 	{ "probe", 0, 0, NULL, "ask every provider whether each credential "
-	    "works", OPT_PROBE },
-	{ "timeout", 'T', 1, "ms", "each probe's timeout (default 8000 ms)",
-	    'T' },
+	    "works (default: no network)", OPT_PROBE },
+	{ "timeout", 'T', 1, "ms", "each probe's timeout, in ms as "
+	    "OpenClaw's --probe-timeout (default 8000)", 'T' },
 	{ "jobs", 'j', 1, "n", "probes at a time (default 4)", 'j' },
-	{ "provider", 'p', 1, "provider", "probe only this provider", 'p' },
-	{ "profile", 0, 1, "id", "probe only this profile (repeatable)",
-	    OPT_PROFILE },
+	{ "provider", 'p', 1, "provider", "judge and probe only this "
+	    "provider's credentials (default: all)", 'p' },
+	{ "profile", 0, 1, "id", "judge and probe only these profiles "
+	    "(repeatable, or id,id; default: all)", OPT_PROFILE },
+	{ "exclude", 0, 1, "id", "leave these profiles out (repeatable, or "
+	    "id,id)", OPT_EXCLUDE },
 	{ NULL, 0, 0, NULL, NULL, 0 }
 };
 
 static const struct oc_verb verbs[] = {
 	{ "", NULL, check, OC_VERB_CTX,
-	    "[-q | --json | --nagios | --prometheus] [-a agent] [-w dur]\n"
-	    "--probe [-T ms] [-j n] [-p provider] [--profile id ...] "
-	    "[-q | --json | --nagios | --prometheus] [-a agent] [-w dur]" },
+	    "[-q | --json | --nagios | --prometheus] [-a agent] [-w dur] "
+	    "[-c dur] [-t secs] [-p provider] [--profile id ...] "
+	    "[--exclude id ...]\n"
+	    "--probe [-T ms] [-j n] [-q | --json | --nagios | --prometheus] "
+	    "[-a agent] [-w dur] [-c dur] [-t secs] [-p provider] "
+	    "[--profile id ...] [--exclude id ...]" },
 	{ NULL, NULL, NULL, 0, NULL }
 };
 
@@ -324,6 +524,12 @@ main(int argc, char **argv)
 	cmd.on_error = ctx_error;
 	cmd.data = &o;
 	r = oc_cli_main(&cmd, argc, argv);
+	free(o.provider);
+	for (i = 0; i < (int)o.nprofiles; i++)
+		free(o.profiles[i]);
+	for (i = 0; i < (int)o.nexclude; i++)
+		free(o.exclude[i]);
 	free(o.profiles);
+	free(o.exclude);
 	return r;
 }

@@ -82,19 +82,38 @@ probe_of_provider(const struct oc_check *c, const char *provider)
 
 /* ---- the verdict ---- */
 
-static void
-first_problem(char *what, size_t sz, size_t *nbad, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+/* The problems, worst first: what is expired or missing (the one that
+ * expired first leading), then what a provider rejected, then what expires
+ * within -c, then within -w, soonest first. The first names the verdict;
+ * the others are counted. */
+struct problem {
+	int rank;
+	int64_t remaining;
+	char text[400];
+};
+
+struct problems {
+	struct problem best;
+	size_t n;
+};
 
 static void
-first_problem(char *what, size_t sz, size_t *nbad, const char *fmt, ...)
+problem(struct problems *ps, int rank, int64_t remaining, const char *fmt,
+    ...) __attribute__((format(printf, 4, 5)));
+
+static void
+problem(struct problems *ps, int rank, int64_t remaining, const char *fmt,
+    ...)
 {
 	va_list ap;
 
-	if ((*nbad)++ > 0)
+	if (ps->n++ > 0 && (rank > ps->best.rank || (rank == ps->best.rank &&
+	    remaining >= ps->best.remaining)))
 		return;
+	ps->best.rank = rank;
+	ps->best.remaining = remaining;
 	va_start(ap, fmt);
-	vsnprintf(what, sz, fmt, ap);
+	vsnprintf(ps->best.text, sizeof ps->best.text, fmt, ap);
 	va_end(ap);
 }
 
@@ -104,99 +123,181 @@ expirable(const struct oc_hprofile *hp)
 	return hp->ctype == OC_CT_TOKEN || hp->ctype == OC_CT_OAUTH;
 }
 
+enum { R_BAD, R_REJECTED, R_CRITICAL, R_EXPIRING };
+
+static void
+probe_problems(const struct oc_check *c, struct problems *ps)
+{
+	size_t i;
+
+	for (i = 0; c->probes != NULL && i < c->probes->n; i++)
+		if (c->probes->r[i].failed)
+			problem(ps, R_REJECTED, INT64_MAX,
+			    "%s rejected by %s (%s)", c->probes->r[i].label,
+			    c->probes->r[i].provider, c->probes->r[i].status);
+}
+
+/* The rule sets of 2026.6 and later: the issues of the routes in use. */
+static void
+route_problems(const struct oc_check *c, struct problems *ps)
+{
+	const struct oc_health *h = c->h;
+	size_t i;
+
+	for (i = 0; i < h->nissues; i++)
+		problem(ps, h->issues[i].missing == 1 ? R_BAD :
+		    h->issues[i].missing == 2 ? R_CRITICAL : R_EXPIRING,
+		    h->issues[i].remaining_ms, "%s", h->issues[i].text);
+}
+
+/* 2026.3: every profile on its own, and the providers in use. */
+static void
+profile_problems(const struct oc_check *c, struct problems *ps)
+{
+	const struct oc_health *h = c->h;
+	char left[64], win[48];
+	size_t i;
+
+	for (i = 0; i < h->np; i++) {
+		const struct oc_hprofile *hp = &h->p[i];
+
+		if (!expirable(hp) || hp->out_of_scope)
+			continue;
+		oc_format_span(hp->remaining_ms, left, sizeof left);
+		if (hp->status == OC_HS_EXPIRED)
+			problem(ps, R_BAD, hp->remaining_ms, "%s expired %s ago",
+			    hp->id, left);
+		else if (hp->status == OC_HS_MISSING)
+			problem(ps, R_BAD, INT64_MAX, "%s is unusable (%s)",
+			    hp->id, hp->reason ? hp->reason : "missing");
+		else if (hp->status == OC_HS_EXPIRING && hp->critical) {
+			fmt_window(c->crit_ms, win, sizeof win);
+			problem(ps, R_CRITICAL, hp->remaining_ms, "%s expires in "
+			    "%s (critical within %s)", hp->id, left, win);
+		} else if (hp->status == OC_HS_EXPIRING)
+			problem(ps, R_EXPIRING, hp->remaining_ms, "%s expires in "
+			    "%s", hp->id, left);
+	}
+	for (i = 0; i < h->nprov; i++)
+		if (h->prov[i].missing && oc_hscope_has(h->scope,
+		    h->prov[i].id, NULL))
+			problem(ps, R_BAD, INT64_MAX, "no credential for %s "
+			    "(used by %s)", h->prov[i].id, h->prov[i].used_by);
+}
+
 void
 oc_check_decide(struct oc_check *c)
 {
 	const struct oc_health *h = c->h;
-	char left[64], what[400] = "";
-	size_t i, nbad = 0;
+	const struct oc_probe_set *pr = c->probes;
+	struct problems ps;
+	char left[64];
+	size_t i;
 
+	memset(&ps, 0, sizeof ps);
 	c->verdict = h->verdict;
 	c->exit_code = h->exit_code;
-	if (c->probes != NULL && c->probes->nfailed > 0) {
+	if (pr != NULL && pr->nfailed > 0) {
 		/* a rejected credential is as bad as an expired one */
 		c->exit_code = OC_EX_NEG;
-		if (c->verdict != OC_V_MISSING)
-			c->verdict = OC_V_EXPIRED;
+		if (c->verdict == OC_V_OK || c->verdict == OC_V_EXPIRING)
+			c->verdict = OC_V_REJECTED;
+	} else if (pr != NULL && c->exit_code != OC_EX_NEG &&
+	    (pr->nunfinished > 0 || (pr->nsent > 0 && pr->nreached == 0))) {
+		/* probes that said nothing are not an OK: cut by -t, or no
+		 * provider answered at all */
+		c->verdict = OC_V_UNKNOWN;
+		c->exit_code = pr->nunfinished > 0 ? OC_EX_TEMPFAIL :
+		    OC_EX_UNAVAILABLE;
 	}
-	if (c->probes != NULL && h->np > 0) {
+	if (pr != NULL && h->np > 0) {
 		c->probe_by_profile = oc_xcalloc(h->np,
 		    sizeof *c->probe_by_profile);
-		for (i = 0; i < c->probes->n; i++)
-			if (c->probes->r[i].hindex >= 0)
-				c->probe_by_profile[c->probes->r[i].hindex] =
-				    &c->probes->r[i];
+		for (i = 0; i < pr->n; i++)
+			if (pr->r[i].hindex >= 0)
+				c->probe_by_profile[pr->r[i].hindex] =
+				    &pr->r[i];
 	}
 
-	/* the route-based rule sets say what made the verdict */
-	if (h->nissues > 0 && c->exit_code != OC_EX_OK) {
-		for (i = 0; i < h->nissues; i++)
-			if (h->issues[i].missing == (c->exit_code == OC_EX_NEG))
-				first_problem(what, sizeof what, &nbad, "%s",
-				    h->issues[i].text);
-		for (i = 0; c->probes != NULL && i < c->probes->n; i++)
-			if (c->probes->r[i].failed)
-				first_problem(what, sizeof what, &nbad,
-				    "%s rejected by %s (%s)",
-				    c->probes->r[i].label,
-				    c->probes->r[i].provider,
-				    c->probes->r[i].status);
-	} else if (c->exit_code == OC_EX_NEG) {
-	/* the worst problem first: expired, then missing, then a
-	 * rejected credential; the others are counted */
-		for (i = 0; i < h->np; i++)
-			if (expirable(&h->p[i]) &&
-			    h->p[i].status == OC_HS_EXPIRED) {
-				oc_format_span(h->p[i].remaining_ms, left,
-				    sizeof left);
-				first_problem(what, sizeof what, &nbad,
-				    "%s expired %s ago", h->p[i].id, left);
-			}
-		for (i = 0; i < h->nprov; i++)
-			if (h->prov[i].missing)
-				first_problem(what, sizeof what, &nbad,
-				    "no credential for %s (used by %s)",
-				    h->prov[i].id, h->prov[i].used_by);
-		for (i = 0; i < h->np; i++)
-			if (expirable(&h->p[i]) &&
-			    h->p[i].status == OC_HS_MISSING)
-				first_problem(what, sizeof what, &nbad,
-				    "%s is unusable (%s)", h->p[i].id,
-				    h->p[i].reason ? h->p[i].reason :
-				    "missing");
-		for (i = 0; c->probes != NULL && i < c->probes->n; i++)
-			if (c->probes->r[i].failed)
-				first_problem(what, sizeof what, &nbad,
-				    "%s rejected by %s (%s)",
-				    c->probes->r[i].label,
-				    c->probes->r[i].provider,
-				    c->probes->r[i].status);
-	} else if (c->exit_code == OC_EX_EXPIRING) {
-		for (i = 0; i < h->np; i++)
-			if (expirable(&h->p[i]) &&
-			    h->p[i].status == OC_HS_EXPIRING) {
-				oc_format_span(h->p[i].remaining_ms, left,
-				    sizeof left);
-				first_problem(what, sizeof what, &nbad,
-				    "%s expires in %s", h->p[i].id, left);
-			}
-	} else {
+	if (h->nissues > 0 || h->store.rules != OC_RULES_2026_3)
+		route_problems(c, &ps);
+	else
+		profile_problems(c, &ps);
+	probe_problems(c, &ps);
+	if (c->verdict == OC_V_UNKNOWN) {
+		if (pr->nunfinished > 0)
+			snprintf(c->reason, sizeof c->reason, "%zu of %zu probe%s "
+			    "unfinished at the -t deadline (%" PRId64 "s)",
+			    pr->nunfinished, pr->nsent, pr->nsent == 1 ? "" : "s",
+			    c->deadline_ms / 1000);
+		else
+			snprintf(c->reason, sizeof c->reason, "no probe reached "
+			    "its provider (%zu tried; see the rows)", pr->nsent);
+		if (ps.n > 0)
+			snprintf(c->reason + strlen(c->reason), sizeof c->reason -
+			    strlen(c->reason), "; %s%s", ps.best.text, ps.n > 1 ?
+			    " (+more)" : "");
+		return;
+	}
+	if (c->exit_code == OC_EX_OK || ps.n == 0) {
 		size_t n = 0, inuse = 0;
 
 		for (i = 0; i < h->np; i++)
-			n += h->p[i].status != OC_HS_IGNORED;
+			n += h->p[i].status != OC_HS_IGNORED &&
+			    !h->p[i].out_of_scope;
 		for (i = 0; i < h->nprov; i++)
-			inuse += h->prov[i].in_use;
+			inuse += h->prov[i].in_use &&
+			    oc_hscope_has(h->scope, h->prov[i].id, NULL);
 		fmt_window(h->warn_ms, left, sizeof left);
-		snprintf(what, sizeof what, "%zu profile%s, %zu provider%s "
-		    "in use, nothing expires within %s", n, n == 1 ? "" : "s",
-		    inuse, inuse == 1 ? "" : "s", left);
+		snprintf(c->reason, sizeof c->reason, "%zu profile%s, %zu "
+		    "provider%s in use, nothing expires within %s", n,
+		    n == 1 ? "" : "s", inuse, inuse == 1 ? "" : "s", left);
+		return;
 	}
-	if (nbad > 1)
-		snprintf(c->reason, sizeof c->reason, "%s (+%zu more)", what,
-		    nbad - 1);
+	if (ps.n > 1)
+		snprintf(c->reason, sizeof c->reason, "%s (+%zu more)",
+		    ps.best.text, ps.n - 1);
 	else
-		snprintf(c->reason, sizeof c->reason, "%s", what);
+		snprintf(c->reason, sizeof c->reason, "%s", ps.best.text);
+}
+
+void
+oc_check_count(const struct oc_check *c, struct oc_check_counts *k)
+{
+	const struct oc_health *h = c->h;
+	size_t i;
+
+	memset(k, 0, sizeof *k);
+	for (i = 0; i < h->np; i++) {
+		const struct oc_hprofile *hp = &h->p[i];
+
+		if (hp->status == OC_HS_IGNORED || hp->out_of_scope)
+			continue;
+		switch (hp->status) {
+		case OC_HS_EXPIRING:
+			k->expiring++;
+			break;
+		case OC_HS_EXPIRED:
+			k->expired++;
+			break;
+		case OC_HS_MISSING:
+			k->missing++;
+			break;
+		default:
+			k->ok++;
+			break;
+		}
+	}
+	for (i = 0; i < h->nprov; i++) {
+		const struct oc_hprovider *pv = &h->prov[i];
+
+		if (pv->nprofiles > 0 || !oc_hscope_has(h->scope, pv->id, NULL))
+			continue;
+		if (pv->missing)
+			k->missing++;
+		else if (pv->env_var != NULL || pv->config_key)
+			k->ok++;
+	}
 }
 
 void
@@ -241,7 +342,7 @@ each_row(const struct oc_check *c, row_fn fn, void *arg)
 		struct oc_buf note = { 0 };
 		const char *cells[6];
 
-		if (hp->status == OC_HS_IGNORED)
+		if (hp->status == OC_HS_IGNORED || hp->out_of_scope)
 			continue;
 		if (hp->has_expiry) {
 			fmt_left(hp->remaining_ms, left, sizeof left);
@@ -273,7 +374,7 @@ each_row(const struct oc_check *c, row_fn fn, void *arg)
 		struct oc_buf note = { 0 };
 		const char *cells[6];
 
-		if (pv->nprofiles > 0)
+		if (pv->nprofiles > 0 || !oc_hscope_has(h->scope, pv->id, NULL))
 			continue;
 		if (pv->missing) {
 			oc_buf_addf(&note, "used by %s, no credential",
@@ -537,6 +638,8 @@ oc_check_json(const struct oc_check *c, FILE *f)
 	jw_str(&w, "storeEra", oc_era_name(h->store.era));
 	jw_str(&w, "rules", oc_rules_name(h->store.rules));
 	jw_str(&w, "config", c->ctx->paths.config_path);
+	jw_str(&w, "stateDir", c->ctx->paths.state_dir);
+	jw_bool(&w, "stateFound", 1);
 	jw_i64(&w, "now", h->now);
 	jw_i64(&w, "warnAfterMs", h->warn_ms);
 
@@ -649,6 +752,28 @@ oc_check_json_error(int code, const char *msg, FILE *f)
 	jw_end(&w);
 }
 
+void
+oc_check_json_no_state(const char *state_dir, const char *dir, FILE *f)
+{
+	struct jw w;
+	char msg[1100];
+
+	snprintf(msg, sizeof msg, "no OpenClaw state at %s", dir);
+	memset(&w, 0, sizeof w);
+	w.f = f;
+	jw_open(&w, NULL, '{');
+	jw_i64(&w, "schemaVersion", 1);
+	jw_bool(&w, "ok", 0);
+	jw_str(&w, "verdict", oc_verdict_name(OC_V_MISSING));
+	jw_i64(&w, "exitCode", OC_EX_NEG);
+	jw_str(&w, "reason", msg);
+	jw_str(&w, "stateDir", state_dir);
+	jw_bool(&w, "stateFound", 0);
+	jw_str(&w, "missingDir", dir);
+	jw_close(&w, '}');
+	jw_end(&w);
+}
+
 /* ---- Nagios / Icinga (monitoring-plugins conventions) ---- */
 
 int
@@ -684,16 +809,30 @@ oc_check_nagios(const struct oc_check *c, FILE *f)
 	for (i = 0; i < h->np; i++) {
 		const struct oc_hprofile *hp = &h->p[i];
 
-		if (!hp->has_expiry || hp->refreshable)
+		if (!hp->has_expiry || hp->refreshable || hp->out_of_scope ||
+		    hp->status == OC_HS_IGNORED)
 			continue;
 		oc_buf_adds(&b, n++ ? " " : " | ");
 		perf_label(&b, hp->id);
-		/* seconds left (rounded down), warn below the window, crit
-		 * below zero */
-		oc_buf_addf(&b, "=%" PRId64 "s;%" PRId64 ":;0:",
+		/* seconds left (rounded down), warn below the -w window, crit
+		 * below -c (zero by default) */
+		oc_buf_addf(&b, "=%" PRId64 "s;%" PRId64 ":;%" PRId64 ":",
 		    hp->remaining_ms >= 0 ? hp->remaining_ms / 1000 :
-		    -((-hp->remaining_ms + 999) / 1000), h->warn_ms / 1000);
+		    -((-hp->remaining_ms + 999) / 1000), h->warn_ms / 1000,
+		    c->crit_ms / 1000);
 		flush(&b, f, 0);
+	}
+	{
+		struct oc_check_counts k;
+
+		oc_check_count(c, &k);
+		oc_buf_addf(&b, "%sok=%zu;;;0 expiring=%zu;;;0 expired=%zu;;;0 "
+		    "missing=%zu;;;0", n ? " " : " | ", k.ok, k.expiring,
+		    k.expired, k.missing);
+		if (c->probes != NULL)
+			oc_buf_addf(&b, " rejected=%zu;;;0 probe_unanswered=%zu;;;0",
+			    c->probes->nfailed, c->probes->nsent -
+			    c->probes->nreached);
 	}
 	oc_buf_addc(&b, '\n');
 	print_rows(c, &b, f);

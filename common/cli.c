@@ -26,6 +26,8 @@ static const struct oc_opt common_opts[] = {
 	    "(a JSON store awaiting migration)", OC_OPT_FORCE },
 	{ "reload", 0, 0, NULL, "after the write, tell a running gateway to "
 	    "use it at once", OC_OPT_RELOAD },
+	{ "state-dir", 0, 1, "dir", "OpenClaw's state directory (as "
+	    "OPENCLAW_STATE_DIR; default ~/.openclaw)", OC_OPT_STATE_DIR },
 	{ "help", 'h', 0, NULL, "print the usage (-h) or this help (--help)",
 	    'h' },
 	{ "version", 'V', 0, NULL, "print the version", 'V' },
@@ -79,6 +81,19 @@ common_option(struct oc_cli *c, int opt, const char *arg, int *long_help)
 	case OC_OPT_RELOAD:
 		c->reload = 1;
 		return 1;
+	case OC_OPT_STATE_DIR:
+		/* the very meaning of OPENCLAW_STATE_DIR, for us and for the
+		 * programs we start (the gateway a key is handed to) */
+		if (*arg == '\0') {
+			oc_warnx("--state-dir: empty directory");
+			return -1;
+		}
+		if (setenv("OPENCLAW_STATE_DIR", arg, 1) == -1) {
+			oc_warnx("--state-dir: cannot set OPENCLAW_STATE_DIR");
+			return -1;
+		}
+		c->state_dir = arg;
+		return 1;
 	case OC_OPT_HELP_LONG:
 		c->help = 1;
 		*long_help = 1;
@@ -113,7 +128,8 @@ synopsis_has(const char *syn, const struct oc_opt *o)
 	const char *p;
 	size_t n;
 
-	if (o->id == 'h' || o->id == 'V' || o->id == OC_OPT_HELP_LONG)
+	if (o->id == 'h' || o->id == 'V' || o->id == OC_OPT_HELP_LONG ||
+	    o->id == OC_OPT_STATE_DIR)
 		return 1;	/* every verb answers these */
 	for (p = syn; (p = strchr(p, '-')) != NULL; p++) {
 		if (p > syn && !(p[-1] == '[' || p[-1] == ' ' || p[-1] == '|' ||

@@ -44,6 +44,10 @@ oc_verdict_name(enum oc_verdict v)
 		return "EXPIRED";
 	case OC_V_MISSING:
 		return "MISSING";
+	case OC_V_REJECTED:
+		return "REJECTED";
+	case OC_V_UNKNOWN:
+		return "UNKNOWN";
 	}
 	return "UNKNOWN";
 }
@@ -321,8 +325,32 @@ profile_health(struct oc_hprofile *hp, const struct oc_cred *c,
 }
 
 int
+oc_hscope_has(const struct oc_hscope *sc, const char *provider,
+    const char *profile_id)
+{
+	size_t i;
+
+	if (sc == NULL)
+		return 1;
+	if (sc->provider != NULL && (provider == NULL ||
+	    strcmp(sc->provider, provider) != 0))
+		return 0;
+	if (profile_id == NULL)
+		return sc->nprofiles == 0;
+	for (i = 0; i < sc->nexclude; i++)
+		if (strcmp(sc->exclude[i], profile_id) == 0)
+			return 0;
+	if (sc->nprofiles == 0)
+		return 1;
+	for (i = 0; i < sc->nprofiles; i++)
+		if (strcmp(sc->profiles[i], profile_id) == 0)
+			return 1;
+	return 0;
+}
+
+int
 oc_health_load(struct oc_health *h, const struct oc_ctx *ctx, int64_t now,
-    int64_t warn_ms, struct oc_err *err)
+    int64_t warn_ms, const struct oc_hscope *scope, struct oc_err *err)
 {
 	size_t vcap = 0, i, j;
 	int exp_or_missing = 0, expiring = 0, expired = 0;
@@ -331,15 +359,24 @@ oc_health_load(struct oc_health *h, const struct oc_ctx *ctx, int64_t now,
 	memset(h, 0, sizeof *h);
 	h->now = now;
 	h->warn_ms = warn_ms;
+	h->scope = scope;
 	if (oc_store_open(&h->store, ctx, err) == -1)
 		return -1;
 	h->have_store = 1;
 	h->np = h->store.ncreds;
 	h->p = oc_xcalloc(h->np ? h->np : 1, sizeof *h->p);
 	cur_store = &h->store;
-	for (i = 0; i < h->np; i++)
-		profile_health(&h->p[i], &h->store.creds[i], h->store.rules,
-		    now, warn_ms);
+	for (i = 0; i < h->np; i++) {
+		struct oc_hprofile *hp = &h->p[i];
+
+		profile_health(hp, &h->store.creds[i], h->store.rules, now,
+		    warn_ms);
+		hp->out_of_scope = hp->status != OC_HS_IGNORED &&
+		    !oc_hscope_has(scope, hp->provider, hp->id);
+		hp->critical = scope != NULL && scope->crit_ms > 0 &&
+		    hp->status == OC_HS_EXPIRING &&
+		    hp->remaining_ms <= scope->crit_ms;
+	}
 	if (h->np > 1)
 		qsort(h->p, h->np, sizeof *h->p, cmp_profile);
 
@@ -422,7 +459,7 @@ oc_health_load(struct oc_health *h, const struct oc_ctx *ctx, int64_t now,
 
 		if (hp->ctype != OC_CT_TOKEN && hp->ctype != OC_CT_OAUTH)
 			continue;
-		if (hp->status == OC_HS_IGNORED)
+		if (hp->status == OC_HS_IGNORED || hp->out_of_scope)
 			continue;
 		if (hp->status == OC_HS_EXPIRED) {
 			exp_or_missing = expired = 1;
@@ -433,16 +470,20 @@ oc_health_load(struct oc_health *h, const struct oc_ctx *ctx, int64_t now,
 		} else if (hp->status == OC_HS_EXPIRING) {
 			expiring = 1;
 			h->nexpiring++;
+			/* -c: as bad as expired, still called expiring */
+			exp_or_missing |= hp->critical;
 		}
 	}
 	for (j = 0; j < h->nprov; j++)
-		if (h->prov[j].missing) {
+		if (h->prov[j].missing &&
+		    oc_hscope_has(scope, h->prov[j].id, NULL)) {
 			exp_or_missing = 1;
 			h->nmissing++;
 		}
 	if (exp_or_missing) {
 		h->exit_code = OC_EX_NEG;
-		h->verdict = expired ? OC_V_EXPIRED : OC_V_MISSING;
+		h->verdict = expired ? OC_V_EXPIRED : h->nmissing > 0 ?
+		    OC_V_MISSING : OC_V_EXPIRING;
 	} else if (expiring) {
 		h->exit_code = OC_EX_EXPIRING;
 		h->verdict = OC_V_EXPIRING;

@@ -216,10 +216,47 @@ bad:
 	return -1;
 }
 
+/* Count the result lines as they come, for a progress report. */
+struct progress {
+	const struct oc_http_opts *o;
+	size_t done, n;
+};
+
+static void
+count_lines(const char *buf, size_t len, void *arg)
+{
+	struct progress *p = arg;
+	size_t before = p->done;
+	const char *nl;
+
+	while (len > 0 && (nl = memchr(buf, '\n', len)) != NULL) {
+		p->done++;
+		len -= (size_t)(nl - buf) + 1;
+		buf = nl + 1;
+	}
+	if (p->done != before && p->done <= p->n)
+		p->o->progress(p->done, p->n, p->o->arg);
+}
+
 int
 oc_http_run(const struct oc_http_req *reqs, size_t n, int concurrency,
     struct oc_http_res **res, struct oc_err *err)
 {
+	struct oc_http_opts o;
+
+	memset(&o, 0, sizeof o);
+	o.concurrency = concurrency;
+	return oc_http_run_opts(reqs, n, &o, res, err);
+}
+
+int
+oc_http_run_opts(const struct oc_http_req *reqs, size_t n,
+    const struct oc_http_opts *o, struct oc_http_res **res,
+    struct oc_err *err)
+{
+	struct progress prog = { o, 0, n };
+	int concurrency = o->concurrency, cut = 0;
+	int64_t left = 0;
 	struct oc_buf doc = { 0 }, out = { 0 };
 	struct oc_http_res *rs;
 	const char *path = oc_http_helper_path();
@@ -270,8 +307,31 @@ oc_http_run(const struct oc_http_req *reqs, size_t n, int concurrency,
 	io.in_len = doc.len;
 	io.out = &out;
 	io.timeout_ms = budget;
+	if (o->deadline > 0) {
+		/* the caller's deadline ends the run: what came by then is
+		 * kept, the rest is "deadline" */
+		left = o->deadline - oc_mono_ms();
+		if (left < 1)
+			left = 1;
+		if (left < budget) {
+			io.timeout_ms = left;
+			cut = 1;
+		}
+	}
+	if (o->progress != NULL) {
+		io.on_out = count_lines;
+		io.arg = &prog;
+	}
 	io.max_out = n * (size_t)HTTP_LINE_MAX + HTTP_LINE_MAX;
 	end = oc_proc_run(&pr, &io, &status);
+	if (end == OC_PROC_TIMEOUT && cut) {
+		/* the helper was killed at the deadline: keep whole lines */
+		while (out.len > 0 && out.data[out.len - 1] != '\n')
+			out.data[--out.len] = '\0';
+		status = 0;
+		end = OC_PROC_EXITED;
+	} else
+		cut = 0;
 	switch (end) {
 	case OC_PROC_EXITED:
 		break;
@@ -314,7 +374,8 @@ oc_http_run(const struct oc_http_req *reqs, size_t n, int concurrency,
 	}
 	for (i = 0; i < n; i++)
 		if (!seen[i])
-			rs[i].error = oc_xstrdup("other: helper gave no result");
+			rs[i].error = oc_xstrdup(cut ? "deadline" :
+			    "other: helper gave no result");
 	*res = rs;
 	rs = NULL;
 	rc = 0;

@@ -783,6 +783,7 @@ enum {
 	OC_OPT_FORCE,
 	OC_OPT_HELP_LONG,
 	OC_OPT_RELOAD,
+	OC_OPT_STATE_DIR,
 	OC_OPT_FIRST_PRIVATE = 1100
 };
 /* One option: its spellings, whether it takes a value (1; 2: optional,
@@ -819,6 +820,7 @@ struct oc_cli {
 	int help;
 	int version;
 	int reload;		/* --reload: tell the gateway after a write */
+	const char *state_dir;	/* --state-dir (set as OPENCLAW_STATE_DIR) */
 };
 void oc_cli_init(struct oc_cli *);
 struct oc_cmd {
@@ -842,7 +844,7 @@ struct oc_cmd {
 	const struct oc_verb *verb;
 	struct oc_ctx ctx;
 	int have_ctx;
-	int uses_common[8];
+	int uses_common[16];
 };
 /* Parse the options, answer -h/--help/-V, find the verb, refuse options
  * that are not its own, open the context when the verb wants it, run it;
@@ -895,6 +897,8 @@ struct oc_proc_io {
 	struct oc_buf *out;	/* its stdout, collected */
 	struct oc_buf *err;	/* its stderr, collected (unless on_err) */
 	void (*on_err)(const char *, size_t, void *);	/* stderr as it comes */
+	/* stdout as it comes (it is collected in out all the same) */
+	void (*on_out)(const char *, size_t, void *);
 	void *arg;
 	int64_t timeout_ms;	/* the whole run; 0: no limit */
 	int64_t idle_ms;	/* the longest wait for output; 0: no limit */
@@ -949,6 +953,18 @@ struct oc_http_res {
  * (OC_EX_UNAVAILABLE / OC_EX_SOFTWARE-like errors in err). */
 int oc_http_run(const struct oc_http_req *reqs, size_t n, int concurrency,
     struct oc_http_res **res, struct oc_err *);
+/* The same, with a deadline (oc_mono_ms; 0: none) for the whole run:
+ * the helper is stopped there, the answers that came are kept and the
+ * others get error "deadline". progress, when set, is called as each
+ * answer comes (done of n). */
+struct oc_http_opts {
+	int concurrency;
+	int64_t deadline;
+	void (*progress)(size_t done, size_t n, void *arg);
+	void *arg;
+};
+int oc_http_run_opts(const struct oc_http_req *, size_t n,
+    const struct oc_http_opts *, struct oc_http_res **, struct oc_err *);
 void oc_http_res_free(struct oc_http_res *, size_t n);
 /* The helper run: $OC_HTTP_HELPER when set and not empty, else
  * LIBEXECDIR/oc-http. Borrowed. */
@@ -1191,7 +1207,9 @@ enum oc_verdict {
 	OC_V_OK = 0,
 	OC_V_EXPIRING,
 	OC_V_EXPIRED,
-	OC_V_MISSING
+	OC_V_MISSING,
+	OC_V_REJECTED,		/* a probe: the provider refused it */
+	OC_V_UNKNOWN		/* probes that told nothing (-t, unreachable) */
 };
 struct oc_hprofile {
 	const struct oc_cred *c;	/* in the health's store */
@@ -1206,6 +1224,8 @@ struct oc_hprofile {
 	int64_t remaining_ms;	/* may be negative */
 	int refreshable;	/* oauth: expired/expiring access, refresh set */
 	int from_main;		/* inherited (the main agent's or shared) */
+	int out_of_scope;	/* left out by -p, --profile, --exclude */
+	int critical;		/* expiring within the -c window */
 	const char *origin;	/* "agent", "main" or "shared" */
 	const char *label;	/* email or displayName */
 	struct oc_jval raw;	/* the profile's JSON, in the store's text */
@@ -1241,10 +1261,27 @@ struct oc_route {
 };
 struct oc_hissue {
 	char *text;		/* one line, no secret */
-	int missing;		/* 1: exit 1; 0: expiring */
+	int missing;		/* 1: exit 1; 2: expiring within -c, exit 1;
+				 * 0: expiring */
+	int64_t remaining_ms;	/* of the credential named; INT64_MAX: none */
 };
+/* What oc-check judges (-p, --profile, --exclude) and its -c window. */
+struct oc_hscope {
+	const char *provider;		/* normalised, or NULL: every one */
+	const char *const *profiles;	/* only these, when nprofiles > 0 */
+	size_t nprofiles;
+	const char *const *exclude;	/* never these */
+	size_t nexclude;
+	int64_t crit_ms;	/* expiring within this is as bad as expired;
+				 * 0: only what has expired */
+};
+/* Whether a credential is in the scope (profile_id NULL: a provider's
+ * env or config key, or the provider itself). NULL scope: everything. */
+int oc_hscope_has(const struct oc_hscope *, const char *provider,
+    const char *profile_id);
 struct oc_health {
 	int64_t now, warn_ms;
+	const struct oc_hscope *scope;	/* NULL: everything */
 	struct oc_store store;	/* the merged view judged */
 	int have_store;
 	struct oc_hprofile *p;	/* sorted by provider, then id */
@@ -1271,7 +1308,7 @@ void oc_routes_free(struct oc_health *);
  * A store that cannot be parsed is OC_EX_DATAERR naming the file and
  * position. The stores are scanned, not turned into json-c trees. */
 int oc_health_load(struct oc_health *, const struct oc_ctx *, int64_t now,
-    int64_t warn_ms, struct oc_err *);
+    int64_t warn_ms, const struct oc_hscope *, struct oc_err *);
 void oc_health_free(struct oc_health *);
 const char *oc_verdict_name(enum oc_verdict);
 
@@ -1282,6 +1319,12 @@ struct oc_probe_opts {
 	const char *provider;	/* only this provider, or NULL */
 	const char *const *profiles;	/* only these profile ids */
 	size_t nprofiles;
+	const char *const *exclude;	/* never these */
+	size_t nexclude;
+	int64_t deadline;	/* oc_mono_ms when every probe ends; 0: none */
+	/* called as each answer comes (done of n requests) */
+	void (*progress)(size_t done, size_t n, void *arg);
+	void *arg;
 };
 struct oc_probe_result {
 	char *provider;
@@ -1299,10 +1342,14 @@ struct oc_probe_result {
 	char *error;		/* one line, never a secret */
 	const char *hint;	/* e.g. the Claude-Code-only token advice */
 	int failed;		/* auth or billing */
+	int unfinished;		/* the deadline came first */
 };
 struct oc_probe_set {
 	struct oc_probe_result *r;
 	size_t n, nfailed;
+	size_t nsent;		/* requests made */
+	size_t nreached;	/* of them, answered by the provider (HTTP) */
+	size_t nunfinished;	/* cut by the deadline */
 	long duration_ms;
 };
 /* Probe every credential of the health (profiles, then the env or config
@@ -1321,6 +1368,8 @@ struct oc_check {
 	const struct oc_probe_set *probes;	/* NULL without --probe */
 	long timeout_ms;
 	int concurrency;
+	int64_t crit_ms;	/* -c, 0: none */
+	int64_t deadline_ms;	/* -t, 0: none */
 	/* set by oc_check_decide: */
 	enum oc_verdict verdict;
 	int exit_code;
@@ -1330,9 +1379,17 @@ struct oc_check {
 /* The verdict (health, and rejected probes) and its one-line reason. */
 void oc_check_decide(struct oc_check *);
 void oc_check_free(struct oc_check *);
+/* The credentials judged, by status (static keys count as ok). */
+struct oc_check_counts {
+	size_t ok, expiring, expired, missing;
+};
+void oc_check_count(const struct oc_check *, struct oc_check_counts *);
 void oc_check_text(const struct oc_check *, FILE *);
 void oc_check_json(const struct oc_check *, FILE *);
 void oc_check_json_error(int code, const char *msg, FILE *);
+/* No OpenClaw state for this user: where it was looked for (dir: the
+ * state or agent directory found missing). */
+void oc_check_json_no_state(const char *state_dir, const char *dir, FILE *);
 void oc_check_nagios(const struct oc_check *, FILE *);
 /* 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN for an oc-check exit code. */
 int oc_check_nagios_code(int exit_code);

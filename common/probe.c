@@ -447,7 +447,15 @@ judge(struct oc_probe_result *r, const struct oc_http_res *h,
 	r->http_status = h->status;
 	r->latency_ms = h->elapsed_ms;
 	r->status = oc_rules_probe_status(h->status, h->error, body);
-	if (h->status == 0) {
+	if (h->status == 0 && h->error != NULL &&
+	    strcmp(h->error, "deadline") == 0) {
+		/* -t: the run ended before this answer came */
+		r->status = "timeout";
+		r->reason_code = "deadline";
+		r->unfinished = 1;
+		r->latency_ms = -1;
+		r->error = oc_xstrdup("not finished by the deadline");
+	} else if (h->status == 0) {
 		r->error = oc_xasprintf("no answer: %s", h->error ?
 		    h->error : "unknown error");
 	} else if (strcmp(r->status, "ok") == 0) {
@@ -522,7 +530,8 @@ oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
 			if (hp->status == OC_HS_IGNORED ||
 			    strcmp(hp->provider, pv->id) != 0)
 				continue;
-			if (o->nprofiles && !wanted(o, hp->id))
+			if ((o->nprofiles && !wanted(o, hp->id)) ||
+			    hp->out_of_scope)
 				continue;
 			nprof++;
 			r = new_result(s, &cap, pv->id);
@@ -585,6 +594,18 @@ oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
 	}
 
 	if (nt > 0) {
+		struct oc_http_opts ho;
+		long each = o->timeout_ms;
+
+		if (o->deadline > 0) {
+			/* no request outlives the deadline */
+			int64_t left = o->deadline - oc_mono_ms();
+
+			if (left < 1)
+				left = 1;
+			if (each <= 0 || left < each)
+				each = (long)left;
+		}
 		reqs = oc_xcalloc(nt, sizeof *reqs);
 		for (i = 0; i < nt; i++) {
 			snprintf(tv[i].id, sizeof tv[i].id, "%zu", i);
@@ -592,15 +613,24 @@ oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
 			reqs[i].method = "GET";
 			reqs[i].url = tv[i].url;
 			reqs[i].headers = (const char *const *)tv[i].headers;
-			reqs[i].timeout_ms = o->timeout_ms;
+			reqs[i].timeout_ms = each;
 		}
-		if (oc_http_run(reqs, nt, o->concurrency, &res, err) == -1)
+		memset(&ho, 0, sizeof ho);
+		ho.concurrency = o->concurrency;
+		ho.deadline = o->deadline;
+		ho.progress = o->progress;
+		ho.arg = o->arg;
+		if (oc_http_run_opts(reqs, nt, &ho, &res, err) == -1)
 			goto out;
 		for (i = 0; i < nt; i++)
 			judge(&s->r[tv[i].ri], &res[i], tv[i].secret);
 	}
-	for (i = 0; i < s->n; i++)
+	for (i = 0; i < s->n; i++) {
 		s->nfailed += s->r[i].failed;
+		s->nunfinished += s->r[i].unfinished;
+		s->nsent += s->r[i].request != NULL;
+		s->nreached += s->r[i].http_status > 0;
+	}
 	s->duration_ms = (long)(oc_mono_ms() - t0);
 	rc = 0;
 out:

@@ -358,6 +358,8 @@ drain(int fd, int is_err, struct oc_proc_io *io, size_t *total, int *toobig)
 			oc_buf_add(io->err, buf, (size_t)n);
 		else if (!is_err && io->out != NULL)
 			oc_buf_add(io->out, buf, (size_t)n);
+		if (!is_err && io->on_out != NULL)
+			io->on_out(buf, (size_t)n, io->arg);
 		oc_wipe(buf, (size_t)n);
 	}
 }

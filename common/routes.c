@@ -671,11 +671,14 @@ codex_unavailable(const struct oc_ctx *ctx, const struct oc_route *r)
 }
 
 static void
-issue(struct oc_health *h, int missing, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+issue(struct oc_health *h, int missing, int64_t remaining, const char *fmt,
+    ...) __attribute__((format(printf, 4, 5)));
 
+/* missing: 1 bad (exit 1), 2 expiring within -c (exit 1), 0 expiring;
+ * remaining: of the credential the issue names (INT64_MAX: none) */
 static void
-issue(struct oc_health *h, int missing, const char *fmt, ...)
+issue(struct oc_health *h, int missing, int64_t remaining, const char *fmt,
+    ...)
 {
 	va_list ap;
 	char buf[512];
@@ -687,6 +690,7 @@ issue(struct oc_health *h, int missing, const char *fmt, ...)
 	    sizeof *h->issues);
 	h->issues[h->nissues].text = oc_xstrdup(buf);
 	h->issues[h->nissues].missing = missing;
+	h->issues[h->nissues].remaining_ms = remaining;
 	h->nissues++;
 }
 
@@ -699,6 +703,40 @@ hprofile_of(const struct oc_health *h, const char *id)
 		if (strcmp(h->p[i].id, id) == 0)
 			return &h->p[i];
 	return NULL;
+}
+
+/* Whether -p, --profile, --exclude leave a provider out: another provider
+ * than -p's; one whose profiles --exclude all leaves out; with --profile,
+ * one none of whose profiles is named. */
+static int
+provider_scoped_out(const struct oc_health *h, const char *provider)
+{
+	size_t i, n = 0, in = 0;
+
+	if (h->scope == NULL)
+		return 0;
+	if (!oc_hscope_has(h->scope, provider, NULL) &&
+	    h->scope->nprofiles == 0)
+		return 1;	/* another provider than -p's */
+	for (i = 0; i < h->np; i++)
+		if (h->p[i].provider != NULL &&
+		    strcmp(h->p[i].provider, provider) == 0) {
+			n++;
+			in += !h->p[i].out_of_scope;
+		}
+	if (h->scope->nprofiles > 0)
+		return in == 0;
+	return n > 0 && in == 0;
+}
+
+/* A route is judged when the scope takes its selected profile, or, with
+ * none selected, its provider. */
+static int
+route_in_scope(const struct oc_health *h, const struct oc_route *r)
+{
+	if (r->selected != NULL)
+		return oc_hscope_has(h->scope, r->provider, r->selected);
+	return !provider_scoped_out(h, r->provider);
 }
 
 static void
@@ -714,10 +752,15 @@ verdict_2026_9(struct oc_health *h, const struct oc_ctx *ctx)
 		const struct oc_hprofile *hp;
 
 		r->availability = a;
+		if (!route_in_scope(h, r)) {
+			r->status = "excluded";	/* -p, --profile, --exclude */
+			continue;
+		}
 		if (a == AV_UNDEF) {
 			r->status = "indeterminate";
 			bad = 1;
-			issue(h, 1, "%s (%s): auth readiness could not be "
+			issue(h, 1, INT64_MAX,
+			    "%s (%s): auth readiness could not be "
 			    "confirmed%s%s", r->ref, r->role, r->selected ?
 			    " for " : "", r->selected ? r->selected : "");
 			continue;
@@ -726,7 +769,8 @@ verdict_2026_9(struct oc_health *h, const struct oc_ctx *ctx)
 			r->status = "missing";
 			r->missing = 1;
 			bad = 1;
-			issue(h, 1, "no usable credential for %s (%s: %s)",
+			issue(h, 1, INT64_MAX,
+			    "no usable credential for %s (%s: %s)",
 			    r->ref, r->role, r->detail);
 			continue;
 		}
@@ -737,22 +781,29 @@ verdict_2026_9(struct oc_health *h, const struct oc_ctx *ctx)
 			bad = 1;
 			expired |= hp->status == OC_HS_EXPIRED;
 			oc_format_span(hp->remaining_ms, left, sizeof left);
-			issue(h, 1, "%s %s (selected for %s)", hp->id,
+			issue(h, 1, hp->status == OC_HS_EXPIRED ?
+			    hp->remaining_ms : INT64_MAX,
+			    "%s %s (selected for %s)",
+			    hp->id,
 			    hp->status == OC_HS_EXPIRED ? "has expired" :
 			    "is unusable", r->ref);
 		} else if (hp != NULL && hp->status == OC_HS_EXPIRING) {
 			r->status = "expiring";
 			expiring = 1;
+			/* -c: as bad as expired */
+			bad |= hp->critical;
 			oc_format_span(hp->remaining_ms, left, sizeof left);
-			issue(h, 0, "%s expires in %s (selected for %s)", hp->id,
-			    left, r->ref);
+			issue(h, hp->critical ? 2 : 0, hp->remaining_ms, "%s "
+			    "expires in %s (selected for %s)", hp->id, left,
+			    r->ref);
 		} else
 			r->status = "ok";
 		if (codex_unavailable(ctx, r)) {
 			r->runtime_unavailable = 1;
 			r->status = "unavailable";
 			bad = 1;
-			issue(h, 1, "%s (%s) runs on the codex runtime, which "
+			issue(h, 1, INT64_MAX,
+			    "%s (%s) runs on the codex runtime, which "
 			    "no enabled plugin provides (set its agentRuntime, "
 			    "or install the plugin)", r->ref, r->role);
 		}
@@ -781,6 +832,7 @@ verdict_2026_7(struct oc_health *h, const struct oc_ctx *ctx)
 		struct oc_order o;
 		char *owned;
 		int material, env_only, dup = 0, worst = 0, usable = 0;
+		size_t nout = 0;
 		const char *how, *var;
 		const struct oc_hprofile *hw = NULL;
 		enum avail direct;
@@ -791,6 +843,10 @@ verdict_2026_7(struct oc_health *h, const struct oc_ctx *ctx)
 		r->status = "ok";
 		if (dup)
 			continue;	/* judged with its provider's first */
+		if (provider_scoped_out(h, r->provider)) {
+			r->status = "excluded";	/* -p, --profile, --exclude */
+			continue;
+		}
 		var = env_var(r->provider, h->store.rules, &owned);
 		free(owned);
 		direct = direct_eval(&h->store, ctx->config, r->provider,
@@ -810,6 +866,10 @@ verdict_2026_7(struct oc_health *h, const struct oc_ctx *ctx)
 
 			if (hp == NULL)
 				continue;
+			if (hp->out_of_scope) {
+				nout++;
+				continue;
+			}
 			rank = hp->status == OC_HS_EXPIRED ? 4 :
 			    hp->status == OC_HS_MISSING ? 3 :
 			    hp->status == OC_HS_EXPIRING ? 2 : 1;
@@ -819,20 +879,27 @@ verdict_2026_7(struct oc_health *h, const struct oc_ctx *ctx)
 				hw = hp;
 			}
 		}
+		oc_order_free(&o);
+		if (worst == 0 && nout > 0) {
+			/* --exclude took every profile it has */
+			r->status = "excluded";
+			continue;
+		}
 		if (worst == 0)
 			worst = 3;	/* no profile in the order */
-		oc_order_free(&o);
 		if (!usable) {
 			r->missing = 1;
 			r->status = "missing";
 			bad = 1;
-			issue(h, 1, "no usable credential for %s (used by %s)",
+			issue(h, 1, INT64_MAX,
+			    "no usable credential for %s (used by %s)",
 			    r->provider, r->ref);
 		} else if (worst >= 3) {
 			r->status = worst == 4 ? "expired" : "missing";
 			bad = 1;
 			expired |= worst == 4;
-			issue(h, 1, "%s %s (provider %s, used by %s)",
+			issue(h, 1, hw && worst == 4 ? hw->remaining_ms :
+			    INT64_MAX, "%s %s (provider %s, used by %s)",
 			    hw ? hw->id : r->provider, worst == 4 ? "has expired" :
 			    "is unusable", r->provider, r->ref);
 		} else if (worst == 2) {
@@ -840,9 +907,11 @@ verdict_2026_7(struct oc_health *h, const struct oc_ctx *ctx)
 
 			r->status = "expiring";
 			expiring = 1;
+			bad |= hw->critical;
 			oc_format_span(hw->remaining_ms, left, sizeof left);
-			issue(h, 0, "%s expires in %s (provider %s)", hw->id,
-			    left, r->provider);
+			issue(h, hw->critical ? 2 : 0, hw->remaining_ms, "%s "
+			    "expires in %s (provider %s)", hw->id, left,
+			    r->provider);
 		}
 	}
 	if (bad) {
@@ -867,7 +936,8 @@ oc_routes_judge(struct oc_health *h, const struct oc_ctx *ctx)
 	if (h->store.legacy_blocks) {
 		/* AUTH_PROFILE_MIGRATION_REQUIRED: OpenClaw refuses the agent
 		 * outright (models status exits 1) */
-		issue(h, 1, "OpenClaw refuses this agent: %s awaits migration "
+		issue(h, 1, INT64_MAX,
+		    "OpenClaw refuses this agent: %s awaits migration "
 		    "(run oc-profile migrate)", h->store.legacy_json);
 		h->exit_code = OC_EX_NEG;
 		h->verdict = OC_V_MISSING;

@@ -38,6 +38,29 @@ is "$(printf '%s\n' "$out" | head -n1)" \
     "invalid expires: MISSING with the reason code"
 check_setup x - -
 run oc-check
+is "$rc" 1 "no state at all: exit 1, as OpenClaw"
+is "$(printf '%s\n' "$out" | head -n1)" \
+    "MISSING: no OpenClaw state at $HOME/.openclaw" \
+    "no state at all: the first line says where it looked"
+like "$err" "no OpenClaw state at $HOME/.openclaw.*--state-dir" \
+    "no state at all: stderr says what to do"
+run oc-check --nagios
+is "$rc" 3 "no state, --nagios: UNKNOWN (3), not a credential verdict"
+is "$out" "OC-CHECK UNKNOWN - no OpenClaw state at $HOME/.openclaw (run as the gateway's user, or give --state-dir)" \
+    "no state, --nagios: one UNKNOWN line naming the directory"
+run oc-check --json
+is "$rc" 1 "no state, --json: exit 1"
+jqok ".stateFound == false and .stateDir == \"$HOME/.openclaw\" and .verdict == \"MISSING\" and (.reason | startswith(\"no OpenClaw state at\"))" \
+    "no state, --json: stateFound false, the directory named"
+mkdir -p "$HOME/.openclaw"
+run oc-check --nagios
+is "$rc:$out" "3:OC-CHECK UNKNOWN - no OpenClaw state at $HOME/.openclaw/agents/main/agent (run as the gateway's user, or give --state-dir)" \
+    "a state dir without the agent's dir, nothing found: UNKNOWN naming the agent dir"
+ANTHROPIC_API_KEY=sk-ant-api03-xxxxxxxxxxxxxxxxxxxxxxxx run oc-check --nagios
+is "$rc" 0 "no agent dir, but a key in the environment: OpenClaw runs on it, OK"
+rm -rf "$HOME/.openclaw"
+mkdir -p "$HOME/.openclaw/agents/main/agent"
+run oc-check
 is "$(printf '%s\n' "$out" | head -n1)" \
     "MISSING: no credential for anthropic (used by anthropic/claude-opus-4-6)" \
     "empty home: the built-in default model's provider is missing"

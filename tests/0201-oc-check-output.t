@@ -67,8 +67,8 @@ unlike "$out" 'sk-ant-oat01-abc|sk-1234567890' "--json: no secret"
 run oc-check --nagios
 is "$rc" 1 "--nagios: WARNING is 1"
 is "$(printf '%s\n' "$out" | head -n1)" \
-    "OC-CHECK WARNING - EXPIRING: anthropic:default expires in 12h 0m | 'anthropic:default'=43200s;86400:;0: 'google:t'=172800s;86400:;0:" \
-    "--nagios: status line with perfdata (seconds left; warn below the window, crit below 0)"
+    "OC-CHECK WARNING - EXPIRING: anthropic:default expires in 12h 0m | 'anthropic:default'=43200s;86400:;0: 'google:t'=172800s;86400:;0: ok=3;;;0 expiring=1;;;0 expired=0;;;0 missing=0;;;0" \
+    "--nagios: status line with perfdata (seconds left; warn below the window, crit below 0; the counts)"
 is "$(printf '%s\n' "$out" | sed -n 2p)" \
     "anthropic:default     token    expiring  12h 0m  2026-11-22T10:26:40Z" \
     "--nagios: long output lists the credentials"
@@ -117,8 +117,9 @@ put_store '{"version":1,"profiles":{"anthropic:we\"ird\\x":{"type":"api_key","pr
 run oc-check --prometheus
 like "$out" 'profile="anthropic:we\\"ird\\\\x"' "--prometheus: quotes and backslashes escaped"
 run oc-check --nagios
-like "$out" "^OC-CHECK OK - " "--nagios: no perfdata when nothing expires"
-unlike "$(printf '%s\n' "$out" | head -n1)" '\|' "--nagios: no perfdata separator"
+like "$out" "^OC-CHECK OK - " "--nagios: OK when nothing expires"
+like "$(printf '%s\n' "$out" | head -n1)" ' \| ok=1;;;0 expiring=0;;;0 expired=0;;;0 missing=0;;;0$' \
+    "--nagios: nothing expires, so only the counts as perfdata"
 
 # ---- the other rows: env keys, config keys, missing providers, ignored ----
 put_store '{"version":1,"profiles":{"x:1":{"type":"bearer","provider":"x"},"y:1":{"type":"api_key","key":"k"}}}'

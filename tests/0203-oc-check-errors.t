@@ -72,8 +72,10 @@ is "$rc" 3 "two formats under --nagios: UNKNOWN (3)"
 like "$out" '^OC-CHECK UNKNOWN - usage error' "and says so on stdout"
 run oc-check -q --prometheus
 is "$rc" 64 "-q and --prometheus: 64"
-run oc-check -p openai
-is "$rc" 64 "-p without --probe: 64"
+run oc-check -p ''
+is "$rc" 64 "-p with an empty provider: 64"
+run oc-check --profile a,,b
+is "$rc" 64 "--profile with an empty id in a list: 64"
 run oc-check --probe -j 0
 is "$rc" 64 "-j 0: 64"
 run oc-check --probe -T 0

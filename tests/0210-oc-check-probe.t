@@ -153,7 +153,7 @@ mapping 418 '' unknown 0
 fake_start '[{"path":"/v1/models","status":401,"body":"{\"error\":\"invalid key\"}"}]'; probe_env
 run oc-check --probe -p openai
 is "$rc" 1 "rejected key: exit 1"
-is "$(printf '%s\n' "$out" | head -n1)" "EXPIRED: openai:p rejected by openai (auth)" \
+is "$(printf '%s\n' "$out" | head -n1)" "REJECTED: openai:p rejected by openai (auth)" \
     "rejected key: the first line says so"
 like "$out" 'openai:p +api_key +static +- +never +probe: auth \(HTTP 401, [0-9]+ ms\)' \
     "rejected key: its line carries the probe result"
@@ -198,7 +198,9 @@ run oc-check --probe --json -T 300
 t1=$(date +%s%N)
 jqok '.probes.results[0] | .status == "timeout" and .httpStatus == null and (.error | test("timeout"))' \
     "-T 300 against a 3 s answer: timeout"
-is "$rc" 0 "timeout: not a credential problem (exit 0)"
+is "$rc" 69 "timeout, and no other probe: no provider reached, so not OK (69)"
+jqok '.verdict == "UNKNOWN" and (.reason | startswith("no probe reached its provider"))' \
+    "timeout: the verdict is UNKNOWN, and says why"
 ok "$([ $(( (t1 - t0) / 1000000 )) -lt 2000 ] && echo 0 || echo 1)" "-T bounds the wait"
 fake_stop
 DEAD=$(fake_dead_port)

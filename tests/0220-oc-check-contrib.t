@@ -43,6 +43,7 @@ printf '#!/bin/sh\nprintf "%%s|" "$@" >>"%s/cat.args"; cat >>"%s/cat.in"\n' "$T_
 chmod 755 "$T_TMP/bin/systemd-cat"
 cmd=$(sed -n "s|^ExecStart=/bin/sh -c '\\(.*\\)'\$|\\1|p" "$C/systemd/oc-check-notify@.service.in" |
     sed "s|@bindir@|$OC_BUILDDIR|")
+mkdir -p "$HOME/.openclaw/agents/main/agent"	# state, with nothing in it
 PATH="$T_TMP/bin:$PATH" /bin/sh -c "$cmd"
 is "$(cat "$T_TMP/cat.in")" "MISSING: no credential for anthropic (used by anthropic/claude-opus-4-6)" \
     "notify@: the verdict line goes to the journal"

@@ -63,7 +63,7 @@ man_has 'command_line /usr/local/bin/oc-check --nagios -w $ARG1$'
 man_has 'check_command check_openclaw_auth!48h'
 run oc-check --nagios -w 48h
 is "$rc" 1 "example 4 (Nagios, ARG1=48h): WARNING"
-like "$out" "^OC-CHECK WARNING - EXPIRING: anthropic:default expires in 1[12]h [0-9]+m \\| 'anthropic:default'=[0-9]+s;172800:;0:$" \
+like "$out" "^OC-CHECK WARNING - EXPIRING: anthropic:default expires in 1[12]h [0-9]+m \\| 'anthropic:default'=[0-9]+s;172800:;0: ok=1;;;0 expiring=1;;;0 expired=0;;;0 missing=0;;;0$" \
     "example 4: the status line"
 
 cron='*/10 * * * * oc-check --prometheus -w 48h >/var/lib/node_exporter/textfile_collector/oc-check.prom.tmp; mv /var/lib/node_exporter/textfile_collector/oc-check.prom.tmp /var/lib/node_exporter/textfile_collector/oc-check.prom'
