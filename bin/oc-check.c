@@ -19,7 +19,8 @@ enum {
 	OPT_NAGIOS = OC_OPT_FIRST_PRIVATE,
 	OPT_PROMETHEUS,
 	OPT_PROBE,
-	OPT_PROFILE
+	OPT_PROFILE,
+	OPT_OUTPUT
 };
 
 enum fmt { FMT_TEXT, FMT_QUIET, FMT_JSON, FMT_NAGIOS, FMT_PROM };
@@ -35,6 +36,7 @@ struct opts {
 	const char *provider;
 	const char **profiles;
 	size_t nprofiles;
+	const char *output;	/* --output: the metrics file */
 };
 
 struct run {
@@ -46,6 +48,36 @@ struct run {
 	int have_probes;
 	struct oc_check c;
 };
+
+/*
+ * --prometheus: on standard output, or with --output replacing FILE
+ * atomically (a temp beside it, fsync, rename; mode 0644 whatever the
+ * umask, for node-exporter's collector runs as another user), so that it
+ * is never empty or partial. 0, or the exit code when FILE could not be
+ * written (said, naming FILE, which is left as it was).
+ */
+static int
+prometheus(struct run *r, const struct oc_check *c)
+{
+	const char *agent = r->ctx != NULL ? r->ctx->paths.agent_id : NULL;
+	struct oc_atomic a;
+	struct oc_err err;
+	FILE *f;
+
+	if (r->o->output == NULL) {
+		oc_check_prometheus(c, agent, stdout);
+		return 0;
+	}
+	oc_err_clear(&err);
+	/* the temps of runs killed before their rename */
+	oc_file_sweep_temps(r->o->output, 60000);
+	if ((f = oc_atomic_open(&a, r->o->output, &err)) == NULL)
+		return oc_report(&err);
+	oc_check_prometheus(c, agent, f);
+	if (oc_atomic_commit(&a, 0644, &err) == -1)
+		return oc_report(&err);
+	return 0;
+}
 
 /* Report an error in the form asked for, and return the exit code. */
 static int
@@ -63,8 +95,7 @@ fail(struct run *r, const struct oc_err *err)
 		break;
 	case FMT_PROM:
 		/* a collector still gets oc_check_up 0 to alert on */
-		oc_check_prometheus(NULL, r->ctx != NULL ?
-		    r->ctx->paths.agent_id : NULL, stdout);
+		(void)prometheus(r, NULL);
 		break;
 	default:
 		break;
@@ -154,6 +185,13 @@ set_opt(struct oc_cmd *cmd, int ch, const char *arg)
 		    (o->nprofiles + 1) * sizeof *o->profiles);
 		o->profiles[o->nprofiles++] = arg;
 		return 0;
+	case OPT_OUTPUT:
+		if (*arg == '\0') {
+			oc_warnx("--output: a file name is needed");
+			return -1;
+		}
+		o->output = arg;
+		return 0;
 	}
 	return -1;
 }
@@ -181,7 +219,7 @@ check(struct oc_cmd *cmd, int argc, char **argv)
 	struct opts *o = cmd->data;
 	struct run r;
 	struct oc_err err;
-	int code;
+	int code, wcode = 0;
 
 	memset(&r, 0, sizeof r);
 	r.o = o;
@@ -193,6 +231,8 @@ check(struct oc_cmd *cmd, int argc, char **argv)
 	}
 	if (cmd->cli.json)
 		o->fmt = FMT_JSON;
+	if (o->output != NULL && o->fmt != FMT_PROM)
+		return usage_error(cmd, "--output is for --prometheus");
 	if (argc > 0) {
 		oc_warnx("unexpected argument \"%s\"", argv[0]);
 		return usage_error(cmd, "");
@@ -240,11 +280,13 @@ check(struct oc_cmd *cmd, int argc, char **argv)
 		oc_check_nagios(&r.c, stdout);
 		break;
 	case FMT_PROM:
-		oc_check_prometheus(&r.c, r.ctx->paths.agent_id, stdout);
+		wcode = prometheus(&r, &r.c);
 		break;
 	}
 	code = o->fmt == FMT_NAGIOS ? oc_check_nagios_code(r.c.exit_code) :
 	    r.c.exit_code;
+	if (wcode != 0)
+		code = wcode;
 out:
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		oc_warnx("cannot write the report: standard output failed");
@@ -268,6 +310,8 @@ ctx_error(struct oc_cmd *cmd, const struct oc_err *err)
 	r.o = cmd->data;
 	if (cmd->cli.json)
 		r.o->fmt = FMT_JSON;
+	if (r.o->output != NULL && r.o->fmt != FMT_PROM)
+		return usage_error(cmd, "--output is for --prometheus");
 	return fail(&r, err);
 }
 
@@ -277,6 +321,8 @@ static const struct oc_opt options[] = {
 	    OPT_NAGIOS },
 	{ "prometheus", 0, 0, NULL, "node-exporter textfile output",
 	    OPT_PROMETHEUS },
+	{ "output", 0, 1, "file", "write the metrics to file, replaced "
+	    "atomically (0644)", OPT_OUTPUT },
 	{ "warn", 'w', 1, "dur", "expiring within dur is a warning (default "
 	    "24h; a bare number is hours)", 'w' },
 	{ "probe", 0, 0, NULL, "ask every provider whether each credential "
@@ -292,9 +338,11 @@ static const struct oc_opt options[] = {
 
 static const struct oc_verb verbs[] = {
 	{ "", NULL, check, OC_VERB_CTX,
-	    "[-q | --json | --nagios | --prometheus] [-a agent] [-w dur]\n"
+	    "[-q | --json | --nagios | --prometheus [--output file]] [-a agent] "
+	    "[-w dur]\n"
 	    "--probe [-T ms] [-j n] [-p provider] [--profile id ...] "
-	    "[-q | --json | --nagios | --prometheus] [-a agent] [-w dur]" },
+	    "[-q | --json | --nagios | --prometheus [--output file]] "
+	    "[-a agent] [-w dur]" },
 	{ NULL, NULL, NULL, 0, NULL }
 };
 
