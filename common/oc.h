@@ -455,6 +455,8 @@ enum oc_hstatus {
 	OC_HS_MISSING,		/* no secret, or an unusable "expires" */
 	OC_HS_IGNORED		/* an entry OpenClaw's loader drops */
 };
+/* The last status: --prometheus lists every one, OC_HS_OK to it. */
+#define OC_HS_LAST OC_HS_IGNORED
 const char *oc_hstatus_name(enum oc_hstatus);
 const char *oc_rules_name(enum oc_rules);
 /* normalizeSecretInputString: not empty after JavaScript's trim. */
