@@ -458,8 +458,10 @@ atomic_finish(struct oc_atomic *a, mode_t mode, struct oc_lock *guard,
 	if (a->f != NULL) {
 		errno = 0;
 		if (fflush(a->f) == EOF || ferror(a->f)) {
-			/* an earlier write's errno is gone: EIO then */
-			saved = errno != 0 ? errno : EIO;
+			/* the failed write's errno; without fopencookie an
+			 * earlier write's is gone: EIO then */
+			saved = a->werrno != 0 ? a->werrno : errno != 0 ?
+			    errno : EIO;
 			oc_err_set(err, OC_EX_CANTCREAT, "cannot write %s: %s",
 			    a->path, strerror(saved));
 			goto fail;
@@ -521,12 +523,49 @@ oc_atomic_abort(struct oc_atomic *a)
 	a->tmp = a->dir = a->target = a->path = NULL;
 }
 
+#ifdef HAVE_FOPENCOOKIE
+/* The stream's writes, keeping a failed one's errno for the message (a
+ * FILE only remembers that one failed): "No space left on device", not
+ * "Input/output error". */
+static ssize_t
+cookie_write(void *cookie, const char *p, size_t n)
+{
+	struct oc_atomic *a = cookie;
+
+	if (write_all(a->fd, p, n) == -1) {
+		if (a->werrno == 0)
+			a->werrno = errno;
+		return 0;
+	}
+	return (ssize_t)n;
+}
+
+static int
+cookie_close(void *cookie)
+{
+	struct oc_atomic *a = cookie;
+	int r = close(a->fd);
+
+	a->fd = -1;
+	return r;
+}
+#endif
+
 FILE *
 oc_atomic_open(struct oc_atomic *a, const char *path, struct oc_err *err)
 {
+#ifdef HAVE_FOPENCOOKIE
+	cookie_io_functions_t io = { NULL, cookie_write, NULL, cookie_close };
+#endif
+
 	if (atomic_begin(a, path, err) == -1)
 		return NULL;
-	if ((a->f = fdopen(a->fd, "w")) == NULL) {
+#ifdef HAVE_FOPENCOOKIE
+	a->f = fopencookie(a, "w", io);
+#else
+	a->f = fdopen(a->fd, "w");
+#endif
+	if (a->f == NULL) {
 		oc_err_set(err, OC_EX_CANTCREAT, "cannot write %s: %s", path,
 		    strerror(errno));
 		oc_atomic_abort(a);

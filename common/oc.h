@@ -141,6 +141,7 @@ struct oc_atomic {
 	char *path, *target, *dir, *tmp;
 	int fd;
 	FILE *f;
+	int werrno;		/* the first failed write's errno */
 };
 FILE *oc_atomic_open(struct oc_atomic *, const char *path, struct oc_err *);
 int oc_atomic_commit(struct oc_atomic *, mode_t, struct oc_err *);
