@@ -56,6 +56,15 @@ for s in oc-check-notify oc-check-schedule; do
 done
 run grep -rn '/tmp' "$C"
 is "$out" "" "contrib: no /tmp anywhere"
+# contrib/README.md describes every file in contrib/ (not the units that
+# make writes from their .in in a build in the source tree), and ships
+missing=
+for f in $(cd "$C" && find . -type f ! -name README.md | sed 's|^\./||' | sort); do
+	[ -f "$C/$f.in" ] && continue
+	grep -qF "\`$(basename "$f")\`" "$C/README.md" || missing="$missing $f"
+done
+is "$missing" "" "contrib/README.md describes every file in contrib/"
+grep -q 'contrib/README.md' "$OC_SRCDIR/Makefile.am"; ok $? "contrib/README.md is in the tarball (EXTRA_DIST)"
 if command -v shellcheck >/dev/null 2>&1; then
 	run shellcheck -s sh "$C/termux/oc-check-notify" "$C/termux/oc-check-schedule"
 	is "$rc $out" "0 " "shellcheck: clean"
