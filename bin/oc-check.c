@@ -24,7 +24,8 @@ enum {
 	OPT_PROMETHEUS,
 	OPT_PROBE,
 	OPT_PROFILE,
-	OPT_EXCLUDE
+	OPT_EXCLUDE,
+	OPT_OUTPUT
 };
 
 enum fmt { FMT_TEXT, FMT_QUIET, FMT_JSON, FMT_NAGIOS, FMT_PROM };
@@ -44,6 +45,7 @@ struct opts {
 	size_t nprofiles;
 	char **exclude;		/* --exclude */
 	size_t nexclude;
+	const char *output;	/* --output: the metrics file */
 };
 
 struct run {
@@ -56,6 +58,36 @@ struct run {
 	int have_probes;
 	struct oc_check c;
 };
+
+/*
+ * --prometheus: on standard output, or with --output replacing FILE
+ * atomically (a temp beside it, fsync, rename; mode 0644 whatever the
+ * umask, for node-exporter's collector runs as another user), so that it
+ * is never empty or partial. 0, or the exit code when FILE could not be
+ * written (said, naming FILE, which is left as it was).
+ */
+static int
+prometheus(struct run *r, const struct oc_check *c)
+{
+	const char *agent = r->ctx != NULL ? r->ctx->paths.agent_id : NULL;
+	struct oc_atomic a;
+	struct oc_err err;
+	FILE *f;
+
+	if (r->o->output == NULL) {
+		oc_check_prometheus(c, agent, stdout);
+		return 0;
+	}
+	oc_err_clear(&err);
+	/* the temps of runs killed before their rename */
+	oc_file_sweep_temps(r->o->output, 60000);
+	if ((f = oc_atomic_open(&a, r->o->output, &err)) == NULL)
+		return oc_report(&err);
+	oc_check_prometheus(c, agent, f);
+	if (oc_atomic_commit(&a, 0644, &err) == -1)
+		return oc_report(&err);
+	return 0;
+}
 
 /* Report an error in the form asked for, and return the exit code. */
 static int
@@ -73,8 +105,7 @@ fail(struct run *r, const struct oc_err *err)
 		break;
 	case FMT_PROM:
 		/* a collector still gets oc_check_up 0 to alert on */
-		oc_check_prometheus(NULL, r->ctx != NULL ?
-		    r->ctx->paths.agent_id : NULL, stdout);
+		(void)prometheus(r, NULL);
 		break;
 	default:
 		break;
@@ -166,7 +197,8 @@ report_no_state(struct run *r, const char *dir)
 		oc_check_json_no_state(r->ctx->paths.state_dir, dir, stdout);
 		break;
 	case FMT_PROM:
-		oc_check_prometheus(NULL, r->ctx->paths.agent_id, stdout);
+		/* oc_check_up 0: a collector alerts on it */
+		(void)prometheus(r, NULL);
 		break;
 	case FMT_TEXT:
 		printf("MISSING: %s\n", msg);
@@ -274,6 +306,13 @@ set_opt(struct oc_cmd *cmd, int ch, const char *arg)
 		return add_ids(&o->profiles, &o->nprofiles, arg, "--profile");
 	case OPT_EXCLUDE:
 		return add_ids(&o->exclude, &o->nexclude, arg, "--exclude");
+	case OPT_OUTPUT:
+		if (*arg == '\0') {
+			oc_warnx("--output: a file name is needed");
+			return -1;
+		}
+		o->output = arg;
+		return 0;
 	}
 	return -1;
 }
@@ -350,7 +389,7 @@ check(struct oc_cmd *cmd, int argc, char **argv)
 	struct oc_err err;
 	const char *nostate;
 	int64_t t0 = oc_mono_ms();
-	int code;
+	int code, wcode = 0;
 
 	memset(&r, 0, sizeof r);
 	r.o = o;
@@ -362,6 +401,8 @@ check(struct oc_cmd *cmd, int argc, char **argv)
 	}
 	if (cmd->cli.json)
 		o->fmt = FMT_JSON;
+	if (o->output != NULL && o->fmt != FMT_PROM)
+		return usage_error(cmd, "--output is for --prometheus");
 	if (argc > 0) {
 		oc_warnx("unexpected argument \"%s\"", argv[0]);
 		return usage_error(cmd, "");
@@ -428,11 +469,13 @@ check(struct oc_cmd *cmd, int argc, char **argv)
 		oc_check_nagios(&r.c, stdout);
 		break;
 	case FMT_PROM:
-		oc_check_prometheus(&r.c, r.ctx->paths.agent_id, stdout);
+		wcode = prometheus(&r, &r.c);
 		break;
 	}
 	code = o->fmt == FMT_NAGIOS ? oc_check_nagios_code(r.c.exit_code) :
 	    r.c.exit_code;
+	if (wcode != 0)
+		code = wcode;
 out:
 	alarm(0);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
@@ -457,6 +500,8 @@ ctx_error(struct oc_cmd *cmd, const struct oc_err *err)
 	r.o = cmd->data;
 	if (cmd->cli.json)
 		r.o->fmt = FMT_JSON;
+	if (r.o->output != NULL && r.o->fmt != FMT_PROM)
+		return usage_error(cmd, "--output is for --prometheus");
 	return fail(&r, err);
 }
 
@@ -466,6 +511,8 @@ static const struct oc_opt options[] = {
 	    "(0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)", OPT_NAGIOS },
 	{ "prometheus", 0, 0, NULL, "node-exporter textfile output",
 	    OPT_PROMETHEUS },
+	{ "output", 0, 1, "file", "write the metrics to file, replaced "
+	    "atomically (0644)", OPT_OUTPUT },
 	{ "warn", 'w', 1, "dur", "a credential expiring within dur is a "
 	    "warning (default 24h)", 'w' },
 	{ "critical", 'c', 1, "dur", "one expiring within dur is critical, "
@@ -489,10 +536,11 @@ static const struct oc_opt options[] = {
 
 static const struct oc_verb verbs[] = {
 	{ "", NULL, check, OC_VERB_CTX,
-	    "[-q | --json | --nagios | --prometheus] [-a agent] [-w dur] "
-	    "[-c dur] [-t secs] [-p provider] [--profile id ...] "
+	    "[-q | --json | --nagios | --prometheus [--output file]] [-a agent] "
+	    "[-w dur] [-c dur] [-t secs] [-p provider] [--profile id ...] "
 	    "[--exclude id ...]\n"
-	    "--probe [-T ms] [-j n] [-q | --json | --nagios | --prometheus] "
+	    "--probe [-T ms] [-j n] "
+	    "[-q | --json | --nagios | --prometheus [--output file]] "
 	    "[-a agent] [-w dur] [-c dur] [-t secs] [-p provider] "
 	    "[--profile id ...] [--exclude id ...]" },
 	{ NULL, NULL, NULL, 0, NULL }

@@ -894,12 +894,95 @@ prom_profile_labels(struct oc_buf *b, const char *agent,
 	prom_str(b, hp->type);
 }
 
+/* A probed credential's labels, without the closing brace. */
+static void
+prom_probe_labels(struct oc_buf *b, const char *agent,
+    const struct oc_probe_result *pr)
+{
+	oc_buf_adds(b, "{agent=");
+	prom_str(b, agent);
+	oc_buf_adds(b, ",provider=");
+	prom_str(b, pr->provider);
+	oc_buf_adds(b, ",profile=");
+	prom_str(b, pr->label);
+}
+
+/* A probe's statuses (oc_rules_probe_status, and probe.c's "unknown" and
+ * "no_model" for what it does not send): the state set's members. */
+static const char *const prom_probe_words[] = { "ok", "auth", "billing",
+    "rate_limit", "timeout", "format", "unknown", "no_model" };
+#define NPROBE_WORDS (sizeof prom_probe_words / sizeof prom_probe_words[0])
+
+static void
+prom_probes(struct oc_buf *b, const struct oc_check *c, const char *agent,
+    FILE *f)
+{
+	const struct oc_probe_set *ps = c->probes;
+	size_t i, k;
+	int known;
+
+	prom_head(b, "oc_check_probe_run_duration_seconds",
+	    "How long the probes took in all (wall clock).");
+	oc_buf_adds(b, "oc_check_probe_run_duration_seconds{agent=");
+	prom_str(b, agent);
+	oc_buf_adds(b, "} ");
+	prom_secs(b, ps->duration_ms);
+	prom_head(b, "oc_check_probe_ok",
+	    "1 when the provider accepted the credential, 0 otherwise.");
+	for (i = 0; i < ps->n; i++) {
+		oc_buf_adds(b, "oc_check_probe_ok");
+		prom_probe_labels(b, agent, &ps->r[i]);
+		oc_buf_addf(b, "} %d\n", strcmp(ps->r[i].status, "ok") == 0);
+		flush(b, f, 0);
+	}
+	prom_head(b, "oc_check_probe_status",
+	    "The probe's status as a state set: 1 for its status, 0 for the "
+	    "others.");
+	for (i = 0; i < ps->n; i++) {
+		const struct oc_probe_result *pr = &ps->r[i];
+
+		known = 0;
+		for (k = 0; k < NPROBE_WORDS; k++) {
+			int is = strcmp(pr->status, prom_probe_words[k]) == 0;
+
+			known |= is;
+			oc_buf_adds(b, "oc_check_probe_status");
+			prom_probe_labels(b, agent, pr);
+			oc_buf_adds(b, ",status=");
+			prom_str(b, prom_probe_words[k]);
+			oc_buf_addf(b, "} %d\n", is);
+		}
+		/* a status this list lacks still gets its 1 */
+		if (!known) {
+			oc_buf_adds(b, "oc_check_probe_status");
+			prom_probe_labels(b, agent, pr);
+			oc_buf_adds(b, ",status=");
+			prom_str(b, pr->status);
+			oc_buf_adds(b, "} 1\n");
+		}
+		flush(b, f, 0);
+	}
+	prom_head(b, "oc_check_probe_latency_seconds",
+	    "How long the provider took to answer the probe, for the probes "
+	    "sent.");
+	for (i = 0; i < ps->n; i++) {
+		if (ps->r[i].latency_ms < 0)
+			continue;
+		oc_buf_adds(b, "oc_check_probe_latency_seconds");
+		prom_probe_labels(b, agent, &ps->r[i]);
+		oc_buf_adds(b, "} ");
+		prom_secs(b, ps->r[i].latency_ms);
+		flush(b, f, 0);
+	}
+}
+
 void
 oc_check_prometheus(const struct oc_check *c, const char *agent, FILE *f)
 {
 	const struct oc_health *h = c != NULL ? c->h : NULL;
 	struct oc_buf b = { 0 }, al = { 0 };
 	size_t i;
+	int s;
 
 	if (agent == NULL)
 		agent = "";
@@ -907,7 +990,8 @@ oc_check_prometheus(const struct oc_check *c, const char *agent, FILE *f)
 	prom_str(&al, agent);
 	oc_buf_adds(&al, "}");
 	prom_head(&b, "oc_check_up",
-	    "1 when oc-check could read the store and config.");
+	    "1 when oc-check could make its report (read the store and "
+	    "config, run the probes), 0 when it could not.");
 	oc_buf_addf(&b, "oc_check_up%s %d\n", al.data, h != NULL);
 	prom_head(&b, "oc_check_last_run_timestamp_seconds",
 	    "When oc-check ran.");
@@ -916,16 +1000,24 @@ oc_check_prometheus(const struct oc_check *c, const char *agent, FILE *f)
 	if (h == NULL)
 		goto out;
 	prom_head(&b, "oc_check_status",
-	    "oc-check exit code: 0 ok, 1 expired or missing, 2 expiring.");
+	    "oc-check exit code: 0 ok, 1 expired, missing or rejected, 2 "
+	    "expiring, 69 or 75 probes that told nothing.");
 	oc_buf_addf(&b, "oc_check_status%s %d\n", al.data, c->exit_code);
+	/* a state set (OpenMetrics): every status, so that a profile's
+	 * series stay the same ones whatever its status */
 	prom_head(&b, "oc_check_profile_status",
-	    "1 for each profile, labelled with its status.");
+	    "The profile's status as a state set: 1 for its status, 0 for "
+	    "the others.");
 	for (i = 0; i < h->np; i++) {
-		oc_buf_adds(&b, "oc_check_profile_status");
-		prom_profile_labels(&b, agent, &h->p[i]);
-		oc_buf_adds(&b, ",status=");
-		prom_str(&b, oc_hstatus_name(h->p[i].status));
-		oc_buf_adds(&b, "} 1\n");
+		if (h->p[i].out_of_scope)
+			continue;	/* -p, --profile, --exclude */
+		for (s = OC_HS_OK; s <= OC_HS_LAST; s++) {
+			oc_buf_adds(&b, "oc_check_profile_status");
+			prom_profile_labels(&b, agent, &h->p[i]);
+			oc_buf_adds(&b, ",status=");
+			prom_str(&b, oc_hstatus_name((enum oc_hstatus)s));
+			oc_buf_addf(&b, "} %d\n", (int)h->p[i].status == s);
+		}
 		flush(&b, f, 0);
 	}
 	prom_head(&b, "oc_check_profile_expiry_timestamp_seconds",
@@ -933,7 +1025,8 @@ oc_check_prometheus(const struct oc_check *c, const char *agent, FILE *f)
 	for (i = 0; i < h->np; i++) {
 		/* the gateway refreshes these itself: an access token that
 		 * expired an hour ago is no reason to alert */
-		if (!h->p[i].has_expiry || h->p[i].refreshable)
+		if (!h->p[i].has_expiry || h->p[i].refreshable ||
+		    h->p[i].out_of_scope)
 			continue;
 		oc_buf_adds(&b, "oc_check_profile_expiry_timestamp_seconds");
 		prom_profile_labels(&b, agent, &h->p[i]);
@@ -944,7 +1037,8 @@ oc_check_prometheus(const struct oc_check *c, const char *agent, FILE *f)
 	prom_head(&b, "oc_check_provider_missing",
 	    "1 when a provider in use has no credential.");
 	for (i = 0; i < h->nprov; i++) {
-		if (!h->prov[i].in_use)
+		if (!h->prov[i].in_use ||
+		    !oc_hscope_has(h->scope, h->prov[i].id, NULL))
 			continue;
 		oc_buf_adds(&b, "oc_check_provider_missing{agent=");
 		prom_str(&b, agent);
@@ -952,24 +1046,8 @@ oc_check_prometheus(const struct oc_check *c, const char *agent, FILE *f)
 		prom_str(&b, h->prov[i].id);
 		oc_buf_addf(&b, "} %d\n", h->prov[i].missing);
 	}
-	if (c->probes != NULL) {
-		prom_head(&b, "oc_check_probe_ok",
-		    "1 when the provider accepted the credential.");
-		for (i = 0; i < c->probes->n; i++) {
-			const struct oc_probe_result *pr = &c->probes->r[i];
-
-			oc_buf_adds(&b, "oc_check_probe_ok{agent=");
-			prom_str(&b, agent);
-			oc_buf_adds(&b, ",provider=");
-			prom_str(&b, pr->provider);
-			oc_buf_adds(&b, ",profile=");
-			prom_str(&b, pr->label);
-			oc_buf_adds(&b, ",status=");
-			prom_str(&b, pr->status);
-			oc_buf_addf(&b, "} %d\n",
-			    strcmp(pr->status, "ok") == 0);
-		}
-	}
+	if (c->probes != NULL)
+		prom_probes(&b, c, agent, f);
 out:
 	flush(&b, f, 1);
 	oc_buf_free(&b);

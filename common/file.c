@@ -364,30 +364,37 @@ write_target(const char *path, char **target, struct stat *st, int *exists,
 	return 0;
 }
 
-int
-oc_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
-    struct oc_lock *guard, struct oc_err *err)
+/*
+ * The first half of a replacement: where it goes (write_target), the
+ * owner check, a temp beside the file made with O_EXCL|O_NOFOLLOW (0600
+ * until atomic_finish sets the mode) and given the owner and group the
+ * file keeps.
+ */
+static int
+atomic_begin(struct oc_atomic *a, const char *path, struct oc_err *err)
 {
-	char *dir = NULL, *tmp = NULL, *target = NULL;
 	const char *base;
 	struct stat st, dst;
-	int fd = -1, dfd, tries, saved, exists;
+	int tries, saved, exists;
 	uid_t euid = geteuid();
 
-	if (write_target(path, &target, &st, &exists, err) == -1)
+	memset(a, 0, sizeof *a);
+	a->fd = -1;
+	if (write_target(path, &a->target, &st, &exists, err) == -1)
 		return -1;
-	dir = oc_dirname_dup(target);
-	base = strrchr(target, '/');
-	base = base ? base + 1 : target;
+	a->path = oc_xstrdup(path);
+	a->dir = oc_dirname_dup(a->target);
+	base = strrchr(a->target, '/');
+	base = base ? base + 1 : a->target;
 	/* Its owner keeps it: root can give it back, anyone else only
 	 * replaces a file of their own. */
 	if (exists && euid != 0 && st.st_uid != euid) {
 		oc_err_set(err, OC_EX_CANTCREAT, "%s belongs to uid %ld; "
 		    "replacing it would make it belong to uid %ld: run as its "
-		    "owner", target, (long)st.st_uid, (long)euid);
+		    "owner", a->target, (long)st.st_uid, (long)euid);
 		goto fail;
 	}
-	if (!exists && stat(dir, &dst) == -1) {
+	if (!exists && stat(a->dir, &dst) == -1) {
 		oc_err_set(err, OC_EX_CANTCREAT, "cannot write %s: %s", path,
 		    strerror(errno));
 		goto fail;
@@ -397,17 +404,19 @@ oc_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 
 		r = (unsigned)rand() ^ (unsigned)getpid() ^
 		    (unsigned)oc_now_ms() * 2654435761u;
-		free(tmp);
-		tmp = oc_xasprintf("%s/.%s.tmp-%ld-%08x", dir, base,
+		free(a->tmp);
+		a->tmp = oc_xasprintf("%s/.%s.tmp-%ld-%08x", a->dir, base,
 		    (long)getpid(), r);
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		a->fd = open(a->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 		    O_CLOEXEC, 0600);
-		if (fd != -1 || errno != EEXIST)
+		if (a->fd != -1 || errno != EEXIST)
 			break;
 	}
-	if (fd == -1) {
+	if (a->fd == -1) {
 		oc_err_set(err, OC_EX_CANTCREAT, "cannot write %s: %s", path,
 		    strerror(errno));
+		free(a->tmp);	/* never made: nothing to remove */
+		a->tmp = NULL;
 		goto fail;
 	}
 	{
@@ -415,65 +424,177 @@ oc_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		uid_t wu;
 		gid_t wg;
 
-		if (fstat(fd, &tst) == -1)
+		if (fstat(a->fd, &tst) == -1)
 			memset(&tst, 0, sizeof tst);
 		/* the replaced file's owner and group; for a new one, as
 		 * root, its directory's */
 		wu = exists ? st.st_uid : euid == 0 ? dst.st_uid : tst.st_uid;
 		wg = exists ? st.st_gid : euid == 0 ? dst.st_gid : tst.st_gid;
 		saved = 0;
-		if ((tst.st_uid != wu || tst.st_gid != wg) && fchown(fd,
+		if ((tst.st_uid != wu || tst.st_gid != wg) && fchown(a->fd,
 		    tst.st_uid != wu ? wu : (uid_t)-1,
 		    tst.st_gid != wg ? wg : (gid_t)-1) == -1)
 			saved = errno;
 	}
 	if (saved != 0) {
 		oc_err_set(err, OC_EX_CANTCREAT, "cannot keep the owner and "
-		    "group of %s: %s; not written", target, strerror(saved));
+		    "group of %s: %s; not written", a->target, strerror(saved));
 		goto fail;
 	}
-	if (write_all(fd, data, len) == -1 || fchmod(fd, mode) == -1 ||
-	    fsync(fd) == -1) {
+	return 0;
+fail:
+	oc_atomic_abort(a);
+	return -1;
+}
+
+/* The second half: the stream's buffer out, mode, fsync, close, the rename
+ * (under guard, when given), the directory synced. */
+static int
+atomic_finish(struct oc_atomic *a, mode_t mode, struct oc_lock *guard,
+    struct oc_err *err)
+{
+	int dfd, saved, r;
+
+	if (a->f != NULL) {
+		errno = 0;
+		if (fflush(a->f) == EOF || ferror(a->f)) {
+			/* the failed write's errno; without fopencookie an
+			 * earlier write's is gone: EIO then */
+			saved = a->werrno != 0 ? a->werrno : errno != 0 ?
+			    errno : EIO;
+			oc_err_set(err, OC_EX_CANTCREAT, "cannot write %s: %s",
+			    a->path, strerror(saved));
+			goto fail;
+		}
+	}
+	if (fchmod(a->fd, mode) == -1 || fsync(a->fd) == -1) {
 		saved = errno;
-		oc_err_set(err, OC_EX_CANTCREAT, "cannot write %s: %s", path,
-		    strerror(saved));
+		oc_err_set(err, OC_EX_CANTCREAT, "cannot write %s: %s",
+		    a->path, strerror(saved));
 		goto fail;
 	}
-	if (close(fd) == -1) {
-		fd = -1;
-		oc_err_set(err, OC_EX_CANTCREAT, "cannot write %s: %s", path,
-		    strerror(errno));
+	r = a->f != NULL ? fclose(a->f) : close(a->fd);
+	a->f = NULL;
+	a->fd = -1;
+	if (r != 0) {
+		oc_err_set(err, OC_EX_CANTCREAT, "cannot write %s: %s",
+		    a->path, strerror(errno));
 		goto fail;
 	}
-	fd = -1;
 	if (oc_lock_commit_begin(guard, err) == -1)
 		goto fail;
-	if (rename(tmp, target) == -1) {
+	if (rename(a->tmp, a->target) == -1) {
 		saved = errno;
 		oc_lock_commit_end(guard);
-		oc_err_set(err, OC_EX_CANTCREAT, "cannot replace %s: %s", path,
-		    strerror(saved));
+		oc_err_set(err, OC_EX_CANTCREAT, "cannot replace %s: %s",
+		    a->path, strerror(saved));
 		goto fail;
 	}
 	oc_lock_commit_end(guard);
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(a->tmp);
+	a->tmp = NULL;	/* renamed: not to be removed */
+	dfd = open(a->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd != -1) {
 		(void)fsync(dfd);
 		close(dfd);
 	}
-	free(tmp);
-	free(dir);
-	free(target);
+	oc_atomic_abort(a);
 	return 0;
 fail:
-	if (fd != -1)
-		close(fd);
-	if (tmp != NULL)
-		unlink(tmp);
-	free(tmp);
-	free(dir);
-	free(target);
+	oc_atomic_abort(a);
 	return -1;
+}
+
+void
+oc_atomic_abort(struct oc_atomic *a)
+{
+	if (a->f != NULL)
+		(void)fclose(a->f);
+	else if (a->fd != -1)
+		close(a->fd);
+	a->f = NULL;
+	a->fd = -1;
+	if (a->tmp != NULL)
+		unlink(a->tmp);
+	free(a->tmp);
+	free(a->dir);
+	free(a->target);
+	free(a->path);
+	a->tmp = a->dir = a->target = a->path = NULL;
+}
+
+#ifdef HAVE_FOPENCOOKIE
+/* The stream's writes, keeping a failed one's errno for the message (a
+ * FILE only remembers that one failed): "No space left on device", not
+ * "Input/output error". */
+static ssize_t
+cookie_write(void *cookie, const char *p, size_t n)
+{
+	struct oc_atomic *a = cookie;
+
+	if (write_all(a->fd, p, n) == -1) {
+		if (a->werrno == 0)
+			a->werrno = errno;
+		return 0;
+	}
+	return (ssize_t)n;
+}
+
+static int
+cookie_close(void *cookie)
+{
+	struct oc_atomic *a = cookie;
+	int r = close(a->fd);
+
+	a->fd = -1;
+	return r;
+}
+#endif
+
+FILE *
+oc_atomic_open(struct oc_atomic *a, const char *path, struct oc_err *err)
+{
+#ifdef HAVE_FOPENCOOKIE
+	cookie_io_functions_t io = { NULL, cookie_write, NULL, cookie_close };
+#endif
+
+	if (atomic_begin(a, path, err) == -1)
+		return NULL;
+#ifdef HAVE_FOPENCOOKIE
+	a->f = fopencookie(a, "w", io);
+#else
+	a->f = fdopen(a->fd, "w");
+#endif
+	if (a->f == NULL) {
+		oc_err_set(err, OC_EX_CANTCREAT, "cannot write %s: %s", path,
+		    strerror(errno));
+		oc_atomic_abort(a);
+		return NULL;
+	}
+	return a->f;
+}
+
+int
+oc_atomic_commit(struct oc_atomic *a, mode_t mode, struct oc_err *err)
+{
+	return atomic_finish(a, mode, NULL, err);
+}
+
+int
+oc_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+    struct oc_lock *guard, struct oc_err *err)
+{
+	struct oc_atomic a;
+
+	if (atomic_begin(&a, path, err) == -1)
+		return -1;
+	if (write_all(a.fd, data, len) == -1) {
+		oc_err_set(err, OC_EX_CANTCREAT, "cannot write %s: %s", path,
+		    strerror(errno));
+		oc_atomic_abort(&a);
+		return -1;
+	}
+	return atomic_finish(&a, mode, guard, err);
 }
 
 /* One directory's sweep: base's temps that a dead writer left. */

@@ -132,6 +132,20 @@ int oc_file_read_settled(const char *path, size_t max, oc_text_check_fn,
 struct oc_lock;
 int oc_write_atomic(const char *path, const void *, size_t, mode_t,
     struct oc_lock *guard, struct oc_err *);
+/* The same in steps, for output streamed rather than held in memory:
+ * oc_atomic_open makes the temp (the same policy) and returns a stream on
+ * it; oc_atomic_commit flushes it, sets mode (umask aside), fsyncs and
+ * renames it over path. Either failing, or oc_atomic_abort, removes the
+ * temp and leaves path as it was. */
+struct oc_atomic {
+	char *path, *target, *dir, *tmp;
+	int fd;
+	FILE *f;
+	int werrno;		/* the first failed write's errno */
+};
+FILE *oc_atomic_open(struct oc_atomic *, const char *path, struct oc_err *);
+int oc_atomic_commit(struct oc_atomic *, mode_t, struct oc_err *);
+void oc_atomic_abort(struct oc_atomic *);
 /* The policy for every file written (file.c, oc(7) FILES): regular files
  * only (anything else OC_EX_DATAERR, readers too, never blocking); a
  * symlink is followed when it and its target have one owner, else refused;
@@ -442,6 +456,8 @@ enum oc_hstatus {
 	OC_HS_MISSING,		/* no secret, or an unusable "expires" */
 	OC_HS_IGNORED		/* an entry OpenClaw's loader drops */
 };
+/* The last status: --prometheus lists every one, OC_HS_OK to it. */
+#define OC_HS_LAST OC_HS_IGNORED
 const char *oc_hstatus_name(enum oc_hstatus);
 const char *oc_rules_name(enum oc_rules);
 /* normalizeSecretInputString: not empty after JavaScript's trim. */

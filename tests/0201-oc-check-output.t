@@ -80,21 +80,41 @@ like "$out" "^OC-CHECK OK - OK: 4 profiles, 1 provider in use, nothing expires w
 # ---- Prometheus ----
 run oc-check --prometheus
 is "$rc" 2 "--prometheus: exits with the verdict"
-is "$out" '# HELP oc_check_up 1 when oc-check could read the store and config.
+is "$out" '# HELP oc_check_up 1 when oc-check could make its report (read the store and config, run the probes), 0 when it could not.
 # TYPE oc_check_up gauge
 oc_check_up{agent="main"} 1
 # HELP oc_check_last_run_timestamp_seconds When oc-check ran.
 # TYPE oc_check_last_run_timestamp_seconds gauge
 oc_check_last_run_timestamp_seconds{agent="main"} 1795300000.000
-# HELP oc_check_status oc-check exit code: 0 ok, 1 expired or missing, 2 expiring.
+# HELP oc_check_status oc-check exit code: 0 ok, 1 expired, missing or rejected, 2 expiring, 69 or 75 probes that told nothing.
 # TYPE oc_check_status gauge
 oc_check_status{agent="main"} 2
-# HELP oc_check_profile_status 1 for each profile, labelled with its status.
+# HELP oc_check_profile_status The profile'"'"'s status as a state set: 1 for its status, 0 for the others.
 # TYPE oc_check_profile_status gauge
+oc_check_profile_status{agent="main",profile="anthropic:default",provider="anthropic",type="token",status="ok"} 0
+oc_check_profile_status{agent="main",profile="anthropic:default",provider="anthropic",type="token",status="static"} 0
 oc_check_profile_status{agent="main",profile="anthropic:default",provider="anthropic",type="token",status="expiring"} 1
+oc_check_profile_status{agent="main",profile="anthropic:default",provider="anthropic",type="token",status="expired"} 0
+oc_check_profile_status{agent="main",profile="anthropic:default",provider="anthropic",type="token",status="missing"} 0
+oc_check_profile_status{agent="main",profile="anthropic:default",provider="anthropic",type="token",status="ignored"} 0
 oc_check_profile_status{agent="main",profile="google:t",provider="google",type="token",status="ok"} 1
+oc_check_profile_status{agent="main",profile="google:t",provider="google",type="token",status="static"} 0
+oc_check_profile_status{agent="main",profile="google:t",provider="google",type="token",status="expiring"} 0
+oc_check_profile_status{agent="main",profile="google:t",provider="google",type="token",status="expired"} 0
+oc_check_profile_status{agent="main",profile="google:t",provider="google",type="token",status="missing"} 0
+oc_check_profile_status{agent="main",profile="google:t",provider="google",type="token",status="ignored"} 0
+oc_check_profile_status{agent="main",profile="openai:default",provider="openai",type="api_key",status="ok"} 0
 oc_check_profile_status{agent="main",profile="openai:default",provider="openai",type="api_key",status="static"} 1
+oc_check_profile_status{agent="main",profile="openai:default",provider="openai",type="api_key",status="expiring"} 0
+oc_check_profile_status{agent="main",profile="openai:default",provider="openai",type="api_key",status="expired"} 0
+oc_check_profile_status{agent="main",profile="openai:default",provider="openai",type="api_key",status="missing"} 0
+oc_check_profile_status{agent="main",profile="openai:default",provider="openai",type="api_key",status="ignored"} 0
 oc_check_profile_status{agent="main",profile="openai-codex:default",provider="openai-codex",type="oauth",status="ok"} 1
+oc_check_profile_status{agent="main",profile="openai-codex:default",provider="openai-codex",type="oauth",status="static"} 0
+oc_check_profile_status{agent="main",profile="openai-codex:default",provider="openai-codex",type="oauth",status="expiring"} 0
+oc_check_profile_status{agent="main",profile="openai-codex:default",provider="openai-codex",type="oauth",status="expired"} 0
+oc_check_profile_status{agent="main",profile="openai-codex:default",provider="openai-codex",type="oauth",status="missing"} 0
+oc_check_profile_status{agent="main",profile="openai-codex:default",provider="openai-codex",type="oauth",status="ignored"} 0
 # HELP oc_check_profile_expiry_timestamp_seconds When the profile'"'"'s credential expires.
 # TYPE oc_check_profile_expiry_timestamp_seconds gauge
 oc_check_profile_expiry_timestamp_seconds{agent="main",profile="anthropic:default",provider="anthropic",type="token"} 1795343200.000

@@ -84,7 +84,7 @@ run oc-check --nagios --bogus
 is "$rc" 3 "--nagios with an unknown option: UNKNOWN (3)"
 run oc-check -h
 is "$rc" 0 "-h: exit 0"
-like "$out" '^usage: oc-check \[-q \| --json \| --nagios \| --prometheus\]' "-h: usage on stdout"
+like "$out" '^usage: oc-check \[-q \| --json \| --nagios \| --prometheus \[--output file\]\]' "-h: usage on stdout"
 is "$err" "" "-h: nothing on stderr"
 run oc-check -V
 is "$rc" 0 "-V: exit 0"

@@ -161,8 +161,10 @@ unlike "$out$err" "$OKEY" "rejected key: the key is not printed"
 run oc-check --probe -p openai --nagios
 is "$rc" 2 "rejected key, --nagios: CRITICAL"
 run oc-check --probe -p openai --prometheus
-like "$out" 'oc_check_probe_ok\{agent="main",provider="openai",profile="openai:p",status="auth"\} 0' \
+like "$out" 'oc_check_probe_ok\{agent="main",provider="openai",profile="openai:p"\} 0' \
     "rejected key, --prometheus: oc_check_probe_ok 0"
+like "$out" 'oc_check_probe_status\{agent="main",provider="openai",profile="openai:p",status="auth"\} 1' \
+    "rejected key, --prometheus: its status is auth"
 
 # a provider that echoes the key in its error: the key is masked
 fake_start '[{"path":"/v1/models","status":401,"body":"{\"error\":\"Incorrect API key provided: '"$OKEY"'. Check it.\"}"}]'; probe_env

@@ -57,6 +57,15 @@ for s in oc-check-notify oc-check-schedule; do
 done
 run grep -rn '/tmp' "$C"
 is "$out" "" "contrib: no /tmp anywhere"
+# contrib/README.md describes every file in contrib/ (not the units that
+# make writes from their .in in a build in the source tree), and ships
+missing=
+for f in $(cd "$C" && find . -type f ! -name README.md | sed 's|^\./||' | sort); do
+	[ -f "$C/$f.in" ] && continue
+	grep -qF "\`$(basename "$f")\`" "$C/README.md" || missing="$missing $f"
+done
+is "$missing" "" "contrib/README.md describes every file in contrib/"
+grep -q 'contrib/README.md' "$OC_SRCDIR/Makefile.am"; ok $? "contrib/README.md is in the tarball (EXTRA_DIST)"
 if command -v shellcheck >/dev/null 2>&1; then
 	run shellcheck -s sh "$C/termux/oc-check-notify" "$C/termux/oc-check-schedule"
 	is "$rc $out" "0 " "shellcheck: clean"
@@ -64,11 +73,15 @@ else
 	skip "shellcheck not installed (apt-get install shellcheck)"
 fi
 
-# stand-ins for the Termux:API commands
+# stand-ins for the Termux:API commands: a line per call in api.log, and
+# the last call's arguments, one a line, in <command>.args
 for c in termux-notification termux-notification-remove termux-job-scheduler; do
-	printf '#!/bin/sh\necho "%s $*" >>"%s/api.log"\n' "$c" "$T_TMP" >"$T_TMP/bin/$c"
+	printf '#!/bin/sh\necho "%s $*" >>"%s/api.log"\nprintf "%%s\\n" "$@" >"%s/%s.args"\n' \
+	    "$c" "$T_TMP" "$T_TMP" "$c" >"$T_TMP/bin/$c"
 	chmod 755 "$T_TMP/bin/$c"
 done
+# the value given to --content in the last termux-notification call
+content() { sed -n '/^--content$/{n;p;q}' "$T_TMP/termux-notification.args"; }
 N=$(now_ms)
 put_store "{\"version\":1,\"profiles\":{\"anthropic:default\":{\"type\":\"token\",\"provider\":\"anthropic\",\"token\":\"t\",\"expires\":$((N + 7200000))}}}"
 : >"$T_TMP/api.log"
@@ -81,6 +94,37 @@ run env PATH="$T_TMP/bin:$PATH" OC_CHECK_WARN=1h sh "$C/termux/oc-check-notify"
 is "$rc" 0 "notify, -w 1h: all well, exit 0"
 is "$(cat "$T_TMP/api.log")" "termux-notification-remove oc-check" \
     "notify: all well removes the old notification"
+# a store that makes oc-check warn on stderr (an ignored profile, a store
+# readable by others): the notification is still the verdict, stdout's
+# first line; the warnings pass through on stderr
+put_store "{\"version\":1,\"profiles\":{\"anthropic:default\":{\"type\":\"token\",\"provider\":\"anthropic\",\"token\":\"t\",\"expires\":$((N + 7200000))},\"x:1\":{\"type\":\"bearer\",\"provider\":\"x\"}}}"
+chmod 644 "$STORE"
+run oc-check -w 24h
+verdict=$(printf '%s\n' "$out" | head -n 1)
+like "$err" 'warning: .*readable by other users' "notify, warning store: oc-check warns on stderr"
+like "$verdict" '^EXPIRING: anthropic:default expires in 1h [0-9]+m$' "notify, warning store: and its first stdout line is the verdict"
+: >"$T_TMP/api.log"
+run env PATH="$T_TMP/bin:$PATH" sh "$C/termux/oc-check-notify"
+is "$rc" 2 "notify, warning store: exit 2"
+is "$(content)" "$verdict" "notify, warning store: --content is oc-check's first stdout line, not a warning"
+like "$err" 'profile "x:1" is ignored by OpenClaw' "notify, warning store: the warnings pass through on stderr"
+unlike "$(cat "$T_TMP/api.log")" 'termux-notification-remove' "notify, warning store: nothing removed"
+: >"$T_TMP/api.log"
+run env PATH="$T_TMP/bin:$PATH" OC_CHECK_WARN=1h sh "$C/termux/oc-check-notify"
+is "$rc:$(cat "$T_TMP/api.log")" "0:termux-notification-remove oc-check" \
+    "notify, warning store, all well: the remove stand-in called, no notification"
+is "$(cat "$T_TMP/termux-notification-remove.args")" "oc-check" "notify: remove is given the notification's id"
+# oc-check cannot check at all (nothing on stdout): said, not an empty
+# notification
+printf '{"version":1,"profiles":{' >"$STORE"
+chmod 600 "$STORE"
+: >"$T_TMP/api.log"
+run env PATH="$T_TMP/bin:$PATH" sh "$C/termux/oc-check-notify"
+is "$rc" 65 "notify, corrupt store: exits with oc-check's 65"
+is "$(content)" "oc-check could not check (exit 65): run oc-check to see why" \
+    "notify, corrupt store: the notification says oc-check could not check"
+like "$err" 'auth-profiles.json: invalid JSON' "notify, corrupt store: oc-check's message on stderr"
+put_store "{\"version\":1,\"profiles\":{\"anthropic:default\":{\"type\":\"token\",\"provider\":\"anthropic\",\"token\":\"t\",\"expires\":$((N + 7200000))}}}"
 : >"$T_TMP/api.log"
 run env PATH="$T_TMP/bin:$PATH" OC_CHECK_NOTIFY="$C/termux/oc-check-notify" sh "$C/termux/oc-check-schedule"
 is "$rc" 0 "schedule: exit 0"

@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # oc-check(1): lint-clean mdoc, -h mirrors its SYNOPSIS, and every EXAMPLE
-# that can run here runs (the Icinga object, the alert rule and the
-# systemctl lines cannot; the units are verified in 0220).
+# that can run here runs (the Icinga object and the systemctl lines cannot;
+# the units are verified in 0220 and 0601, PROMETHEUS's recipes in 0240).
 . "${OC_SRCDIR:-.}/tests/lib.sh"
 . "$OC_SRCDIR/tests/fake-http.sh"
 t_home
@@ -66,14 +66,9 @@ is "$rc" 1 "example 4 (Nagios, ARG1=48h): WARNING"
 like "$out" "^OC-CHECK WARNING - EXPIRING: anthropic:default expires in 1[12]h [0-9]+m \\| 'anthropic:default'=[0-9]+s;172800:;0: ok=1;;;0 expiring=1;;;0 expired=0;;;0 missing=0;;;0$" \
     "example 4: the status line"
 
-cron='*/10 * * * * oc-check --prometheus -w 48h >/var/lib/node_exporter/textfile_collector/oc-check.prom.tmp; mv /var/lib/node_exporter/textfile_collector/oc-check.prom.tmp /var/lib/node_exporter/textfile_collector/oc-check.prom'
-man_has "$cron"
-mkdir -p "$T_TMP/tc"
-cmd=$(printf '%s\n' "$cron" | sed "s|^\*/10 \* \* \* \* ||; s|/var/lib/node_exporter/textfile_collector|$T_TMP/tc|g")
-sh -c "$cmd"
-is "$(ls "$T_TMP/tc")" "oc-check.prom" "example 5 (cron): the file is in place, no .tmp left"
-like "$(cat "$T_TMP/tc/oc-check.prom")" 'oc_check_status\{agent="main"\} 2' \
-    "example 5: moved in place although oc-check exited 2"
+# the Prometheus crontab line and alerting rules (PROMETHEUS) are run by
+# tests/0240-oc-check-prometheus.t
+man_has 'a crontab line and alerting rules are in PROMETHEUS.'
 
 man_has 'install -m 755 contrib/termux/oc-check-notify "$PREFIX/bin/"'
 man_has 'sh contrib/termux/oc-check-schedule'

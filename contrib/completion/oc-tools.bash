@@ -47,15 +47,21 @@ _oc_value() {
 	case $1 in
 	-a | --agent) _oc_reply $(_oc_profile agents) ;;
 	-p | --provider) _oc_reply $(_oc_providers) ;;
-	--profile) _oc_reply $(_oc_ids "$_oc_prov") ;;
-	-t | --type) _oc_reply api_key token ;;
+	--profile | --exclude) _oc_reply $(_oc_ids "$_oc_prov") ;;
+	-t | --type)
+		# oc-check's -t is its deadline, in seconds
+		[[ ${cmd##*/} == oc-check ]] && { COMPREPLY=(); return 0; }
+		_oc_reply api_key token ;;
+	--state-dir)
+		local IFS=$'\n'
+		COMPREPLY=($(compgen -d -- "$_oc_cur")) ;;
 	--ref)
 		compopt -o nospace 2>/dev/null
 		_oc_reply env: file: exec: ;;
 	-e | --var) _oc_reply $(compgen -e) ;;
 	--output | --claude | --codex) _oc_files ;;
 	-w | --warn | --within | --expires-in | --wait | -T | --timeout | \
-	    -j | --jobs | --email) COMPREPLY=() ;;
+	    -j | --jobs | --email | -c | --critical | --deadline) COMPREPLY=() ;;
 	*) return 1 ;;
 	esac
 	return 0
@@ -93,7 +99,8 @@ _oc_tools() {
 		-p?*) _oc_prov=${w#-p} ;;
 		-t | --type | --expires-in | --ref | --email | --wait | -e | --var | \
 		    --profile | -w | --warn | -T | --timeout | -j | --jobs | \
-		    --within | --output) ((i++)) ;;
+		    --within | --output | --exclude | -c | --critical | \
+		    --deadline | --state-dir) ((i++)) ;;
 		-*) ;;
 		*) [[ -z $verb ]] && verb=$w ;;
 		esac
@@ -125,7 +132,7 @@ _oc_tools() {
 	fi
 	_oc_value "$prev" && return 0
 
-	opts='-a --agent --json --wait --force --reload -h --help -V --version'
+	opts='-a --agent --json --wait --force --reload --state-dir -h --help -V --version'
 	case $cmd in
 	oc-profile)
 		verbs='list ls show add rm path cooldowns migrate agents'
@@ -152,7 +159,8 @@ _oc_tools() {
 	oc-check)
 		verbs=
 		opts+=' -q --quiet --nagios --prometheus --output -w --warn --probe
-		    -T --timeout -j --jobs -p --provider --profile' ;;
+		    -T --timeout -j --jobs -p --provider --profile --exclude
+		    -c --critical -t --deadline' ;;
 	oc-sync)
 		verbs=
 		opts+=' --claude --codex --dry-run --refresh --within --profile'

@@ -83,6 +83,7 @@ for c in oc-profile oc-order oc-check oc-keys oc-sync
     complete -c $c -n 'not __oc_tools_after_dashdash' -l wait -x -d 'lock wait (duration)'
     complete -c $c -n 'not __oc_tools_after_dashdash' -l force -d 'write despite the era guard'
     complete -c $c -n 'not __oc_tools_after_dashdash' -l reload -d 'tell the running gateway after the write'
+    complete -c $c -n 'not __oc_tools_after_dashdash' -l state-dir -x -a '(__fish_complete_directories)' -d 'OpenClaw state directory'
     complete -c $c -n 'not __oc_tools_after_dashdash' -s h -l help -d 'usage'
     complete -c $c -n 'not __oc_tools_after_dashdash' -s V -l version -d 'version'
 end
@@ -129,7 +130,10 @@ complete -c oc-check -l probe -d 'try each credential live'
 complete -c oc-check -s T -l timeout -x -d 'probe timeout (ms)'
 complete -c oc-check -s j -l jobs -x -d 'concurrent probes'
 complete -c oc-check -s p -l provider -x -a '(__oc_tools_providers)' -d provider
-complete -c oc-check -l profile -x -a '(__oc_tools_ids)' -d 'probe this profile'
+complete -c oc-check -l profile -x -a '(__oc_tools_ids)' -d 'judge and probe this profile'
+complete -c oc-check -l exclude -x -a '(__oc_tools_ids)' -d 'leave this profile out'
+complete -c oc-check -s c -l critical -x -d 'critical window (duration)'
+complete -c oc-check -s t -l deadline -x -d 'deadline for the whole run (seconds)'
 
 # oc-keys
 set -l v list get exec classify set
