@@ -449,11 +449,12 @@ fail:
 
 /* The second half: the stream's buffer out, mode, fsync, close, the rename
  * (under guard, when given), the directory synced. */
+/* The temp written out: flushed, its mode set, fsynced and closed; on a
+ * failure it is removed and path is left as it was. */
 static int
-atomic_finish(struct oc_atomic *a, mode_t mode, struct oc_lock *guard,
-    struct oc_err *err)
+atomic_ready(struct oc_atomic *a, mode_t mode, struct oc_err *err)
 {
-	int dfd, saved, r;
+	int saved, r;
 
 	if (a->f != NULL) {
 		errno = 0;
@@ -481,6 +482,18 @@ atomic_finish(struct oc_atomic *a, mode_t mode, struct oc_lock *guard,
 		    a->path, strerror(errno));
 		goto fail;
 	}
+	return 0;
+fail:
+	oc_atomic_abort(a);
+	return -1;
+}
+
+/* The ready temp renamed over path, if the lock is still ours. */
+static int
+atomic_rename(struct oc_atomic *a, struct oc_lock *guard, struct oc_err *err)
+{
+	int dfd, saved;
+
 	if (oc_lock_commit_begin(guard, err) == -1)
 		goto fail;
 	if (rename(a->tmp, a->target) == -1) {
@@ -502,6 +515,49 @@ atomic_finish(struct oc_atomic *a, mode_t mode, struct oc_lock *guard,
 	return 0;
 fail:
 	oc_atomic_abort(a);
+	return -1;
+}
+
+static int
+atomic_finish(struct oc_atomic *a, mode_t mode, struct oc_lock *guard,
+    struct oc_err *err)
+{
+	if (atomic_ready(a, mode, err) == -1)
+		return -1;
+	return atomic_rename(a, guard, err);
+}
+
+int
+oc_write_atomic_pair(const char *const path[2], const char *const data[2],
+    const size_t len[2], mode_t mode, struct oc_lock *guard,
+    struct oc_err *err)
+{
+	struct oc_atomic a[2];
+	int i;
+
+	memset(a, 0, sizeof a);
+	a[0].fd = a[1].fd = -1;
+	/* both written out in full before either is renamed: a full disk
+	 * or any write error leaves the pair as it was */
+	for (i = 0; i < 2; i++) {
+		if (atomic_begin(&a[i], path[i], err) == -1)
+			goto fail;
+		if (write_all(a[i].fd, data[i], len[i]) == -1) {
+			oc_err_set(err, OC_EX_CANTCREAT, "cannot write %s: %s",
+			    path[i], strerror(errno));
+			goto fail;
+		}
+	}
+	for (i = 0; i < 2; i++)
+		if (atomic_ready(&a[i], mode, err) == -1)
+			goto fail;
+	for (i = 0; i < 2; i++)
+		if (atomic_rename(&a[i], guard, err) == -1)
+			goto fail;
+	return 0;
+fail:
+	for (i = 0; i < 2; i++)
+		oc_atomic_abort(&a[i]);
 	return -1;
 }
 

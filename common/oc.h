@@ -132,6 +132,11 @@ int oc_file_read_settled(const char *path, size_t max, oc_text_check_fn,
 struct oc_lock;
 int oc_write_atomic(const char *path, const void *, size_t, mode_t,
     struct oc_lock *guard, struct oc_err *);
+/* Two files replaced together (a store and its auth-state.json): both
+ * temps are written and fsynced before either is renamed, so a full disk
+ * or a failed write leaves both as they were. */
+int oc_write_atomic_pair(const char *const path[2], const char *const data[2],
+    const size_t len[2], mode_t, struct oc_lock *guard, struct oc_err *);
 /* The same in steps, for output streamed rather than held in memory:
  * oc_atomic_open makes the temp (the same policy) and returns a stream on
  * it; oc_atomic_commit flushes it, sets mode (umask aside), fsyncs and

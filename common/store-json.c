@@ -133,31 +133,45 @@ json_begin(struct oc_layer *l, int wait_ms, struct oc_err *err)
 
 /* Never replace a good file with a bad one: the new text is checked. */
 static int
-write_doc(struct json_be *b, const char *path, const struct oc_doc *d,
-    struct oc_err *err)
+doc_text(const char *path, const struct oc_doc *d, const char **text,
+    size_t *len, struct oc_err *err)
 {
 	struct oc_jval root;
 	struct oc_err e2;
-	const char *text = d->next != NULL ? d->next : "{\n  \"version\": 1\n}\n";
-	size_t len = d->next != NULL ? d->nextlen : strlen(text);
 
-	if (check_doc(path, text, len, &root, &e2) == -1) {
+	*text = d->next != NULL ? d->next : "{\n  \"version\": 1\n}\n";
+	*len = d->next != NULL ? d->nextlen : strlen(*text);
+	if (check_doc(path, *text, *len, &root, &e2) == -1) {
 		oc_err_set(err, OC_EX_CANTCREAT, "%s: internal error: the new "
 		    "text is not valid JSON; nothing was written", path);
 		return -1;
 	}
-	return oc_write_atomic(path, text, len, 0600, &b->lk, err);
+	return 0;
 }
 
 static int
 json_commit(struct oc_layer *l, struct oc_err *err)
 {
 	struct json_be *b = l->bd;
+	const char *path[2] = { b->state, b->store }, *text[2];
+	size_t len[2];
 
-	if (l->state.changed && write_doc(b, b->state, &l->state, err) == -1)
+	if (l->state.changed && doc_text(b->state, &l->state, &text[0],
+	    &len[0], err) == -1)
 		return -1;
-	if (l->creds.changed && write_doc(b, b->store, &l->creds, err) == -1)
+	if (l->creds.changed && doc_text(b->store, &l->creds, &text[1],
+	    &len[1], err) == -1)
 		return -1;
+	/* a change to both (rm: the profile and the order naming it) is
+	 * made whole or not at all */
+	if (l->state.changed && l->creds.changed)
+		return oc_write_atomic_pair(path, text, len, 0600, &b->lk, err);
+	if (l->state.changed)
+		return oc_write_atomic(b->state, text[0], len[0], 0600, &b->lk,
+		    err);
+	if (l->creds.changed)
+		return oc_write_atomic(b->store, text[1], len[1], 0600, &b->lk,
+		    err);
 	return 0;
 }
 

@@ -215,6 +215,48 @@ else
 	skip "fault: a full disk and a read-only file system need root and mount namespaces"
 fi
 
+# --- 10. a change to the store and auth-state.json together: the disk
+# fills between the two (the small state fits, the large store does not),
+# and both are left as they were, not an order naming a removed profile
+if [ "$ROOT" = 1 ] && command -v unshare >/dev/null 2>&1 && unshare -m true 2>/dev/null; then
+	t_home
+	pad=$(head -c 90000 /dev/zero | tr '\0' p)
+	put_store "{\"version\":1,\"x-pad\":\"$pad\",\"profiles\":{\"openai:a\":{\"type\":\"api_key\",\"provider\":\"openai\",\"key\":\"sk-aaaaaaaaaaaaaaaaaaaaaaaa\"},\"openai:b\":{\"type\":\"api_key\",\"provider\":\"openai\",\"key\":\"$KEY\"}}}"
+	STATE=$(dirname "$STORE")/auth-state.json
+	printf '{"version":1,"order":{"openai":["openai:b","openai:a"]},"lastGood":{"openai":"openai:b"}}\n' >"$STATE"
+	chmod 600 "$STATE"
+	cp "$STORE" "$T_TMP/pair.store"
+	cp "$STATE" "$T_TMP/pair.state"
+	env T_TMP="$T_TMP" unshare -m sh -c '
+		set -e
+		mount -t tmpfs -o size=256k tmpfs "$HOME"
+		mkdir -p "$(dirname "$1")" && chmod 700 "$HOME/.openclaw" "$(dirname "$1")"
+		cp "$T_TMP/pair.store" "$1" && cp "$T_TMP/pair.state" "$2" && chmod 600 "$1" "$2"
+		# leave about 40 KiB: room for the new state, not the new store
+		avail=$(df --output=avail -B1 "$HOME" | tail -n 1)
+		dd if=/dev/zero of="$HOME/filler" bs=4096 count=$(( (avail - 40960) / 4096 )) 2>/dev/null
+		set +e
+		oc-profile rm openai:b >/dev/null 2>"$T_TMP/pair.err"
+		echo $? >"$T_TMP/pair.rc"
+		cmp -s "$1" "$T_TMP/pair.store"; echo $? >"$T_TMP/pair.same.store"
+		cmp -s "$2" "$T_TMP/pair.state"; echo $? >"$T_TMP/pair.same.state"
+		find "$HOME" -name "*.tmp-*" | wc -l >"$T_TMP/pair.tmps"
+		rm -f "$HOME/filler"
+		oc-profile rm openai:b >/dev/null 2>"$T_TMP/pair2.err"
+		echo $? >"$T_TMP/pair2.rc"
+		jq -c .order "$2" >"$T_TMP/pair2.order"
+	' sh "$STORE" "$STATE"
+	is "$(cat "$T_TMP/pair.rc")" 73 "10: the disk full between the two files: rm fails with 73"
+	like "$(cat "$T_TMP/pair.err")" 'No space left on device' "10: and says so"
+	is "$(cat "$T_TMP/pair.same.store"):$(cat "$T_TMP/pair.same.state")" 0:0 \
+	    "10: the store and auth-state.json are both as they were (not an order naming a removed profile)"
+	is "$(cat "$T_TMP/pair.tmps")" 0 "10: no temp file is left"
+	is "$(cat "$T_TMP/pair2.rc")" 0 "10: with room again, rm succeeds"
+	is "$(cat "$T_TMP/pair2.order")" '{"openai":["openai:a"]}' "10: and both files change together"
+else
+	skip "10: a full disk between two files needs root and mount namespaces"
+fi
+
 # --- fault: SIGKILL at each step of taking the lock and of a replacement
 if [ -n "$STRACE" ]; then
 	# inject SYSCALL: oc-profile add killed (SIGKILL) when it makes it
