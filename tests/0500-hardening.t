@@ -93,4 +93,22 @@ jqfile "$STORE" '.profiles["openai:e"].key == "sk-eeeeeeeeeeeeeeeeeeeeeeee"' "3:
 is "$(fake_count /anthropic)" 1 "3: one request"
 fake_stop
 
+# --- 15. secrets are masked at any depth, unless --reveal
+t_home
+KEY=sk-top0top0top0top0top0top0
+NK=sk-nested0nested0nested0nested
+DT=tok-deep0deep0deep0deep0deep
+put_store "{\"version\":1,\"profiles\":{\"openai:m\":{\"type\":\"api_key\",\"provider\":\"openai\",\"key\":\"$KEY\",\"metadata\":{\"apiKey\":\"$NK\",\"deep\":[{\"x\":{\"token\":\"$DT\"}}]}}}}"
+for f in "" --json; do
+	# shellcheck disable=SC2086
+	run oc-profile show $f openai:m
+	is "$rc" 0 "15: show $f: exit 0"
+	unlike "$out" "$NK|$DT|$KEY" "15: show $f: no secret in clear, at depth 2 or 4"
+	like "$out" 'sk-neste\.\.\.' "15: show $f: the nested apiKey shown masked"
+	# shellcheck disable=SC2086
+	run oc-profile show $f --reveal openai:m
+	like "$out" "$NK" "15: show $f --reveal: the nested key in clear"
+	like "$out" "$DT" "15: show $f --reveal: the token four levels down in clear"
+done
+
 done_testing
