@@ -215,6 +215,19 @@ else
 	skip "fault: a full disk and a read-only file system need root and mount namespaces"
 fi
 
+# --- the size limit (oc(7) SAFETY): over 64 MiB is refused, for readers
+# and writers, and the file is left alone
+t_home
+put_store '{"version":1,"profiles":{}}'
+truncate -s 67108865 "$STORE"
+run oc-profile list
+is "$rc" 65 "size: a store over 64 MiB: list refuses it (65)"
+like "$err" 'auth-profiles.json: larger than 67108864 bytes' "size: and says why, naming the file"
+run_in "$KEY" oc-profile add -t api_key --no-config openai:b
+is "$rc" 65 "size: add refuses it too"
+is "$(stat -c %s "$STORE")" 67108865 "size: the file is left as it was"
+rm -f "$STORE"
+
 # --- 10. a change to the store and auth-state.json together: the disk
 # fills between the two (the small state fits, the large store does not),
 # and both are left as they were, not an order naming a removed profile
