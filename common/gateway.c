@@ -769,9 +769,13 @@ oc_gateway_refresh(const struct oc_gw_target *t, const char *agent_id,
 
 /* ---- what the commands say ---- */
 
-static const char hint[] = "it uses the change from its second request "
+/* What the user can do instead: 2026.8 and later (era D) have
+ * models.authRefresh; before, only a restart is certain. */
+static const char hint_d[] = "it uses the change from its second request "
     "on, or run: openclaw gateway call models.authRefresh --params "
     "'{\"operation\":\"update\"}'";
+static const char hint_old[] = "it uses the change from its second "
+    "request on, or run: openclaw gateway restart";
 
 static void
 report(struct oc_gw_report *r, const char *level, const char *fmt, ...)
@@ -864,7 +868,8 @@ oc_gateway_reload_after_write(const struct oc_ctx *ctx, const char *agent_id,
 			    o->msg);
 		else
 			report(r, "warning", "the running gateway was not told "
-			    "to reload (%s); %s", o->msg, hint);
+			    "to reload (%s); %s", o->msg, era == OC_ERA_D ||
+			    era < 0 ? hint_d : hint_old);
 		break;
 	}
 }

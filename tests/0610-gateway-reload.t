@@ -44,7 +44,10 @@ add_key() {
 	run_in "sk-test-$(rand_str 24)" oc-profile add -t api_key "$@" "$id"
 }
 WARN='warning: the running gateway was not told to reload'
-HINT="it uses the change from its second request on, or run: openclaw gateway call models.authRefresh --params '{\"operation\":\"update\"}'"
+# the advice: before era D (no models.authRefresh in those releases) a
+# restart; era D the call
+HINT="it uses the change from its second request on, or run: openclaw gateway restart"
+HINT_D="it uses the change from its second request on, or run: openclaw gateway call models.authRefresh --params '{\"operation\":\"update\"}'"
 
 # --- 1. the happy path, frame by frame
 wsup ok
@@ -391,8 +394,8 @@ like "$err" '^oc-profile: warning: the gateway has no models.authRefresh \(OpenC
     "era D: the weaker refresh is said (2026.8 keeps a prepared model runtime it does not renew)"
 wsup ancient
 add_key groq:old --reload
-like "$err" "^oc-profile: $WARN \(the gateway knows neither models.authRefresh nor models.authStatus\); $HINT" \
-    "era D: neither method: the warning and the hint"
+like "$err" "^oc-profile: $WARN \(the gateway knows neither models.authRefresh nor models.authStatus\); $HINT_D" \
+    "era D: neither method: the warning and the hint (the models.authRefresh call)"
 
 # an agent of its own: its database, and agentId
 for h in d-two-agents c-two-agents; do
