@@ -116,14 +116,19 @@ fail(struct run *r, const struct oc_err *err)
 static int
 load(struct run *r, struct oc_err *err)
 {
+	const struct oc_hscope *sc = &r->scope;
 	size_t i;
 
 	/* <state>/.env, as OpenClaw loads it before anything else: keys set
 	 * there count */
 	if (oc_env_load(r->ctx, err) == -1)
 		return -1;
+	/* nothing scoped: none to ask about each profile */
+	if (sc->provider == NULL && sc->nprofiles == 0 && sc->nexclude == 0 &&
+	    sc->crit_ms == 0)
+		sc = NULL;
 	if (oc_health_load(&r->h, r->ctx, oc_now_ms(), r->o->warn_ms,
-	    &r->scope, err) == -1) {
+	    sc, err) == -1) {
 		oc_health_free(&r->h);
 		return -1;
 	}

@@ -161,7 +161,8 @@ profile_problems(const struct oc_check *c, struct problems *ps)
 	for (i = 0; i < h->np; i++) {
 		const struct oc_hprofile *hp = &h->p[i];
 
-		if (!expirable(hp) || hp->out_of_scope)
+		if (!expirable(hp) || hp->out_of_scope ||
+		    hp->status == OC_HS_OK || hp->status == OC_HS_STATIC)
 			continue;
 		oc_format_span(hp->remaining_ms, left, sizeof left);
 		if (hp->status == OC_HS_EXPIRED)
