@@ -142,6 +142,14 @@ db_open(const char *path, int write, int busy_ms, sqlite3 **out,
 		oc_err_set(err, OC_EX_DATAERR, "%s: not a regular file", path);
 		return -1;
 	}
+	/* A database we may not write is not opened for writing: libsqlite3
+	 * would make its -wal and -shm with the database's read-only mode,
+	 * which then keep OpenClaw from writing once the mode is put back. */
+	if (write && access(path, W_OK) == -1) {
+		oc_err_set(err, OC_EX_CANTCREAT, "%s: cannot write the store: "
+		    "%s", path, strerror(errno));
+		return -1;
+	}
 	r = sqlite3_open_v2(path, &db, (write ? SQLITE_OPEN_READWRITE :
 	    SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX, NULL);
 	if (r != SQLITE_OK) {
