@@ -438,11 +438,6 @@ check(struct oc_cmd *cmd, int argc, char **argv)
 		memset(&po, 0, sizeof po);
 		po.timeout_ms = o->timeout_ms;
 		po.concurrency = o->jobs;
-		po.provider = o->provider;
-		po.profiles = (const char *const *)o->profiles;
-		po.nprofiles = o->nprofiles;
-		po.exclude = (const char *const *)o->exclude;
-		po.nexclude = o->nexclude;
 		if (o->deadline_ms > 0)
 			po.deadline = t0 + o->deadline_ms;
 		if (isatty(STDERR_FILENO))

@@ -881,18 +881,22 @@ prom_secs(struct oc_buf *b, int64_t ms)
 	oc_buf_addf(b, "%" PRId64 ".%03" PRId64 "\n", s, frac);
 }
 
+/* One label: '{' before the first, ',' before the others. */
+static void
+prom_label(struct oc_buf *b, char sep, const char *name, const char *value)
+{
+	oc_buf_addf(b, "%c%s=", sep, name);
+	prom_str(b, value);
+}
+
 static void
 prom_profile_labels(struct oc_buf *b, const char *agent,
     const struct oc_hprofile *hp)
 {
-	oc_buf_adds(b, "{agent=");
-	prom_str(b, agent);
-	oc_buf_adds(b, ",profile=");
-	prom_str(b, hp->id);
-	oc_buf_adds(b, ",provider=");
-	prom_str(b, hp->provider ? hp->provider : "");
-	oc_buf_adds(b, ",type=");
-	prom_str(b, hp->type);
+	prom_label(b, '{', "agent", agent);
+	prom_label(b, ',', "profile", hp->id);
+	prom_label(b, ',', "provider", hp->provider ? hp->provider : "");
+	prom_label(b, ',', "type", hp->type);
 }
 
 /* A probed credential's labels, without the closing brace. */
@@ -900,12 +904,9 @@ static void
 prom_probe_labels(struct oc_buf *b, const char *agent,
     const struct oc_probe_result *pr)
 {
-	oc_buf_adds(b, "{agent=");
-	prom_str(b, agent);
-	oc_buf_adds(b, ",provider=");
-	prom_str(b, pr->provider);
-	oc_buf_adds(b, ",profile=");
-	prom_str(b, pr->label);
+	prom_label(b, '{', "agent", agent);
+	prom_label(b, ',', "provider", pr->provider);
+	prom_label(b, ',', "profile", pr->label);
 }
 
 /* A probe's statuses (oc_rules_probe_status, and probe.c's "unknown" and
@@ -924,8 +925,8 @@ prom_probes(struct oc_buf *b, const struct oc_check *c, const char *agent,
 
 	prom_head(b, "oc_check_probe_run_duration_seconds",
 	    "How long the probes took in all (wall clock).");
-	oc_buf_adds(b, "oc_check_probe_run_duration_seconds{agent=");
-	prom_str(b, agent);
+	oc_buf_adds(b, "oc_check_probe_run_duration_seconds");
+	prom_label(b, '{', "agent", agent);
 	oc_buf_adds(b, "} ");
 	prom_secs(b, ps->duration_ms);
 	prom_head(b, "oc_check_probe_ok",
@@ -949,16 +950,14 @@ prom_probes(struct oc_buf *b, const struct oc_check *c, const char *agent,
 			known |= is;
 			oc_buf_adds(b, "oc_check_probe_status");
 			prom_probe_labels(b, agent, pr);
-			oc_buf_adds(b, ",status=");
-			prom_str(b, prom_probe_words[k]);
+			prom_label(b, ',', "status", prom_probe_words[k]);
 			oc_buf_addf(b, "} %d\n", is);
 		}
 		/* a status this list lacks still gets its 1 */
 		if (!known) {
 			oc_buf_adds(b, "oc_check_probe_status");
 			prom_probe_labels(b, agent, pr);
-			oc_buf_adds(b, ",status=");
-			prom_str(b, pr->status);
+			prom_label(b, ',', "status", pr->status);
 			oc_buf_adds(b, "} 1\n");
 		}
 		flush(b, f, 0);
@@ -987,8 +986,7 @@ oc_check_prometheus(const struct oc_check *c, const char *agent, FILE *f)
 
 	if (agent == NULL)
 		agent = "";
-	oc_buf_adds(&al, "{agent=");
-	prom_str(&al, agent);
+	prom_label(&al, '{', "agent", agent);
 	oc_buf_adds(&al, "}");
 	prom_head(&b, "oc_check_up",
 	    "1 when oc-check could make its report (read the store and "
@@ -1015,8 +1013,8 @@ oc_check_prometheus(const struct oc_check *c, const char *agent, FILE *f)
 		for (s = OC_HS_OK; s <= OC_HS_LAST; s++) {
 			oc_buf_adds(&b, "oc_check_profile_status");
 			prom_profile_labels(&b, agent, &h->p[i]);
-			oc_buf_adds(&b, ",status=");
-			prom_str(&b, oc_hstatus_name((enum oc_hstatus)s));
+			prom_label(&b, ',', "status",
+			    oc_hstatus_name((enum oc_hstatus)s));
 			oc_buf_addf(&b, "} %d\n", (int)h->p[i].status == s);
 		}
 		flush(&b, f, 0);
@@ -1041,10 +1039,9 @@ oc_check_prometheus(const struct oc_check *c, const char *agent, FILE *f)
 		if (!h->prov[i].in_use ||
 		    !oc_hscope_has(h->scope, h->prov[i].id, NULL))
 			continue;
-		oc_buf_adds(&b, "oc_check_provider_missing{agent=");
-		prom_str(&b, agent);
-		oc_buf_adds(&b, ",provider=");
-		prom_str(&b, h->prov[i].id);
+		oc_buf_adds(&b, "oc_check_provider_missing");
+		prom_label(&b, '{', "agent", agent);
+		prom_label(&b, ',', "provider", h->prov[i].id);
 		oc_buf_addf(&b, "} %d\n", h->prov[i].missing);
 	}
 	if (c->probes != NULL)

@@ -310,9 +310,7 @@ oc_http_run_opts(const struct oc_http_req *reqs, size_t n,
 	if (o->deadline > 0) {
 		/* the caller's deadline ends the run: what came by then is
 		 * kept, the rest is "deadline" */
-		left = o->deadline - oc_mono_ms();
-		if (left < 1)
-			left = 1;
+		left = oc_mono_left(o->deadline);
 		if (left < budget) {
 			io.timeout_ms = left;
 			cut = 1;
@@ -374,7 +372,7 @@ oc_http_run_opts(const struct oc_http_req *reqs, size_t n,
 	}
 	for (i = 0; i < n; i++)
 		if (!seen[i])
-			rs[i].error = oc_xstrdup(cut ? "deadline" :
+			rs[i].error = oc_xstrdup(cut ? OC_HTTP_DEADLINE :
 			    "other: helper gave no result");
 	*res = rs;
 	rs = NULL;

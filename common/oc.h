@@ -79,6 +79,9 @@ void oc_buf_free(struct oc_buf *);	/* wipes: buffers may hold secrets */
 int64_t oc_now_ms(void);	/* OC_NOW_MS in the environment overrides (tests) */
 /* The monotonic clock in ms, for timeouts (never frozen by OC_NOW_MS). */
 int64_t oc_mono_ms(void);
+/* The ms from now to a deadline on that clock, at least 1 (a deadline
+ * already passed still leaves one try). */
+int64_t oc_mono_left(int64_t deadline);
 /* "2026-11-21T23:40:00.000Z" for an epoch in ms, into buf (>= 32 bytes). */
 void oc_iso8601(int64_t, char *, size_t);
 /* Parse ISO-8601 UTC ("...Z" or "+00:00", optional millis); -1 if invalid. */
@@ -978,6 +981,7 @@ int oc_http_run(const struct oc_http_req *reqs, size_t n, int concurrency,
  * the helper is stopped there, the answers that came are kept and the
  * others get error "deadline". progress, when set, is called as each
  * answer comes (done of n). */
+#define OC_HTTP_DEADLINE "deadline"	/* the error of an answer cut off */
 struct oc_http_opts {
 	int concurrency;
 	int64_t deadline;
@@ -1337,11 +1341,6 @@ const char *oc_verdict_name(enum oc_verdict);
 struct oc_probe_opts {
 	long timeout_ms;	/* per request */
 	int concurrency;
-	const char *provider;	/* only this provider, or NULL */
-	const char *const *profiles;	/* only these profile ids */
-	size_t nprofiles;
-	const char *const *exclude;	/* never these */
-	size_t nexclude;
 	int64_t deadline;	/* oc_mono_ms when every probe ends; 0: none */
 	/* called as each answer comes (done of n requests) */
 	void (*progress)(size_t done, size_t n, void *arg);
@@ -1373,8 +1372,9 @@ struct oc_probe_set {
 	size_t nunfinished;	/* cut by the deadline */
 	long duration_ms;
 };
-/* Probe every credential of the health (profiles, then the env or config
- * key of providers without one); the auth order (the stores' "order", then
+/* Probe every credential of the health that its scope (oc_hscope) takes
+ * (profiles, then the env or config key of providers without one); the
+ * auth order (the stores' "order", then
  * config auth.order) excludes profiles. -1 only when the probes could not
  * run at all. */
 int oc_probe_run(struct oc_probe_set *, const struct oc_ctx *,

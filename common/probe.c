@@ -280,17 +280,6 @@ in_array(json_object *a, const char *id)
 	return 0;
 }
 
-static int
-wanted(const struct oc_probe_opts *o, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < o->nprofiles; i++)
-		if (strcmp(o->profiles[i], id) == 0)
-			return 1;
-	return 0;
-}
-
 /*
  * The secret a profile would be sent with, or the reason it is not
  * probed (the eligibility rules of OpenClaw's probe planner: a token that
@@ -448,7 +437,7 @@ judge(struct oc_probe_result *r, const struct oc_http_res *h,
 	r->latency_ms = h->elapsed_ms;
 	r->status = oc_rules_probe_status(h->status, h->error, body);
 	if (h->status == 0 && h->error != NULL &&
-	    strcmp(h->error, "deadline") == 0) {
+	    strcmp(h->error, OC_HTTP_DEADLINE) == 0) {
 		/* -t: the run ended before this answer came */
 		r->status = "timeout";
 		r->reason_code = "deadline";
@@ -494,22 +483,11 @@ oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
 	struct oc_http_req *reqs = NULL;
 	struct oc_http_res *res = NULL;
 	size_t cap = 0, nt = 0, i, j;
-	char *want = o->provider ? oc_provider_auth_dup(o->provider) : NULL;
+	const struct oc_hscope *sc = h->scope;
 	int64_t t0 = oc_mono_ms();
 	int rc = -1;
 
 	memset(s, 0, sizeof *s);
-	for (i = 0; i < o->nprofiles; i++) {
-		for (j = 0; j < h->np; j++)
-			if (strcmp(h->p[j].id, o->profiles[i]) == 0 &&
-			    h->p[j].status != OC_HS_IGNORED)
-				break;
-		if (j == h->np) {
-			oc_err_set(err, OC_EX_NEG, "--profile %s: no such "
-			    "profile", o->profiles[i]);
-			goto out;
-		}
-	}
 	for (i = 0; i < h->nprov; i++) {
 		const struct oc_hprovider *pv = &h->prov[i];
 		json_object *order;
@@ -517,7 +495,9 @@ oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
 		enum kind k;
 		size_t nprof = 0;
 
-		if (want != NULL && strcmp(want, pv->id) != 0)
+		/* what is probed is what is judged: the health's scope */
+		if (sc != NULL && sc->provider != NULL &&
+		    strcmp(sc->provider, pv->id) != 0)
 			continue;
 		k = resolve_base(ctx, pv->id, &base);
 		order = explicit_order(&h->store, ctx->config,
@@ -530,8 +510,7 @@ oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
 			if (hp->status == OC_HS_IGNORED ||
 			    strcmp(hp->provider, pv->id) != 0)
 				continue;
-			if ((o->nprofiles && !wanted(o, hp->id)) ||
-			    hp->out_of_scope)
+			if (hp->out_of_scope)
 				continue;
 			nprof++;
 			r = new_result(s, &cap, pv->id);
@@ -561,7 +540,7 @@ oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
 			}
 			add_target(&tv, &nt, s, r, k, base, secret);
 		}
-		if (nprof == 0 && o->nprofiles == 0) {
+		if (nprof == 0 && oc_hscope_has(sc, pv->id, NULL)) {
 			/* no profiles: the env key, else the config key */
 			struct oc_envkey ek = { NULL, NULL };
 			const char *var = NULL;
@@ -599,10 +578,8 @@ oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
 
 		if (o->deadline > 0) {
 			/* no request outlives the deadline */
-			int64_t left = o->deadline - oc_mono_ms();
+			int64_t left = oc_mono_left(o->deadline);
 
-			if (left < 1)
-				left = 1;
 			if (each <= 0 || left < each)
 				each = (long)left;
 		}
@@ -640,7 +617,6 @@ out:
 	for (i = 0; i < nt; i++)
 		target_free(&tv[i]);
 	free(tv);
-	free(want);
 	if (rc == -1)
 		oc_probe_set_free(s);
 	return rc;

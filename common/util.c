@@ -232,6 +232,14 @@ oc_mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int64_t
+oc_mono_left(int64_t deadline)
+{
+	int64_t left = deadline - oc_mono_ms();
+
+	return left < 1 ? 1 : left;
+}
+
 void
 oc_iso8601(int64_t ms, char *buf, size_t sz)
 {
