@@ -260,16 +260,17 @@ set_opt(struct oc_cmd *cmd, int ch, const char *arg)
 		return 0;
 	case 'w':
 	case 'c':
-		/* a bare number is hours */
-		if (oc_duration_parse(arg, 'h', &v, &err) == -1) {
+		/* units only: no OpenClaw flag to mirror (oc(7)) */
+		if (oc_duration_parse(arg, NULL, &v, &err) == -1) {
 			oc_warnx("-%c: %s", ch, err.msg);
 			return -1;
 		}
 		*(ch == 'w' ? &o->warn_ms : &o->crit_ms) = v;
 		return 0;
 	case 't':
-		/* seconds, as every monitoring plugin's -t */
-		if (oc_duration_parse(arg, 's', &v, &err) == -1 || v < 1000 ||
+		/* a bare number is seconds, as every monitoring plugin's
+		 * -t */
+		if (oc_duration_parse(arg, "s", &v, &err) == -1 || v < 1000 ||
 		    v > 3600000) {
 			oc_warnx("-t: invalid deadline \"%s\" (1 to 3600 "
 			    "seconds)", arg);
@@ -283,7 +284,7 @@ set_opt(struct oc_cmd *cmd, int ch, const char *arg)
 	case 'T':
 		/* a bare number is milliseconds, as OpenClaw's
 		 * --probe-timeout */
-		if (oc_duration_parse(arg, 0, &v, &err) == -1 || v <= 0 ||
+		if (oc_duration_parse(arg, "ms", &v, &err) == -1 || v <= 0 ||
 		    v > 600000) {
 			oc_warnx("-T: invalid timeout \"%s\" (1 to 600000 ms)",
 			    arg);
@@ -330,6 +331,8 @@ usage_error(struct oc_cmd *cmd, const char *msg)
 
 	if (msg[0] != '\0')
 		oc_warnx("%s", msg);
+	else if (oc_out_last_error() != NULL)
+		msg = oc_out_last_error();	/* said by the option's parser */
 	oc_cli_usage(cmd, stderr);
 	if (o->nagios_anywhere) {
 		printf("OC-CHECK UNKNOWN - usage error%s%s (see oc-check "
@@ -513,11 +516,12 @@ static const struct oc_opt options[] = {
 	    OPT_PROMETHEUS },
 	{ "output", 0, 1, "file", "write the metrics to file, replaced "
 	    "atomically (0644)", OPT_OUTPUT },
-	{ "warn", 'w', 1, "dur", "a credential expiring within dur is a "
-	    "warning (default 24h)", 'w' },
+	{ "warn", 'w', 1, "dur", "a credential expiring within dur (90m, "
+	    "2h, 7d) is a warning (default 24h)", 'w' },
 	{ "critical", 'c', 1, "dur", "one expiring within dur is critical, "
 	    "as if expired (default: only once expired)", 'c' },
-	{ "deadline", 't', 1, "secs", "give up after secs seconds in all: "
+	{ "deadline", 't', 1, "secs", "give up after secs seconds (or 90s, "
+	    "2m) in all: "
 	    "what is unfinished is reported, the result is UNKNOWN (default: "
 	    "none)", 't' },
 	{ "probe", 0, 0, NULL, "ask every provider whether each credential "

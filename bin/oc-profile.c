@@ -358,8 +358,11 @@ cmd_add(struct oc_cmd *cmd, int argc, char **argv)
 			r = OC_EX_USAGE;
 			goto out;
 		}
-		if (oc_duration_parse(o->expires_in, 'd', &dur, &err) == -1) {
-			r = oc_report(&err);
+		/* a bare number is days, as paste-token's --expires-in
+		 * (parseDurationMs with defaultUnit "d") */
+		if (oc_duration_parse(o->expires_in, "d", &dur, &err) == -1) {
+			oc_warnx("--expires-in: %s", err.msg);
+			r = OC_EX_USAGE;
 			goto out;
 		}
 	}

@@ -563,11 +563,10 @@ sync_run(struct oc_cmd *cmd, int argc, char **argv)
 		return OC_EX_USAGE;
 	}
 	if (o->within != NULL) {
-		/* A bare number is minutes. */
-		if (oc_duration_parse(o->within, 'm', &o->within_ms, &err) ==
-		    -1 || o->within_ms < 0) {
-			oc_warnx("--within: invalid duration \"%s\"",
-			    o->within);
+		/* units only: no OpenClaw flag to mirror (oc(7)) */
+		if (oc_duration_parse(o->within, NULL, &o->within_ms, &err) ==
+		    -1) {
+			oc_warnx("--within: %s", err.msg);
 			return OC_EX_USAGE;
 		}
 	}
@@ -598,7 +597,7 @@ static const struct oc_opt options[] = {
 	{ "refresh", 0, 0, NULL, "refresh OpenClaw's own OAuth tokens",
 	    OPT_REFRESH },
 	{ "within", 0, 1, "dur", "refresh tokens that expire within dur "
-	    "(default: already expired; a bare number is minutes)",
+	    "(90m, 2h, 7d; default: already expired)",
 	    OPT_WITHIN },
 	{ "profile", 0, 1, "id", "refresh only this profile (repeatable)",
 	    OPT_PROFILE },

@@ -99,10 +99,13 @@ common_option(struct oc_cli *c, int opt, const char *arg, int *long_help)
 		*long_help = 1;
 		return 1;
 	case OC_OPT_WAIT:
-		/* A bare number is seconds, like sleep(1). */
-		if (oc_duration_parse(arg, 's', &ms, &err) == -1 ||
-		    ms > 3600000) {
-			oc_warnx("--wait: invalid duration \"%s\"", arg);
+		/* units only: no OpenClaw flag to mirror (oc(7)) */
+		if (oc_duration_parse(arg, NULL, &ms, &err) == -1) {
+			oc_warnx("--wait: %s", err.msg);
+			return -1;
+		}
+		if (ms > 3600000) {
+			oc_warnx("--wait: %s is more than an hour", arg);
 			return -1;
 		}
 		c->wait_ms = (int)ms;

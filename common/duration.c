@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * duration.c - "90m", "1h30m", "2d", "500ms", "1.5h"; a bare number takes a
- * default unit chosen by the caller (days for --expires-in, as OpenClaw).
+ * duration.c - "90m", "1h30m", "2d", "500ms", "1.5h". The suite's one rule
+ * (oc(7) DURATIONS): a duration carries its unit. A bare number is taken
+ * only where the option mirrors an OpenClaw flag that takes one (then in
+ * that flag's unit: days for --expires-in as paste-token, ms for -T as
+ * --probe-timeout) or a convention as old as the option (seconds for
+ * oc-check -t, every monitoring plugin's); elsewhere "2" could be hours,
+ * minutes or seconds, so it is refused with the hint. "0" needs no unit.
  */
 #include "config.h"
 
@@ -32,12 +37,12 @@ unit_ms(const char *u, size_t n)
 }
 
 int
-oc_duration_parse(const char *s, char default_unit, int64_t *out,
+oc_duration_parse(const char *s, const char *bare_unit, int64_t *out,
     struct oc_err *err)
 {
 	const char *p = s;
 	double total = 0;
-	int parts = 0;
+	int parts = 0, bare = 0;
 
 	while (isspace((unsigned char)*p))
 		p++;
@@ -62,12 +67,13 @@ oc_duration_parse(const char *s, char default_unit, int64_t *out,
 			if (parts > 0 || (*p != '\0' &&
 			    !isspace((unsigned char)*p)))
 				goto bad;
-			if (default_unit == 0)
-				m = 1;
+			if (bare_unit != NULL)
+				m = unit_ms(bare_unit, strlen(bare_unit));
+			else if (v == 0)
+				m = 0;	/* "0" is 0 in any unit */
 			else {
-				char du[2] = { default_unit, 0 };
-
-				m = unit_ms(du, 1);
+				bare = 1;
+				goto bad;
 			}
 		} else {
 			char lu[3] = { 0 };
@@ -92,7 +98,11 @@ oc_duration_parse(const char *s, char default_unit, int64_t *out,
 	*out = (int64_t)(total + 0.5);
 	return 0;
 bad:
-	oc_err_set(err, OC_EX_USAGE,
-	    "invalid duration \"%s\" (use e.g. 90m, 12h, 1h30m, 7d)", s);
+	if (bare)
+		oc_err_set(err, OC_EX_USAGE, "\"%s\" has no unit (%s)", s,
+		    OC_DURATION_HINT);
+	else
+		oc_err_set(err, OC_EX_USAGE, "invalid duration \"%s\" (%s, "
+		    "1h30m)", s, OC_DURATION_HINT);
 	return -1;
 }

@@ -89,9 +89,12 @@ int oc_parse_iso8601(const char *, int64_t *);
 /* "3h 12m", "2d 4h", "45s", "expired 3h ago" style spans, into buf. */
 void oc_format_span(int64_t ms, char *, size_t);
 
-/* ---- durations (ms s m h d, composites "1h30m"; a bare number is in
- * default_unit, one of 'd', 'h', 'm', 's' or 0 for milliseconds) ---- */
-int oc_duration_parse(const char *, char default_unit, int64_t *ms,
+/* ---- durations (duration.c; oc(7) DURATIONS): ms s m h d, composites
+ * "1h30m". A bare number is refused with OC_DURATION_HINT (exit 64) unless
+ * bare_unit ("ms", "s", "m", "h" or "d") says what it means: only for an
+ * option that mirrors an OpenClaw flag taking one, in that flag's unit ---- */
+#define OC_DURATION_HINT "use 90m, 2h, 7d"
+int oc_duration_parse(const char *, const char *bare_unit, int64_t *ms,
     struct oc_err *);
 
 /* ---- secrets on screen: OpenClaw's mask ---- */
@@ -787,8 +790,11 @@ char *oc_oneline_dup(const char *text, size_t max);
 /* ---- common command plumbing ---- */
 extern const char *oc_progname;
 void oc_set_progname(const char *argv0);
-/* "prog: message" on stderr. */
+/* "prog: message" on stderr. The last one that is not a "warning: " is
+ * kept, for a report on stdout that must say what went wrong. */
 void oc_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* The last diagnostic kept, or NULL. */
+const char *oc_out_last_error(void);
 /* Print err (prefixed with the program name) and return its code. */
 int oc_report(const struct oc_err *);
 void oc_version(void);

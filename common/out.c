@@ -75,16 +75,26 @@ oc_table_free(struct oc_table *t)
 	t->rows = 0;
 }
 
+static char last_error[1024];
+
 void
 oc_warnx(const char *fmt, ...)
 {
+	char msg[sizeof last_error];
 	va_list ap;
 
-	fprintf(stderr, "%s: ", oc_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "%s: %s\n", oc_progname, msg);
+	if (strncmp(msg, "warning: ", 9) != 0)
+		memcpy(last_error, msg, sizeof msg);
+}
+
+const char *
+oc_out_last_error(void)
+{
+	return last_error[0] != '\0' ? last_error : NULL;
 }
 
 int

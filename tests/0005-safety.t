@@ -17,7 +17,7 @@ done ) &
 reader=$!
 for w in 1 2 3 4 5 6 7 8; do
 	( for i in $(seq 1 50); do
-		echo "sk-w$w-$i-0123456789abcdef" | oc-profile add -t api_key --wait 60 "groq:w$w-$i" >/dev/null 2>>"$T_TMP/werr" || echo "fail $w $i" >>"$T_TMP/wfail"
+		echo "sk-w$w-$i-0123456789abcdef" | oc-profile add -t api_key --wait 60s "groq:w$w-$i" >/dev/null 2>>"$T_TMP/werr" || echo "fail $w $i" >>"$T_TMP/wfail"
 	done ) &
 done
 wait_writers() { for j in $(jobs -p); do [ "$j" = "$reader" ] || wait "$j"; done; }
@@ -36,7 +36,7 @@ sleep 300 & holder=$!
 printf '{\n  "pid": %d,\n  "createdAt": "%s"\n}' "$holder" "$(iso "$(date +%s)")" >"$LOCK"
 sum=$(sum_of "$STORE")
 t0=$(date +%s%N)
-run oc-order set --wait 1 -p openai openai:b openai:a
+run oc-order set --wait 1s -p openai openai:b openai:a
 t1=$(date +%s%N)
 is "$rc" 75 "lock held by a live process: exit 75 after the wait"
 like "$err" 'locked by another process' "says the store is locked"
@@ -45,7 +45,7 @@ is "$(sum_of "$STORE")" "$sum" "store untouched"
 ok "$([ -e "$LOCK" ]; echo $?)" "the other process's lock is left alone"
 # A waiter gets through when the holder lets go.
 ( sleep 0.5; rm -f "$LOCK" ) &
-run oc-order set --wait 5 -p openai openai:b openai:a
+run oc-order set --wait 5s -p openai openai:b openai:a
 is "$rc" 0 "a writer waits for the lock and then writes"
 jqfile "$STORE" '.order.openai == ["openai:b","openai:a"]' "and its change is there"
 kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
@@ -53,30 +53,30 @@ kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
 # --- stale locks are broken
 sh -c 'exit 0' & dead=$!; wait $dead
 printf '{"pid":%d,"createdAt":"%s"}' "$dead" "$(iso "$(date +%s)")" >"$LOCK"
-run oc-order clear --wait 1 -p openai
+run oc-order clear --wait 1s -p openai
 is "$rc" 0 "a lock whose pid is dead is broken"
 sleep 300 & holder=$!
 printf '{"pid":%d,"createdAt":"%s"}' "$holder" "$(iso $(( $(date +%s) - 60 )))" >"$LOCK"
-run oc-order set --wait 1 -p openai openai:a
+run oc-order set --wait 1s -p openai openai:a
 is "$rc" 0 "a lock older than 30 s is broken even with a live pid"
 printf 'garbage' >"$LOCK"; touch -d '-60 seconds' "$LOCK"
-run oc-order clear --wait 1 -p openai
+run oc-order clear --wait 1s -p openai
 is "$rc" 0 "an unparsable lock with an old mtime is broken"
 printf 'garbage' >"$LOCK"
-run oc-order set --wait 1 -p openai openai:a
+run oc-order set --wait 1s -p openai openai:a
 is "$rc" 75 "an unparsable lock with a fresh mtime is honoured"
 rm -f "$LOCK"
 mkdir "$LOCK"
-run oc-order clear --wait 1 -p openai
+run oc-order clear --wait 1s -p openai
 is "$rc" 75 "a directory lock (older OpenClaw) is honoured"
 touch -d '-60 seconds' "$LOCK"
-run oc-order clear --wait 1 -p openai
+run oc-order clear --wait 1s -p openai
 is "$rc" 0 "a directory lock older than 30 s is broken"
 ok "$([ ! -e "$LOCK" ]; echo $?)" "and removed"
 kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
 # A symlink planted at the lock path is not followed.
 ln -s "$T_TMP/victim" "$LOCK"; touch -h -d '-60 seconds' "$LOCK"
-run oc-order set --wait 1 -p openai openai:a
+run oc-order set --wait 1s -p openai openai:a
 ok "$([ ! -e "$T_TMP/victim" ]; echo $?)" "a symlink at the lock path is never written through"
 rm -f "$LOCK"
 
@@ -88,7 +88,7 @@ if command -v pgrep >/dev/null 2>&1; then
 	writers=
 	for w in 1 2 3 4; do
 		( i=0; while [ ! -e "$T_TMP/stop" ]; do i=$((i + 1))
-			echo "sk-k$w-$i-0123456789abcdef" | oc-profile add --no-config -t api_key --wait 30 "groq:k$w-$i" >/dev/null 2>&1
+			echo "sk-k$w-$i-0123456789abcdef" | oc-profile add --no-config -t api_key --wait 30s "groq:k$w-$i" >/dev/null 2>&1
 		done ) 2>/dev/null &
 		writers=$writers${writers:+,}$!
 	done
@@ -106,7 +106,7 @@ if command -v pgrep >/dev/null 2>&1; then
 	ok "$([ "$kills" -ge 5 ]; echo $?)" "the storm killed writers mid-flight ($kills)"
 	is "$bad" 0 "the store parsed at every look during the storm"
 	jqfile "$STORE" '[.profiles[] | select(.type != "api_key" or .provider != "groq" or (.key | test("^sk-k[0-9]+-[0-9]+-0123456789abcdef$") | not))] | length == 0' "every profile in the store is complete"
-	run sh -c "echo sk-after-0123456789 | oc-profile add --no-config -t api_key --wait 5 groq:after"
+	run sh -c "echo sk-after-0123456789 | oc-profile add --no-config -t api_key --wait 5s groq:after"
 	is "$rc" 0 "a writer after the storm gets through (a dead writer's lock is stale)"
 else
 	for d in "the storm killed writers" "the store parsed during the storm" \

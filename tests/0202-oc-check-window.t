@@ -33,7 +33,6 @@ tok $((N + 2 * H));       verdict 0 OK       "2h left, -w 1h: ok" -w 1h
 tok $((N + 2 * H));       verdict 2 EXPIRING "2h left, -w 2h: expiring" -w 2h
 tok $((N + 2 * H));       verdict 2 EXPIRING "-w 120m is 2h" -w 120m
 tok $((N + 2 * H));       verdict 2 EXPIRING "-w 1h60m is 2h" -w 1h60m
-tok $((N + 2 * H));       verdict 2 EXPIRING "-w 2: a bare number is hours" -w 2
 tok $((N + 49 * H));      verdict 2 EXPIRING "-w 3d" -w 3d
 tok $((N + 1));           verdict 0 OK       "-w 0: nothing is expiring" -w 0
 tok "$N";                 verdict 1 EXPIRED  "-w 0: expired is still expired" -w 0

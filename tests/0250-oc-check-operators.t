@@ -54,7 +54,8 @@ is "$rc" 1 "-c 5m, nothing within it: WARNING"
 run oc-check -c 2d -w 1h
 is "$rc" 1 "-c beyond -w widens the window: both are critical"
 run oc-check --nagios -c 1x
-is "$rc:$(first)" "3:OC-CHECK UNKNOWN - usage error (see oc-check --help)" "-c 1x under --nagios: UNKNOWN"
+is "$rc:$(first)" '3:OC-CHECK UNKNOWN - usage error: -c: invalid duration "1x" (use 90m, 2h, 7d, 1h30m) (see oc-check --help)' \
+    "-c 1x under --nagios: UNKNOWN, and the line says what is wrong"
 
 # ---- scoping, JSON files ----
 put_store "{\"version\":1,\"profiles\":{\"anthropic:a\":$(tok anthropic $((now + 30 * 24 * H))),\"anthropic:old\":$(tok anthropic $((now - 24 * H))),\"openai:x\":{\"type\":\"api_key\",\"provider\":\"openai\",\"key\":\"sk-$(rand_str 30)\"}}}"

@@ -107,13 +107,13 @@ cp "$ENV" "$T_TMP/before"
 sleep 30 & holder=$!
 printf '{"pid":%d,"createdAt":"%s"}' "$holder" "$(date -u +%Y-%m-%dT%H:%M:%S.000Z)" >"$ENV.lock"
 t0=$(date +%s%N)
-run sh -c 'printf k | oc-keys set -e A --wait 1'
+run sh -c 'printf k | oc-keys set -e A --wait 1s'
 t1=$(date +%s%N)
 is "$rc" 75 "lock held: exit 75"
 [ $(( (t1 - t0) / 1000000 )) -ge 900 ]; ok $? "lock held: it waited about --wait"
 cmp -s "$ENV" "$T_TMP/before"; ok $? "lock held: file untouched"
 kill "$holder"; wait "$holder" 2>/dev/null
-run sh -c 'printf k3 | oc-keys set -e A --wait 2'
+run sh -c 'printf k3 | oc-keys set -e A --wait 2s'
 is "$rc" 0 "the holder died: its stale lock is broken"
 [ ! -e "$ENV.lock" ]; ok $? "the lock is released"
 
@@ -121,7 +121,7 @@ is "$rc" 0 "the holder died: its stale lock is broken"
 printf '# shared\n' >"$ENV"
 i=0
 while [ $i -lt 20 ]; do
-	{ printf 'v%d' $i | oc-keys set -e "CONC_$i" --wait 120 >/dev/null 2>&1; echo $? >"$T_TMP/rc.$i"; } &
+	{ printf 'v%d' $i | oc-keys set -e "CONC_$i" --wait 120s >/dev/null 2>&1; echo $? >"$T_TMP/rc.$i"; } &
 	i=$((i + 1))
 done
 wait
@@ -137,7 +137,7 @@ is "$(head -n 1 "$ENV")" "# shared" "concurrent sets: the comment kept"
 is "$(wc -l <"$ENV" | tr -d ' ')" 21 "concurrent sets: no duplicate or lost line"
 i=0
 while [ $i -lt 10 ]; do
-	printf 'r%d' $i | oc-keys set -e SAME --wait 120 >/dev/null 2>&1 &
+	printf 'r%d' $i | oc-keys set -e SAME --wait 120s >/dev/null 2>&1 &
 	i=$((i + 1))
 done
 wait

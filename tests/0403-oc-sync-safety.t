@@ -21,7 +21,7 @@ printf '{"pid":%s,"createdAt":"%s"}' "$HOLDER" "$(date -u +%Y-%m-%dT%H:%M:%S.000
 cp "$LOCK" "$T_TMP/lock.orig"
 snap "$STORE"
 t0=$(date +%s%N)
-run oc-sync --claude --wait 1
+run oc-sync --claude --wait 1s
 t1=$(date +%s%N)
 is "$rc" 75 "lock held by a live process: exit 75"
 like "$err" "locked" "lock held: says so"
@@ -34,7 +34,7 @@ kill "$HOLDER" 2>/dev/null
 wait "$HOLDER" 2>/dev/null
 
 # --- a stale lock (dead pid) is broken
-run oc-sync --claude --wait 2
+run oc-sync --claude --wait 2s
 is "$rc" 0 "stale lock of a dead process: broken, exit 0"
 jqfile "$STORE" ".profiles[\"$ID\"].access == \"$A1\" and .profiles[\"openai:k\"].key == \"sk-1\"" \
     "stale lock: imported, other profile kept"

@@ -150,9 +150,9 @@ put_store "{\"version\":1,\"profiles\":{
  \"anthropic:b\":{\"type\":\"oauth\",\"provider\":\"anthropic\",\"access\":\"at-2\",\"refresh\":\"rt-2\",\"expires\":$(in_hours 2)}}}"
 snap "$STORE"
 serve "[{\"path\":\"/anthropic\",\"body\":$(ok_body at-new '\"refresh_token\":\"rt-new\",' 28800)}]"
-run oc-sync --refresh --within 90
-is "$rc" 0 "--within 90 (minutes): exit 0"
-is "$(printf '%s\n' "$out" | grep -c 'fresh: not due')" 2 "--within 90: both not due"
+run oc-sync --refresh --within 90m
+is "$rc" 0 "--within 90m: exit 0"
+is "$(printf '%s\n' "$out" | grep -c 'fresh: not due')" 2 "--within 90m: both not due"
 run oc-sync --refresh --within 3h --dry-run
 is "$rc" 0 "--dry-run: exit 0"
 is "$(printf '%s\n' "$out" | grep -c 'would refresh')" 2 "--dry-run: both would be refreshed"

@@ -49,7 +49,7 @@ routes 0
 sleep 60 &
 HOLDER=$!
 printf '{"pid":%s,"createdAt":"%s"}' "$HOLDER" "$(date -u +%Y-%m-%dT%H:%M:%S.000Z)" >"$STORE.lock"
-run oc-sync --refresh --wait 1
+run oc-sync --refresh --wait 1s
 is "$rc" 75 "lock held by a live process: exit 75"
 like "$err" "locked by another process" "lock held: says so"
 is "$(fake_count /anthropic)$(fake_count /codex)" "00" "lock held: no request"
@@ -86,7 +86,7 @@ same_file "$STORE" "killed mid-request: store byte-identical"
 is "$(ls -A "$AGENT" | grep -v '^auth-profiles.json' | tr '\n' ' ')" "" \
     "killed mid-request: no temp file (only the dead process's lock)"
 routes 0
-run oc-sync --refresh --wait 2
+run oc-sync --refresh --wait 2s
 is "$rc" 0 "next run: the dead process's lock is broken, exit 0"
 jqfile "$STORE" '.profiles["anthropic:default"].access == "at-a2"' "next run: refreshed"
 

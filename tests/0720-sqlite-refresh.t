@@ -127,12 +127,12 @@ else
 	sleep 300 &
 	holder=$!
 	printf '{"pid":%s,"createdAt":"%s"}\n' "$holder" "$(date -u +%Y-%m-%dT%H:%M:%S.000Z)" >"$lk"
-	run oc-sync --refresh --profile anthropic:o --wait 1
+	run oc-sync --refresh --profile anthropic:o --wait 1s
 	is "$rc" 75 "OpenClaw's refresh lock held by a live process: exit 75"
 	is "$(fake_count /anthropic)" 0 "and no request"
 	kill "$holder"; wait "$holder" 2>/dev/null
 	ok "$([ -e "$lk" ]; echo $?)" "another's lock is never removed while it is live"
-	run oc-sync --refresh --profile anthropic:o --wait 5
+	run oc-sync --refresh --profile anthropic:o --wait 5s
 	is "$rc" 0 "once its process is gone, the lock is stale and the refresh goes through"
 fi
 fake_stop

@@ -128,7 +128,7 @@ s0=$(sums)
 sleep 60 | "$OC_BUILDDIR/tests/progs/lock-hold" "$AD/auth-profiles.json.lock" "$T_TMP/junk" x >"$T_TMP/lh" 2>&1 &
 holder=$!
 i=0; while ! grep -q locked "$T_TMP/lh" && [ "$i" -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-run oc-profile migrate --wait 1
+run oc-profile migrate --wait 1s
 is "$rc" 75 "the JSON store's lock held: 75"
 is "$(sums)" "$s0" "nothing changed"
 kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null

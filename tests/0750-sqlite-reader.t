@@ -101,7 +101,7 @@ rm -f "$T_TMP/stop"
 n0=$(oc-profile list --json | jq length)
 for w in 1 2 3 4; do
 	( for i in $(seq 1 25); do
-		echo "sk-w$w-$i-0123456789abcdef" | oc-profile add --no-config -t api_key --wait 60 "groq:w$w-$i" >/dev/null 2>>"$T_TMP/w.err" ||
+		echo "sk-w$w-$i-0123456789abcdef" | oc-profile add --no-config -t api_key --wait 60s "groq:w$w-$i" >/dev/null 2>>"$T_TMP/w.err" ||
 		    echo "writer $w add $i: exit $?" >>"$T_TMP/w.err"
 	done ) &
 done

@@ -128,7 +128,7 @@ if [ -n "$D" ]; then
 			f=0
 			for i in $(seq 1 50); do
 				printf 'sk-w%s-%s-0123456789abcdef' "$w" "$i" |
-				    oc-profile add --no-config -t api_key --wait 60 "groq:w$w-$i" >/dev/null 2>>"$T_TMP/w.err" ||
+				    oc-profile add --no-config -t api_key --wait 60s "groq:w$w-$i" >/dev/null 2>>"$T_TMP/w.err" ||
 				    f=$((f + 1))
 			done
 			echo "$f" >"$T_TMP/w$w.fails"

@@ -13,13 +13,13 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char units[] = { 0, 'd', 'h', 'm', 's' };
+	static const char *const units[] = { NULL, "d", "h", "m", "s", "ms" };
 	char *s = fuzz_str(data, size), buf[64], iso[40];
 	struct oc_err err;
 	int64_t ms, t, t2;
 	size_t i;
 
-	for (i = 0; i < sizeof units; i++)
+	for (i = 0; i < sizeof units / sizeof units[0]; i++)
 		if (oc_duration_parse(s, units[i], &ms, &err) == 0)
 			CHECK(ms >= 0);
 		else
