@@ -93,15 +93,14 @@ prometheus(struct run *r, const struct oc_check *c)
 static int
 fail(struct run *r, const struct oc_err *err)
 {
-	int code = err->code ? err->code : 1;
-
 	switch (r->o->fmt) {
 	case FMT_NAGIOS:
 		printf("OC-CHECK UNKNOWN - %s\n", err->msg);
 		(void)oc_report(err);
 		return 3;
 	case FMT_JSON:
-		oc_check_json_error(code, err->msg, stdout);
+		/* the error object comes from oc_cli_main, as for every
+		 * command */
 		break;
 	case FMT_PROM:
 		/* a collector still gets oc_check_up 0 to alert on */
@@ -365,7 +364,13 @@ arm_deadline(const struct opts *o)
 	unsigned secs = (unsigned)((o->deadline_ms + 999) / 1000) + 1;
 
 	alarm_code = o->fmt == FMT_NAGIOS ? 3 : OC_EX_TEMPFAIL;
-	if (o->fmt == FMT_NAGIOS)
+	if (o->fmt == FMT_JSON)
+		/* the error object of oc(7), as oc_out_json_error writes it */
+		snprintf(alarm_line, sizeof alarm_line, "{\"schemaVersion\":%d,"
+		    "\"ok\":false,\"exitCode\":%d,\"error\":\"not done within "
+		    "the -t deadline (%us)\"}\n", OC_JSON_SCHEMA, alarm_code,
+		    secs - 1);
+	else if (o->fmt == FMT_NAGIOS)
 		snprintf(alarm_line, sizeof alarm_line, "OC-CHECK UNKNOWN - "
 		    "not done within the -t deadline (%us)\n", secs - 1);
 	else if (o->fmt == FMT_TEXT)
@@ -575,6 +580,9 @@ main(int argc, char **argv)
 	cmd.on_usage_error = usage_error;
 	cmd.on_error = ctx_error;
 	cmd.data = &o;
+	/* --nagios anywhere: stdout is the one OC-CHECK line, even with
+	 * --json beside it (a usage error then); never a JSON object too */
+	cmd.no_json_error = o.nagios_anywhere;
 	r = oc_cli_main(&cmd, argc, argv);
 	free(o.provider);
 	for (i = 0; i < (int)o.nprofiles; i++)

@@ -161,8 +161,16 @@ cmd_list(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 	if ((r = candidates(ctx, o, &keys, &n)) != 0)
 		return r;
 	if (o->cli.json) {
-		json_object *arr = json_object_new_array();
+		json_object *doc = oc_view_doc_new(), *arr;
+		char *prov = oc_provider_norm_dup(o->provider);
 
+		json_object_object_add(doc, "agentId",
+		    json_object_new_string(ctx->paths.agent_id));
+		json_object_object_add(doc, "provider",
+		    json_object_new_string(prov));
+		free(prov);
+		arr = json_object_new_array();
+		json_object_object_add(doc, "keys", arr);
 		for (i = 0; i < n; i++) {
 			json_object *e = json_object_new_object();
 			char *k = o->reveal ? oc_xstrdup(keys[i].value) :
@@ -175,8 +183,8 @@ cmd_list(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 			oc_free_secret(k);
 			json_object_array_add(arr, e);
 		}
-		oc_json_print(stdout, arr);
-		oc_json_wipe_put(arr);
+		oc_json_print(stdout, doc);
+		oc_json_wipe_put(doc);
 	} else {
 		struct oc_table t;
 
@@ -226,19 +234,43 @@ cmd_get(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 		oc_warnx("warning: skipped profile %s: %s", p.skipped_id,
 		    p.skipped.msg);
 	if (o->cli.json) {
-		json_object *j = json_object_new_object();
+		json_object *j = oc_view_doc_new();
 		char *prov = oc_provider_norm_dup(o->provider);
+		struct oc_view_fields f;
+		struct oc_rules_health h;
+		struct oc_store s;
+		const struct oc_cred *c = NULL;
+		int have_s = 0;
 
-		json_object_object_add(j, "provider",
-		    json_object_new_string(prov));
+		json_object_object_add(j, "agentId",
+		    json_object_new_string(ctx->paths.agent_id));
+		/* the profile as the other commands show it, read after the
+		 * refresh that may have happened */
+		memset(&f, 0, sizeof f);
+		f.provider = prov;
+		/* an env or config key: an API key that never expires */
+		f.type = "api_key";
+		f.status = "static";
+		if (p.profile_id != NULL &&
+		    oc_store_open(&s, ctx, &err) == 0) {
+			have_s = 1;
+			c = oc_store_get(&s, p.profile_id);
+		}
+		if (c != NULL) {
+			oc_rules_health(c, oc_now_ms(), OC_VIEW_WARN_MS,
+			    s.rules, &h);
+			oc_view_fields_of(&f, c, &h);
+		} else if (p.profile_id != NULL) {
+			f.profile_id = p.profile_id;
+			f.status = NULL;
+		}
+		oc_view_fields_add(j, &f);
+		if (have_s)
+			oc_store_close(&s);
 		json_object_object_add(j, "source",
 		    json_object_new_string(p.source));
-		json_object_object_add(j, "profileId", p.profile_id ?
-		    json_object_new_string(p.profile_id) : NULL);
 		json_object_object_add(j, "var", p.var ?
 		    json_object_new_string(p.var) : NULL);
-		json_object_object_add(j, "mode",
-		    json_object_new_string(p.mode));
 		json_object_object_add(j, "key",
 		    json_object_new_string(p.secret));
 		oc_json_print(stdout, j);
@@ -299,7 +331,7 @@ cmd_classify(struct opts *o, int argc, char **argv)
 		matcher_feed(&m, buf, (size_t)n);
 	}
 	if (o->cli.json) {
-		json_object *j = json_object_new_object();
+		json_object *j = oc_view_doc_new();
 
 		json_object_object_add(j, "rateLimit",
 		    json_object_new_boolean(m.hit != NULL));
@@ -544,7 +576,7 @@ cmd_set(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 		oc_warnx("note: %s is set in this environment; a process that "
 		    "has it set ignores the .env value", var);
 	if (o->cli.json) {
-		json_object *j = json_object_new_object();
+		json_object *j = oc_view_doc_new();
 
 		json_object_object_add(j, "var", json_object_new_string(var));
 		json_object_object_add(j, "path",

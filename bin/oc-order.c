@@ -134,7 +134,9 @@ cmd_effective(struct oc_ctx *ctx, struct opts *o, const char *provider)
 		return r;
 	oc_order_effective(&s, ctx->config, provider, now, &ord);
 	if (o->json) {
-		json_object *j = json_object_new_object(), *a, *x;
+		/* ours, not OpenClaw's (it has no --effective): the suite's
+		 * vocabulary, oc(7) */
+		json_object *j = oc_view_doc_new(), *a, *x;
 
 		json_object_object_add(j, "agentId",
 		    json_object_new_string(ctx->paths.agent_id));
@@ -146,7 +148,7 @@ cmd_effective(struct oc_ctx *ctx, struct opts *o, const char *provider)
 		for (i = 0; i < ord.nuse; i++) {
 			json_object *e = json_object_new_object();
 
-			json_object_object_add(e, "id",
+			json_object_object_add(e, "profileId",
 			    json_object_new_string(ord.use[i].id));
 			json_object_object_add(e, "type", ord.use[i].type ?
 			    json_object_new_string(ord.use[i].type) : NULL);
@@ -161,7 +163,7 @@ cmd_effective(struct oc_ctx *ctx, struct opts *o, const char *provider)
 		for (i = 0; i < ord.nexcluded; i++) {
 			json_object *e = json_object_new_object();
 
-			json_object_object_add(e, "id",
+			json_object_object_add(e, "profileId",
 			    json_object_new_string(ord.excluded[i].id));
 			json_object_object_add(e, "reason",
 			    json_object_new_string(ord.excluded[i].reason));

@@ -90,7 +90,7 @@ cmd_list(struct oc_cmd *cmd, int argc, char **argv)
 	struct opts *o = cmd->data;
 	struct oc_store s;
 	struct oc_table t;
-	json_object *arr = NULL;
+	json_object *doc = NULL, *arr = NULL;
 	char *want = NULL;
 	int64_t now = oc_now_ms();
 	size_t i;
@@ -109,9 +109,13 @@ cmd_list(struct oc_cmd *cmd, int argc, char **argv)
 	if (o->provider)
 		want = oc_provider_auth_dup(o->provider);
 	oc_table_init(&t, 6);
-	if (cmd->cli.json)
+	if (cmd->cli.json) {
+		doc = oc_view_doc_new();
+		json_object_object_add(doc, "agentId",
+		    json_object_new_string(cmd->ctx.paths.agent_id));
 		arr = json_object_new_array();
-	else if (!o->ids) {
+		json_object_object_add(doc, "profiles", arr);
+	} else if (!o->ids) {
 		const char *h[] = { "ID", "TYPE", "PROVIDER", "STATE",
 		    "EXPIRES", "SECRET" };
 
@@ -149,9 +153,9 @@ cmd_list(struct oc_cmd *cmd, int argc, char **argv)
 		oc_table_add(&t, cells);
 		oc_free_secret(mask);
 	}
-	if (arr) {
-		oc_json_print(stdout, arr);
-		oc_json_wipe_put(arr);
+	if (doc) {
+		oc_json_print(stdout, doc);
+		oc_json_wipe_put(doc);
 	} else if (t.rows > 1)
 		oc_table_print(&t, stdout);
 	oc_table_free(&t);
@@ -190,13 +194,13 @@ cmd_show(struct oc_cmd *cmd, int argc, char **argv)
 	/* A copy with the secrets masked, unless --reveal. */
 	out = o->reveal ? json_object_get(p) : oc_view_masked(p);
 	if (cmd->cli.json) {
-		json_object *w = json_object_new_object();
+		json_object *w = oc_view_doc_new();
+		struct oc_view_fields f;
 
-		json_object_object_add(w, "id", json_object_new_string(argv[0]));
-		json_object_object_add(w, "state",
-		    json_object_new_string(oc_view_state(&h)));
-		json_object_object_add(w, "status",
-		    json_object_new_string(oc_hstatus_name(h.status)));
+		json_object_object_add(w, "agentId",
+		    json_object_new_string(cmd->ctx.paths.agent_id));
+		oc_view_fields_of(&f, c, &h);
+		oc_view_fields_add(w, &f);
 		json_object_object_add(w, "profile", out);
 		oc_json_print(stdout, w);
 		oc_json_wipe_put(w);
@@ -435,9 +439,12 @@ cmd_add(struct oc_cmd *cmd, int argc, char **argv)
 		}
 	}
 	if (cmd->cli.json) {
-		json_object *j = json_object_new_object();
+		json_object *j = oc_view_doc_new();
 
-		json_object_object_add(j, "id", json_object_new_string(id));
+		json_object_object_add(j, "agentId",
+		    json_object_new_string(ctx->paths.agent_id));
+		json_object_object_add(j, "profileId",
+		    json_object_new_string(id));
 		json_object_object_add(j, "provider",
 		    json_object_new_string(provider));
 		json_object_object_add(j, "type",
@@ -530,8 +537,10 @@ cmd_rm(struct oc_cmd *cmd, int argc, char **argv)
 	for (i = 0; i < argc && !cmd->cli.json; i++)
 		printf("removed %s\n", argv[i]);
 	if (cmd->cli.json) {
-		json_object *j = json_object_new_object(), *arr;
+		json_object *j = oc_view_doc_new(), *arr;
 
+		json_object_object_add(j, "agentId",
+		    json_object_new_string(ctx->paths.agent_id));
 		arr = json_object_new_array();
 		for (i = 0; i < argc; i++)
 			json_object_array_add(arr,
@@ -638,7 +647,7 @@ cmd_cooldowns(struct oc_cmd *cmd, int argc, char **argv)
 	struct opts *o = cmd->data;
 	struct oc_store s;
 	struct oc_table t;
-	json_object *us, *arr = NULL;
+	json_object *us, *doc = NULL, *arr = NULL;
 	int64_t now = oc_now_ms();
 	int r;
 
@@ -660,9 +669,15 @@ cmd_cooldowns(struct oc_cmd *cmd, int argc, char **argv)
 		return r;
 	us = oc_store_routing(&s, "usageStats");
 	oc_table_init(&t, 5);
-	if (cmd->cli.json)
+	if (cmd->cli.json) {
+		doc = oc_view_doc_new();
+		json_object_object_add(doc, "agentId",
+		    json_object_new_string(cmd->ctx.paths.agent_id));
+		json_object_object_add(doc, "cleared",
+		    json_object_new_boolean(o->clear));
 		arr = json_object_new_array();
-	else {
+		json_object_object_add(doc, "cooldowns", arr);
+	} else {
 		const char *h[] = { "ID", "STATE", "UNTIL", "ERRORS", "REASON" };
 
 		oc_table_add(&t, h);
@@ -684,12 +699,14 @@ cmd_cooldowns(struct oc_cmd *cmd, int argc, char **argv)
 			if (arr) {
 				json_object *j = json_object_new_object();
 
-				json_object_object_add(j, "id",
+				json_object_object_add(j, "profileId",
 				    json_object_new_string(id));
-				json_object_object_add(j, "state",
+				json_object_object_add(j, "kind",
 				    json_object_new_string(state));
 				json_object_object_add(j, "until", until ?
 				    json_object_new_int64(until) : NULL);
+				json_object_object_add(j, "untilIso", until ?
+				    json_object_new_string(iso) : NULL);
 				json_object_object_add(j, "errorCount",
 				    json_object_new_int64(errs));
 				json_object_object_add(j, "reason", reason ?
@@ -711,9 +728,9 @@ cmd_cooldowns(struct oc_cmd *cmd, int argc, char **argv)
 			}
 		}
 	}
-	if (arr) {
-		oc_json_print(stdout, arr);
-		json_object_put(arr);
+	if (doc) {
+		oc_json_print(stdout, doc);
+		json_object_put(doc);
 	} else if (t.rows > 1)
 		oc_table_print(&t, stdout);
 	oc_table_free(&t);
@@ -741,8 +758,10 @@ cmd_migrate(struct oc_cmd *cmd, int argc, char **argv)
 		return oc_report(&err);
 	}
 	if (cmd->cli.json) {
-		json_object *j = json_object_new_object(), *a;
+		json_object *j = oc_view_doc_new(), *a;
 
+		json_object_object_add(j, "agentId",
+		    json_object_new_string(cmd->ctx.paths.agent_id));
 		json_object_object_add(j, "dryRun",
 		    json_object_new_boolean(o->dry_run));
 		json_object_object_add(j, "source", m.source ?
@@ -753,13 +772,13 @@ cmd_migrate(struct oc_cmd *cmd, int argc, char **argv)
 		for (i = 0; i < m.nitems; i++) {
 			json_object *e = json_object_new_object();
 
-			json_object_object_add(e, "id",
+			json_object_object_add(e, "profileId",
 			    json_object_new_string(m.items[i].from));
 			json_object_object_add(e, "storedAs", m.items[i].to ?
 			    json_object_new_string(m.items[i].to) : NULL);
-			json_object_object_add(e, "outcome",
+			json_object_object_add(e, "result",
 			    json_object_new_string(m.items[i].outcome));
-			json_object_object_add(e, "why", m.items[i].why ?
+			json_object_object_add(e, "reason", m.items[i].why ?
 			    json_object_new_string(m.items[i].why) : NULL);
 			json_object_array_add(a, e);
 		}

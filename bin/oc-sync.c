@@ -40,22 +40,6 @@ fmt_when(int64_t ms, char *buf, size_t sz)
 	snprintf(buf, sz, "%.16sZ", iso);
 }
 
-static void
-add_expires(json_object *o, int64_t ms)
-{
-	char iso[40];
-
-	if (ms > 0) {
-		oc_iso8601(ms, iso, sizeof iso);
-		json_object_object_add(o, "expires", json_object_new_int64(ms));
-		json_object_object_add(o, "expiresAt",
-		    json_object_new_string(iso));
-	} else {
-		json_object_object_add(o, "expires", NULL);
-		json_object_object_add(o, "expiresAt", NULL);
-	}
-}
-
 static json_object *
 str_or_null(const char *s)
 {
@@ -126,22 +110,51 @@ import_print(const struct oc_import *imp, int dry_run)
 	putchar('\n');
 }
 
+/*
+ * One source: what happened ("result", "reason"), then the profile at
+ * profileId in the vocabulary of oc(7) as it stands after this run (the
+ * credential imported, even by a dry run; else the one the store holds),
+ * judged as oc-profile list and oc-check judge it. s: the store re-read
+ * after the run, or NULL.
+ */
 static json_object *
-import_json(const struct oc_import *imp)
+import_json(const struct oc_import *imp, const struct oc_store *s,
+    int64_t now)
 {
 	json_object *o = json_object_new_object();
+	struct oc_view_fields f;
+	struct oc_rules_health h;
+	struct oc_cred parsed;
+	const struct oc_cred *c = NULL;
+	int have_parsed = 0;
 
 	json_object_object_add(o, "source", json_object_new_string(
 	    imp->source));
 	json_object_object_add(o, "path", json_object_new_string(imp->path));
-	json_object_object_add(o, "profile", json_object_new_string(
-	    imp->profile_id));
-	json_object_object_add(o, "status", json_object_new_string(
+	json_object_object_add(o, "result", json_object_new_string(
 	    import_status_name(imp)));
 	json_object_object_add(o, "reason", str_or_null(imp->reason));
-	json_object_object_add(o, "type", imp->cred != NULL ?
-	    str_or_null(oc_json_get_str(imp->cred, "type")) : NULL);
-	add_expires(o, imp->cred != NULL ? imp->expires : 0);
+	memset(&f, 0, sizeof f);
+	f.profile_id = imp->profile_id;
+	if (imp->status == OC_IMPORT_IMPORTED && imp->cred != NULL &&
+	    oc_cred_parse_json(&parsed, imp->profile_id, imp->cred,
+	    s != NULL ? s->rules : OC_RULES_2026_3) == 0) {
+		have_parsed = 1;
+		c = &parsed;
+	} else if (s != NULL)
+		c = oc_store_get(s, imp->profile_id);
+	if (c != NULL && c->entry != OC_CE_NON_OBJECT) {
+		oc_rules_health(c, now, OC_VIEW_WARN_MS, s != NULL ? s->rules :
+		    OC_RULES_2026_3, &h);
+		oc_view_fields_of(&f, c, &h);
+	} else if (imp->cred != NULL) {
+		/* not stored (skipped, failed): what the source holds */
+		f.provider = oc_json_get_str(imp->cred, "provider");
+		f.type = oc_json_get_str(imp->cred, "type");
+	}
+	oc_view_fields_add(o, &f);
+	if (have_parsed)
+		oc_cred_free(&parsed);
 	json_object_object_add(o, "config", str_or_null(imp->config));
 	json_object_object_add(o, "error", imp->status == OC_IMPORT_FAILED ?
 	    json_object_new_string(imp->err.msg) : NULL);
@@ -242,15 +255,23 @@ cmd_import(struct oc_ctx *ctx, struct opts *o)
 	if (found == 0 && code == 0)
 		code = OC_EX_NEG;	/* nothing there to import */
 	if (o->cli.json) {
-		json_object *top = json_object_new_object();
+		json_object *top = oc_view_doc_new();
 		json_object *arr = json_object_new_array();
+		struct oc_store s;
+		int have_s;
 
+		have_s = oc_store_open(&s, ctx, &err) == 0;
+		json_object_object_add(top, "agentId",
+		    json_object_new_string(ctx->paths.agent_id));
 		json_object_object_add(top, "dryRun",
 		    json_object_new_boolean(o->dry_run));
 		json_object_object_add(top, "store", run.store ?
 		    json_object_new_string(run.store) : NULL);
 		for (i = 0; i < n; i++)
-			json_object_array_add(arr, import_json(&imps[i]));
+			json_object_array_add(arr, import_json(&imps[i],
+			    have_s ? &s : NULL, oc_now_ms()));
+		if (have_s)
+			oc_store_close(&s);
 		json_object_object_add(top, "sources", arr);
 		json_object_object_add(top, "exitCode",
 		    json_object_new_int(code));
@@ -432,9 +453,13 @@ cmd_refresh(struct oc_ctx *ctx, struct opts *o)
 
 	now = oc_now_ms();
 	if (o->cli.json) {
-		json_object *top = json_object_new_object();
+		json_object *top = oc_view_doc_new();
 		json_object *arr = json_object_new_array();
+		struct oc_store s2;
+		int have_s = oc_store_open(&s2, ctx, &err) == 0;
 
+		json_object_object_add(top, "agentId",
+		    json_object_new_string(ctx->paths.agent_id));
 		json_object_object_add(top, "dryRun",
 		    json_object_new_boolean(o->dry_run));
 		json_object_object_add(top, "store", where ?
@@ -444,21 +469,27 @@ cmd_refresh(struct oc_ctx *ctx, struct opts *o)
 		for (i = 0; i < n; i++) {
 			struct refresh_item *it = &items[i];
 			json_object *e = json_object_new_object();
+			const struct oc_cred *c = have_s ?
+			    oc_store_get(&s2, it->id) : NULL;
+			struct oc_view_fields f;
+			struct oc_rules_health h;
 
-			json_object_object_add(e, "profile",
-			    json_object_new_string(it->id));
-			json_object_object_add(e, "provider",
-			    str_or_null(it->provider));
-			json_object_object_add(e, "status",
-			    json_object_new_string(refresh_status_name(
-			    it->res.status, 0)));
-			if (o->dry_run &&
-			    it->res.status == OC_REFRESH_REFRESHED)
-				json_object_object_add(e, "status",
-				    json_object_new_string("due"));
+			/* the profile as it stands after the run */
+			memset(&f, 0, sizeof f);
+			f.profile_id = it->id;
+			f.provider = it->provider;
+			if (c != NULL && c->entry != OC_CE_NON_OBJECT) {
+				oc_rules_health(c, now, OC_VIEW_WARN_MS,
+				    s2.rules, &h);
+				oc_view_fields_of(&f, c, &h);
+			}
+			json_object_object_add(e, "result",
+			    json_object_new_string(o->dry_run &&
+			    it->res.status == OC_REFRESH_REFRESHED ? "due" :
+			    refresh_status_name(it->res.status, 0)));
 			json_object_object_add(e, "reason",
 			    str_or_null(it->res.reason));
-			add_expires(e, it->res.expires);
+			oc_view_fields_add(e, &f);
 			json_object_object_add(e, "requested",
 			    json_object_new_boolean(it->res.requested));
 			json_object_object_add(e, "error",
@@ -473,6 +504,8 @@ cmd_refresh(struct oc_ctx *ctx, struct opts *o)
 		    json_object_new_int(code));
 		oc_json_print(stdout, top);
 		json_object_put(top);
+		if (have_s)
+			oc_store_close(&s2);
 	} else {
 		for (i = 0; i < n; i++) {
 			refresh_print(&items[i], o->dry_run, now);

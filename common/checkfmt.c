@@ -593,6 +593,30 @@ jw_end(struct jw *w)
 	oc_buf_free(&w->b);
 }
 
+/* The vocabulary's profile members (oc_view_fields_add's, streamed). */
+static void
+jw_fields(struct jw *w, const struct oc_view_fields *f)
+{
+	char iso[40];
+
+	jw_str(w, "profileId", f->profile_id);
+	jw_str(w, "provider", f->provider);
+	jw_str(w, "type", f->type);
+	jw_str(w, "status", f->status);
+	jw_str(w, "reasonCode", f->reason_code);
+	if (f->has_expiry) {
+		jw_i64(w, "expiresAt", f->expires_at);
+		oc_iso8601(f->expires_at, iso, sizeof iso);
+		jw_str(w, "expiresAtIso", iso);
+		jw_i64(w, "remainingMs", f->remaining_ms);
+	} else {
+		jw_null(w, "expiresAt");
+		jw_null(w, "expiresAtIso");
+		jw_null(w, "remainingMs");
+	}
+	jw_bool(w, "refreshable", f->refreshable);
+}
+
 static void
 json_probe(struct jw *w, const struct oc_probe_result *pr)
 {
@@ -623,17 +647,16 @@ oc_check_json(const struct oc_check *c, FILE *f)
 	const struct oc_health *h = c->h;
 	struct jw w;
 	size_t i;
-	char when[48];
 
 	memset(&w, 0, sizeof w);
 	w.f = f;
 	jw_open(&w, NULL, '{');
-	jw_i64(&w, "schemaVersion", 1);
+	jw_i64(&w, "schemaVersion", OC_JSON_SCHEMA);
 	jw_bool(&w, "ok", c->exit_code == 0);
 	jw_str(&w, "verdict", oc_verdict_name(c->verdict));
 	jw_i64(&w, "exitCode", c->exit_code);
 	jw_str(&w, "reason", c->reason);
-	jw_str(&w, "agent", c->ctx->paths.agent_id);
+	jw_str(&w, "agentId", c->ctx->paths.agent_id);
 	jw_str(&w, "agentDir", c->ctx->paths.agent_dir);
 	jw_str(&w, "store", oc_store_shown_path(&h->store));
 	jw_str(&w, "storeEra", oc_era_name(h->store.era));
@@ -668,7 +691,7 @@ oc_check_json(const struct oc_check *c, FILE *f)
 			jw_null(&w, "available");
 		else
 			jw_bool(&w, "available", r->availability);
-		jw_str(&w, "selectedProfile", r->selected);
+		jw_str(&w, "selectedProfileId", r->selected);
 		jw_str(&w, "via", r->detail);
 		jw_close(&w, '}');
 	}
@@ -677,29 +700,24 @@ oc_check_json(const struct oc_check *c, FILE *f)
 	jw_open(&w, "profiles", '[');
 	for (i = 0; i < h->np; i++) {
 		const struct oc_hprofile *hp = &h->p[i];
+		struct oc_view_fields vf;
 
+		memset(&vf, 0, sizeof vf);
+		vf.profile_id = hp->id;
+		vf.provider = hp->provider;
+		vf.type = hp->type;
+		vf.status = oc_hstatus_name(hp->status);
+		vf.reason_code = hp->reason;
+		vf.has_expiry = hp->has_expiry;
+		vf.expires_at = hp->expires_at;
+		vf.remaining_ms = hp->remaining_ms;
+		vf.refreshable = hp->refreshable;
 		jw_open(&w, NULL, '{');
-		jw_str(&w, "id", hp->id);
-		jw_str(&w, "provider", hp->provider);
-		jw_str(&w, "type", hp->type);
-		jw_str(&w, "status", oc_hstatus_name(hp->status));
-		jw_str(&w, "reasonCode", hp->reason);
-		if (hp->has_expiry) {
-			jw_i64(&w, "expiresAt", hp->expires_at);
-			oc_iso8601(hp->expires_at, when, sizeof when);
-			jw_str(&w, "expires", when);
-			jw_i64(&w, "remainingMs", hp->remaining_ms);
-		} else {
-			jw_null(&w, "expiresAt");
-			jw_null(&w, "expires");
-			jw_null(&w, "remainingMs");
-		}
-		jw_bool(&w, "refreshable", hp->refreshable);
+		jw_fields(&w, &vf);
 		jw_str(&w, "source", !hp->from_main ? "store" :
 		    strcmp(hp->origin, "shared") == 0 ? "shared-store" :
 		    "main-store");
-		if (hp->label != NULL)
-			jw_str(&w, "label", hp->label);
+		jw_str(&w, "label", hp->label);
 		jw_close(&w, '}');
 	}
 	jw_close(&w, ']');
@@ -734,23 +752,8 @@ oc_check_json(const struct oc_check *c, FILE *f)
 	}
 	jw_close(&w, '}');
 	jw_end(&w);
-}
-
-void
-oc_check_json_error(int code, const char *msg, FILE *f)
-{
-	struct jw w;
-
-	memset(&w, 0, sizeof w);
-	w.f = f;
-	jw_open(&w, NULL, '{');
-	jw_i64(&w, "schemaVersion", 1);
-	jw_bool(&w, "ok", 0);
-	jw_str(&w, "verdict", "UNKNOWN");
-	jw_i64(&w, "exitCode", code);
-	jw_str(&w, "error", msg);
-	jw_close(&w, '}');
-	jw_end(&w);
+	if (f == stdout)
+		oc_out_doc_printed();
 }
 
 void
@@ -762,17 +765,19 @@ oc_check_json_no_state(const char *state_dir, const char *dir, FILE *f)
 	snprintf(msg, sizeof msg, "no OpenClaw state at %s", dir);
 	memset(&w, 0, sizeof w);
 	w.f = f;
+	/* the error object of oc(7), and where we looked */
 	jw_open(&w, NULL, '{');
-	jw_i64(&w, "schemaVersion", 1);
+	jw_i64(&w, "schemaVersion", OC_JSON_SCHEMA);
 	jw_bool(&w, "ok", 0);
-	jw_str(&w, "verdict", oc_verdict_name(OC_V_MISSING));
 	jw_i64(&w, "exitCode", OC_EX_NEG);
-	jw_str(&w, "reason", msg);
+	jw_str(&w, "error", msg);
 	jw_str(&w, "stateDir", state_dir);
 	jw_bool(&w, "stateFound", 0);
 	jw_str(&w, "missingDir", dir);
 	jw_close(&w, '}');
 	jw_end(&w);
+	if (f == stdout)
+		oc_out_doc_printed();
 }
 
 /* ---- Nagios / Icinga (monitoring-plugins conventions) ---- */

@@ -21,7 +21,7 @@ static const struct oc_opt common_opts[] = {
 	    "the config's default agent)", 'a' },
 	{ "json", 0, 0, NULL, "print JSON", OC_OPT_JSON },
 	{ "wait", 0, 1, "dur", "how long to wait for the store's lock "
-	    "(default 10s)", OC_OPT_WAIT },
+	    "(500ms, 30s, 2m; default 10s)", OC_OPT_WAIT },
 	{ "force", 0, 0, NULL, "write even where OpenClaw refuses the agent "
 	    "(a JSON store awaiting migration)", OC_OPT_FORCE },
 	{ "reload", 0, 0, NULL, "after the write, tell a running gateway to "
@@ -288,11 +288,16 @@ oc_cli_main(struct oc_cmd *cmd, int argc, char **argv)
 	const struct oc_opt *o;
 	size_t n = 0, i, k, nseen = 0;
 	const struct oc_opt **seen = NULL;
-	int ch, r, cr, long_help = 0, ncmd;
+	int ch, r, cr, long_help = 0, ncmd, json_asked = 0, usage = 0;
 	struct oc_err err;
 
 	oc_set_progname(argv[0]);
 	oc_cli_init(&cmd->cli);
+	/* --json anywhere before "--", even after the option that is wrong:
+	 * a usage error gets its error object too */
+	for (ch = 1; ch < argc && strcmp(argv[ch], "--") != 0; ch++)
+		if (strcmp(argv[ch], "--json") == 0)
+			json_asked = 1;
 	/* which common options this command takes at all */
 	for (i = 0; i < NCOMMON; i++) {
 		for (k = 0; cmd->verbs[k].name != NULL; k++)
@@ -336,6 +341,7 @@ oc_cli_main(struct oc_cmd *cmd, int argc, char **argv)
 		if (ch == '?' || ch == ':') {
 			const char *bad = argv[optind - 1];
 
+			usage = 1;
 			r = usage_error(cmd, ch == ':' ? "%s needs a value" :
 			    "unknown option %s", bad ? bad : "");
 			goto out;
@@ -350,6 +356,7 @@ oc_cli_main(struct oc_cmd *cmd, int argc, char **argv)
 			continue;
 		if (cr == -1 || cmd->set == NULL ||
 		    cmd->set(cmd, ch, optarg) == -1) {
+			usage = 1;
 			r = usage_error(cmd, NULL);
 			goto out;
 		}
@@ -373,6 +380,7 @@ oc_cli_main(struct oc_cmd *cmd, int argc, char **argv)
 		verb = &cmd->verbs[0];	/* a command without verbs */
 	else {
 		if (argc < 1) {
+			usage = 1;
 			r = usage_error(cmd, NULL);
 			goto out;
 		}
@@ -382,6 +390,7 @@ oc_cli_main(struct oc_cmd *cmd, int argc, char **argv)
 			    strcmp(cmd->verbs[i].alias, argv[0]) == 0))
 				verb = &cmd->verbs[i];
 		if (verb == NULL) {
+			usage = 1;
 			r = usage_error(cmd, "unknown command \"%s\"", argv[0]);
 			goto out;
 		}
@@ -391,6 +400,7 @@ oc_cli_main(struct oc_cmd *cmd, int argc, char **argv)
 	for (i = 0; i < nseen; i++)
 		if (!synopsis_has(verb->synopsis, seen[i])) {
 			spelling(seen[i], sp, sizeof sp);
+			usage = 1;
 			r = usage_error(cmd, "%s%s%s does not take %s",
 			    oc_progname, verb->name[0] ? " " : "", verb->name,
 			    sp);
@@ -409,6 +419,15 @@ oc_cli_main(struct oc_cmd *cmd, int argc, char **argv)
 	}
 	r = verb->run(cmd, argc, argv);
 out:
+	/* oc(7) JSON OUTPUT: a command asked for JSON that failed without
+	 * its document leaves one error object on stdout */
+	if ((json_asked || cmd->cli.json) && r != 0 && !cmd->no_json_error &&
+	    !oc_out_doc_was_printed()) {
+		fflush(stdout);
+		oc_out_json_error(stdout, r, oc_out_last_error() != NULL ? NULL :
+		    usage || r == OC_EX_USAGE ? "usage error" : "failed");
+		fflush(stdout);
+	}
 	if (cmd->have_ctx)
 		oc_ctx_close(&cmd->ctx);
 	cmd->have_ctx = 0;

@@ -1255,6 +1255,8 @@ oc_json_print(FILE *f, json_object *o)
 	oc_buf_addc(&b, '\n');
 	fwrite(b.data, 1, b.len, f);
 	oc_buf_free(&b);
+	if (f == stdout)
+		oc_out_doc_printed();
 }
 
 /* ---- freeing and comparing, without recursion ---- */

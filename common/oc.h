@@ -720,6 +720,35 @@ void oc_view_expires(const struct oc_cred *, char *buf, size_t sz);
 /* The secret as shown: masked (OpenClaw's mask) unless reveal, "<env ref>"
  * for a SecretRef, "-" for none. Owned (a secret when revealed). */
 char *oc_view_secret_dup(const struct oc_cred *, int reveal);
+/*
+ * The suite's JSON vocabulary (oc(7) JSON OUTPUT), written down once: every
+ * --json document is an object that starts with "schemaVersion" (but
+ * oc-order's, which are OpenClaw's own), and every profile in one carries
+ * these members, always, null when unknown, in this order.
+ */
+#define OC_JSON_SCHEMA 2
+/* The window a "status" of expiring is judged over where the command has
+ * no -w: oc-check's default, so that the commands agree. */
+#define OC_VIEW_WARN_MS (24 * 3600 * 1000LL)
+struct oc_view_fields {
+	const char *profile_id;
+	const char *provider;	/* normalised, or NULL */
+	const char *type;	/* as stored ("api_key", "token", "oauth") */
+	const char *status;	/* OpenClaw's: ok static expiring expired
+				 * missing; ours: ignored */
+	const char *reason_code;
+	int has_expiry;
+	int64_t expires_at;	/* ms */
+	int64_t remaining_ms;
+	int refreshable;
+};
+/* The fields of a stored credential judged by oc_rules_health. */
+void oc_view_fields_of(struct oc_view_fields *, const struct oc_cred *,
+    const struct oc_rules_health *);
+/* Add the fields to o, in the vocabulary's order. */
+void oc_view_fields_add(json_object *o, const struct oc_view_fields *);
+/* {"schemaVersion": 2}, to which a command adds its members (owned). */
+json_object *oc_view_doc_new(void);
 /* The summary oc-profile list --json prints (owned). */
 json_object *oc_view_cred_json(const struct oc_cred *,
     const struct oc_rules_health *, int reveal);
@@ -791,10 +820,18 @@ char *oc_oneline_dup(const char *text, size_t max);
 extern const char *oc_progname;
 void oc_set_progname(const char *argv0);
 /* "prog: message" on stderr. The last one that is not a "warning: " is
- * kept, for a report on stdout that must say what went wrong. */
+ * kept: the message of the JSON error object (oc_out_json_error). */
 void oc_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* A --json document went to stdout (oc_json_print to stdout marks it;
+ * a command that streams its own calls oc_out_doc_printed). */
+void oc_out_doc_printed(void);
+int oc_out_doc_was_printed(void);
 /* The last diagnostic kept, or NULL. */
 const char *oc_out_last_error(void);
+/* The error object of oc(7) JSON OUTPUT, one line on f:
+ * {"schemaVersion":2,"ok":false,"exitCode":code,"error":msg}; msg NULL:
+ * the last diagnostic, else "failed". */
+void oc_out_json_error(FILE *, int code, const char *msg);
 /* Print err (prefixed with the program name) and return its code. */
 int oc_report(const struct oc_err *);
 void oc_version(void);
@@ -867,6 +904,9 @@ struct oc_cmd {
 	int (*on_error)(struct oc_cmd *, const struct oc_err *);
 	void *data;			/* the command's own options */
 	int no_permute;			/* options stop at the first operand */
+	/* stdout belongs to another format even with --json (oc-check
+	 * --nagios): no JSON error object */
+	int no_json_error;
 	/* set by oc_cli_main: */
 	int argc;			/* as main got them, for set() */
 	char **argv;
@@ -1413,7 +1453,6 @@ struct oc_check_counts {
 void oc_check_count(const struct oc_check *, struct oc_check_counts *);
 void oc_check_text(const struct oc_check *, FILE *);
 void oc_check_json(const struct oc_check *, FILE *);
-void oc_check_json_error(int code, const char *msg, FILE *);
 /* No OpenClaw state for this user: where it was looked for (dir: the
  * state or agent directory found missing). */
 void oc_check_json_no_state(const char *state_dir, const char *dir, FILE *);

@@ -76,6 +76,7 @@ oc_table_free(struct oc_table *t)
 }
 
 static char last_error[1024];
+static int doc_printed;
 
 void
 oc_warnx(const char *fmt, ...)
@@ -91,10 +92,41 @@ oc_warnx(const char *fmt, ...)
 		memcpy(last_error, msg, sizeof msg);
 }
 
+void
+oc_out_doc_printed(void)
+{
+	doc_printed = 1;
+}
+
+int
+oc_out_doc_was_printed(void)
+{
+	return doc_printed;
+}
+
 const char *
 oc_out_last_error(void)
 {
 	return last_error[0] != '\0' ? last_error : NULL;
+}
+
+void
+oc_out_json_error(FILE *f, int code, const char *msg)
+{
+	struct oc_buf b = { 0 };
+	char *one;
+
+	if (msg == NULL)
+		msg = last_error[0] != '\0' ? last_error : "failed";
+	one = oc_oneline_dup(msg, 1000);
+	oc_buf_addf(&b, "{\"schemaVersion\":%d,\"ok\":false,\"exitCode\":%d,"
+	    "\"error\":", OC_JSON_SCHEMA, code);
+	oc_json_write_string(&b, one, strlen(one));
+	oc_buf_adds(&b, "}\n");
+	fwrite(b.data, 1, b.len, f);
+	oc_buf_free(&b);
+	free(one);
+	doc_printed = 1;
 }
 
 int

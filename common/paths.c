@@ -471,7 +471,7 @@ json_object *
 oc_ctx_json(const struct oc_ctx *ctx)
 {
 	const struct oc_paths *p = &ctx->paths;
-	json_object *j = json_object_new_object();
+	json_object *j = oc_view_doc_new();
 
 	json_object_object_add(j, "home", json_object_new_string(p->home));
 	json_object_object_add(j, "stateDir",

@@ -51,37 +51,76 @@ oc_view_secret_dup(const struct oc_cred *c, int reveal)
 	return oc_xstrdup("-");
 }
 
+void
+oc_view_fields_of(struct oc_view_fields *f, const struct oc_cred *c,
+    const struct oc_rules_health *h)
+{
+	memset(f, 0, sizeof *f);
+	f->profile_id = c->id;
+	f->provider = c->provider;
+	f->type = c->type_raw;
+	f->status = oc_hstatus_name(h->status);
+	f->reason_code = h->reason;
+	/* the expiry OpenClaw's models status shows: none for a token it
+	 * calls expired or missing, as buildProfileHealth */
+	f->has_expiry = h->has_expiry;
+	f->expires_at = h->expires_at;
+	f->remaining_ms = h->remaining_ms;
+	f->refreshable = h->refreshable;
+}
+
+static json_object *
+str_or_null(const char *s)
+{
+	return s != NULL ? json_object_new_string(s) : NULL;
+}
+
+void
+oc_view_fields_add(json_object *o, const struct oc_view_fields *f)
+{
+	char iso[40];
+
+	json_object_object_add(o, "profileId", str_or_null(f->profile_id));
+	json_object_object_add(o, "provider", str_or_null(f->provider));
+	json_object_object_add(o, "type", str_or_null(f->type));
+	json_object_object_add(o, "status", str_or_null(f->status));
+	json_object_object_add(o, "reasonCode", str_or_null(f->reason_code));
+	if (f->has_expiry) {
+		oc_iso8601(f->expires_at, iso, sizeof iso);
+		json_object_object_add(o, "expiresAt",
+		    json_object_new_int64(f->expires_at));
+		json_object_object_add(o, "expiresAtIso",
+		    json_object_new_string(iso));
+		json_object_object_add(o, "remainingMs",
+		    json_object_new_int64(f->remaining_ms));
+	} else {
+		json_object_object_add(o, "expiresAt", NULL);
+		json_object_object_add(o, "expiresAtIso", NULL);
+		json_object_object_add(o, "remainingMs", NULL);
+	}
+	json_object_object_add(o, "refreshable",
+	    json_object_new_boolean(f->refreshable));
+}
+
+json_object *
+oc_view_doc_new(void)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "schemaVersion",
+	    json_object_new_int(OC_JSON_SCHEMA));
+	return o;
+}
+
 json_object *
 oc_view_cred_json(const struct oc_cred *c, const struct oc_rules_health *h,
     int reveal)
 {
 	json_object *o = json_object_new_object();
-	int64_t e;
+	struct oc_view_fields f;
 
-	json_object_object_add(o, "id", json_object_new_string(c->id));
-	json_object_object_add(o, "type", json_object_new_string(
-	    c->type_raw ? c->type_raw : "unknown"));
-	json_object_object_add(o, "provider", c->provider ?
-	    json_object_new_string(c->provider) : NULL);
-	json_object_object_add(o, "state",
-	    json_object_new_string(oc_view_state(h)));
-	json_object_object_add(o, "status",
-	    json_object_new_string(oc_hstatus_name(h->status)));
-	json_object_object_add(o, "reasonCode", h->reason ?
-	    json_object_new_string(h->reason) : NULL);
-	json_object_object_add(o, "refreshable",
-	    json_object_new_boolean(h->refreshable));
-	if (oc_cred_expires_valid(c, &e)) {
-		char iso[40];
-
-		json_object_object_add(o, "expires", json_object_new_int64(e));
-		oc_iso8601(e, iso, sizeof iso);
-		json_object_object_add(o, "expiresAt",
-		    json_object_new_string(iso));
-	} else {
-		json_object_object_add(o, "expires", NULL);
-		json_object_object_add(o, "expiresAt", NULL);
-	}
+	oc_view_fields_of(&f, c, h);
+	oc_view_fields_add(o, &f);
 	if (oc_rules_secret_string(c->secret)) {
 		char *m = reveal ? oc_xstrdup(c->secret) :
 		    oc_mask_dup(c->secret);
@@ -90,14 +129,11 @@ oc_view_cred_json(const struct oc_cred *c, const struct oc_rules_health *h,
 		oc_free_secret(m);
 	} else
 		json_object_object_add(o, "secret", NULL);
-	if (c->ref_json != NULL)
-		json_object_object_add(o, "ref", oc_cred_ref(c));
-	if (c->email != NULL)
-		json_object_object_add(o, "email",
-		    json_object_new_string(c->email));
-	if (c->managed_by != NULL)
-		json_object_object_add(o, "managedBy",
-		    json_object_new_string(c->managed_by));
+	/* always present, null when unset (oc(7)) */
+	json_object_object_add(o, "ref", c->ref_json != NULL ?
+	    oc_cred_ref(c) : NULL);
+	json_object_object_add(o, "email", str_or_null(c->email));
+	json_object_object_add(o, "managedBy", str_or_null(c->managed_by));
 	return o;
 }
 
