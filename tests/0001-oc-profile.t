@@ -21,7 +21,7 @@ run oc-profile list
 is "$rc" 0 "list on an empty home exits 0"
 is "$out" "" "and prints nothing"
 run oc-profile list --json
-is "$out" "[]" "list --json on an empty home is []"
+is "$(printf '%s' "$out" | jq -c .)" '{"schemaVersion":2,"agentId":"main","profiles":[]}' "list --json on an empty home: an empty profiles list"
 ok "$([ ! -e "$STATE" ]; echo $?)" "reading creates nothing"
 
 now=$(now_ms)
@@ -54,10 +54,10 @@ like "$out" 'sk-ant-oat01-AAAAAAAABBBBBBBBCCCCCCCCDDDDDDDD' "--reveal shows the 
 
 run oc-profile list -p ANTHROPIC --json
 is "$rc" 0 "list -p --json exits 0"
-jqok 'length == 2 and all(.[]; .provider == "anthropic")' "-p filters on the normalised provider"
-jqok '.[0] | .id == "anthropic:tok" and .state == "expiring" and (.expires|type) == "number" and (.expiresAt|test("Z$")) and .secret == "sk-ant-o...DDDDDDDD"' "JSON fields"
+jqok '.profiles | length == 2 and all(.[]; .provider == "anthropic")' "-p filters on the normalised provider"
+jqok '.profiles[0] | .profileId == "anthropic:tok" and .status == "expiring" and .refreshable == false and (.expiresAt|type) == "number" and (.expiresAtIso|test("Z$")) and (.remainingMs|type) == "number" and .secret == "sk-ant-o...DDDDDDDD"' "JSON fields"
 run oc-profile list -p zai --json
-jqok 'map([.state, .status, .reasonCode]) == [["missing","missing","invalid_expires"],["missing","missing","invalid_expires"]]' "blanked and invalid expiries in JSON: missing, reason invalid_expires"
+jqok '.profiles | map([.status, .reasonCode, .expiresAt]) == [["missing","invalid_expires",null],["missing","invalid_expires",null]]' "blanked and invalid expiries in JSON: missing, reason invalid_expires"
 
 run oc-profile show anthropic:tok
 is "$rc" 0 "show exits 0"
@@ -65,7 +65,7 @@ like "$out" '^id: anthropic:tok' "show names the profile"
 like "$out" 'token: sk-ant-o\.\.\.DDDDDDDD' "show masks the token"
 unlike "$out" 'AAAAAAAABBBB' "show does not reveal"
 run oc-profile show openai-codex:default --json
-jqok '.profile.access == "acc-0123...bcdefXYZ" and .profile.refresh == "re...89" and .state == "refreshable"' "show --json masks access and refresh"
+jqok '.profile.access == "acc-0123...bcdefXYZ" and .profile.refresh == "re...89" and .schemaVersion == 2 and .profileId == "openai-codex:default" and (.refreshable | type == "boolean") and has("state") == false' "show --json masks access and refresh"
 run oc-profile show openai-codex:default --json --reveal
 jqok '.profile.access == "acc-0123456789abcdefXYZ"' "show --reveal"
 run oc-profile show nope:nope
@@ -79,7 +79,7 @@ is "$rc" 0 "cooldowns exits 0"
 like "$out" 'openai:key +cooldown +[0-9T:.-]+Z +2' "cooldown shown with its end and error count"
 like "$out" 'anthropic:tok +ok ' "a profile with usage but no cooldown is ok"
 run oc-profile cooldowns --json
-jqok 'map(select(.id=="openai:key"))[0] | .state == "cooldown" and .errorCount == 2 and (.until|type)=="number"' "cooldowns --json"
+jqok '.cooldowns | map(select(.profileId=="openai:key"))[0] | .kind == "cooldown" and .errorCount == 2 and (.until|type)=="number"' "cooldowns --json"
 cp "$STORE" "$T_TMP/before"
 run oc-profile cooldowns --clear openai:key
 is "$rc" 0 "cooldowns --clear exits 0"
@@ -101,7 +101,7 @@ put_store '{"version":1,"profiles":{
  "a:str":{"type":"token","provider":"a","token":"tok-0123456789","expires":"'$((now + 3600000))'"},
  "a:ws":{"type":"token","provider":"a","token":"   "}}}'
 run oc-profile list --json
-jqok 'map({(.id): [.state, .reasonCode]}) | add == {"a:oauth-noexp":["missing",null],"a:null":["missing","invalid_expires"],"a:str":["missing","invalid_expires"],"a:ws":["missing","missing_credential"]}' "oauth without expiry is missing; null or string expires is invalid; a blank token is missing"
+jqok '.profiles | map({(.profileId): [.status, .reasonCode]}) | add == {"a:oauth-noexp":["missing",null],"a:null":["missing","invalid_expires"],"a:str":["missing","invalid_expires"],"a:ws":["missing","missing_credential"]}' "oauth without expiry is missing; null or string expires is invalid; a blank token is missing"
 
 # A corrupt store: exit 65 with file and position.
 printf '{"version":1,\n "profiles":{"a:b":{"type":"token",}}}\n' >"$STORE"

@@ -53,7 +53,7 @@ is "$(sum_of "$STORE")$(stat -c %Y "$STORE")" "$sum$(echo "$mt" | cut -d. -f1)" 
 
 run oc-order get -p anthropic --effective --json
 is "$rc" 0 "effective exits 0"
-jqok '.source == "store order" and (.order | map(.id)) == ["anthropic:t","anthropic:a"]' "an override is followed as given"
+jqok '.source == "store order" and (.order | map(.profileId)) == ["anthropic:t","anthropic:a"]' "an override is followed as given"
 
 run oc-order clear -p anthropic
 is "$rc" 0 "clear exits 0"
@@ -64,8 +64,8 @@ is "$rc" 0 "clear again is fine"
 
 # Round-robin: oauth, token, api_key; expired/invalid/missing excluded.
 run oc-order get -p anthropic --effective --json
-jqok '.source == "store profiles" and (.order | map(.id)) == ["anthropic:o","anthropic:t","anthropic:a"]' "round-robin by type: oauth (refreshable) then token then api_key"
-jqok '(.excluded | map({(.id): .reason}) | add) == {"anthropic:x":"expired","anthropic:i":"invalid_expires","anthropic:m":"missing_credential"}' "excluded with OpenClaw's reason codes"
+jqok '.source == "store profiles" and (.order | map(.profileId)) == ["anthropic:o","anthropic:t","anthropic:a"]' "round-robin by type: oauth (refreshable) then token then api_key"
+jqok '(.excluded | map({(.profileId): .reason}) | add) == {"anthropic:x":"expired","anthropic:i":"invalid_expires","anthropic:m":"missing_credential"}' "excluded with OpenClaw's reason codes"
 run oc-order get -p anthropic --effective
 like "$out" 'anthropic:x +token +excluded: expired' "text output explains exclusions"
 like "$out" 'anthropic:o +oauth +round-robin' "text output explains round-robin"
@@ -73,19 +73,19 @@ like "$out" 'anthropic:o +oauth +round-robin' "text output explains round-robin"
 # lastUsed and cooldown.
 jq --argjson n "$now" '.profiles["anthropic:t2"] = {"type":"token","provider":"anthropic","token":"t2"} | .usageStats = {"anthropic:t":{"lastUsed":($n-10)}, "anthropic:t2":{"lastUsed":($n-1000)}, "anthropic:o":{"cooldownUntil":($n+600000)}}' "$STORE" >"$T_TMP/s" && cat "$T_TMP/s" >"$STORE"
 run oc-order get -p anthropic --effective --json
-jqok '(.order | map(.id)) == ["anthropic:t2","anthropic:t","anthropic:a","anthropic:o"]' "least recently used first; cooldown last"
+jqok '(.order | map(.profileId)) == ["anthropic:t2","anthropic:t","anthropic:a","anthropic:o"]' "least recently used first; cooldown last"
 jqok '.order[3].reason == "cooldown" and .order[3].until > 0' "cooldown entry says until when"
 
 # Config auth.order and auth.profiles.
 put_config '{"auth":{"order":{"Anthropic":["anthropic:a","anthropic:t"]}}}'
 run oc-order get -p anthropic --effective --json
-jqok '.source == "config auth.order" and (.order | map(.id)) == ["anthropic:a","anthropic:t"]' "config auth.order applies without an override"
+jqok '.source == "config auth.order" and (.order | map(.profileId)) == ["anthropic:a","anthropic:t"]' "config auth.order applies without an override"
 put_config '{"auth":{"profiles":{"anthropic:a":{"provider":"anthropic","mode":"api_key"},"anthropic:t":{"provider":"anthropic","mode":"oauth"}}}}'
 run oc-order get -p anthropic --effective --json
-jqok '.source == "config auth.profiles" and (.order | map(.id)) == ["anthropic:t","anthropic:a"]' "config auth.profiles limit the candidates (token allowed under mode oauth)"
+jqok '.source == "config auth.profiles" and (.order | map(.profileId)) == ["anthropic:t","anthropic:a"]' "config auth.profiles limit the candidates (token allowed under mode oauth)"
 put_config '{"auth":{"profiles":{"anthropic:a":{"provider":"anthropic","mode":"token"}}}}'
 run oc-order get -p anthropic --effective --json
-jqok '.excluded == [{"id":"anthropic:a","reason":"mode_mismatch"}] and .order == []' "a config mode that differs excludes the profile"
+jqok '.excluded == [{"profileId":"anthropic:a","reason":"mode_mismatch"}] and .order == []' "a config mode that differs excludes the profile"
 is "$rc" 1 "no usable profile: exit 1"
 
 # The later layout: routing state in auth-state.json.

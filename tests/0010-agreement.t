@@ -40,14 +40,14 @@ jqok '.exitCode == 1 and .verdict == "EXPIRED"' "oc-check: the expired token mak
 # at an oauth profile's expiry, so anthropic:exp0, "missing" to models
 # status, is still in the order: two OpenClaw functions, mirrored as they are.
 run oc-order get -p anthropic --effective --json
-jqok '(.order | map(.id)) == ["anthropic:oref","anthropic:noacc","anthropic:exp0","anthropic:cjk","anthropic:soon","anthropic:legacy","anthropic:dup"]' \
+jqok '(.order | map(.profileId)) == ["anthropic:oref","anthropic:noacc","anthropic:exp0","anthropic:cjk","anthropic:soon","anthropic:legacy","anthropic:dup"]' \
     "oc-order --effective: the eligible profiles in round-robin order"
-jqok '(.excluded | map({(.id): .reason}) | add) == {"anthropic:nokey":"missing_credential","anthropic:old":"expired","anthropic:strexp":"invalid_expires"}' \
+jqok '(.excluded | map({(.profileId): .reason}) | add) == {"anthropic:nokey":"missing_credential","anthropic:old":"expired","anthropic:strexp":"invalid_expires"}' \
     "oc-order --effective: the others excluded with OpenClaw's reasons; entries its loader drops are no candidates"
 # An explicit order naming an entry the loader drops: "profile_missing".
 put_config '{"auth":{"order":{"anthropic":["anthropic:t5","anthropic:legacy"]}}}'
 run oc-order get -p anthropic --effective --json
-jqok '(.order | map(.id)) == ["anthropic:legacy"] and .excluded == [{"id":"anthropic:t5","reason":"profile_missing"}]' \
+jqok '(.order | map(.profileId)) == ["anthropic:legacy"] and .excluded == [{"profileId":"anthropic:t5","reason":"profile_missing"}]' \
     "an ordered id whose entry OpenClaw drops is profile_missing"
 rm -f "$CONFIG"
 # every profile the order uses is one the health does not call

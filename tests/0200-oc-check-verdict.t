@@ -24,7 +24,7 @@ while IFS='|' read -r name want store config envs; do
 	esac
 	# shellcheck disable=SC2086
 	run env $envs oc-check --json </dev/null
-	jqok ".exitCode == $want and .schemaVersion == 1 and
+	jqok ".exitCode == $want and .schemaVersion == 2 and
 	    .ok == ($want == 0)" "$name: --json exitCode $want"
 	is "$rc" "$want" "$name: --json exits $want"
 done <"$T_TMP/states"
@@ -101,7 +101,7 @@ run oc-check
 is "$rc" 0 "main agent: ok"
 run oc-check -a work --json
 is "$rc" 2 "agent work: its own expiring token"
-jqok '[.profiles[] | {id, source}] == [{"id":"anthropic:default","source":"main-store"},{"id":"openai:w","source":"store"}]' \
+jqok '[.profiles[] | {profileId, source}] == [{"profileId":"anthropic:default","source":"main-store"},{"profileId":"openai:w","source":"store"}]' \
     "agent work: main store merged under its own"
 jqok '[.models[] | .ref] == ["openai/gpt-5"]' "agent work: its model, its empty fallbacks"
 run oc-check -a nosuch

@@ -37,18 +37,18 @@ is "$out$err" "" "--quiet: prints nothing"
 # ---- JSON ----
 run oc-check --json
 is "$rc" 2 "--json: exit 2"
-jqok '.schemaVersion == 1 and .ok == false and .verdict == "EXPIRING" and
+jqok '.schemaVersion == 2 and .ok == false and .verdict == "EXPIRING" and
     .exitCode == 2 and .reason == "anthropic:default expires in 12h 0m" and
-    .agent == "main" and .now == 1795300000000 and .warnAfterMs == 86400000' \
+    .agentId == "main" and .now == 1795300000000 and .warnAfterMs == 86400000' \
     "--json: header fields"
 jqok '.store | endswith("/.openclaw/agents/main/agent/auth-profiles.json")' \
     "--json: store path"
-jqok '[.profiles[] | .id] == ["anthropic:default","google:t","openai:default","openai-codex:default"]' \
+jqok '[.profiles[] | .profileId] == ["anthropic:default","google:t","openai:default","openai-codex:default"]' \
     "--json: profiles sorted by provider then id"
-jqok '.profiles[0] == {"id":"anthropic:default","provider":"anthropic",
+jqok '.profiles[0] == {"profileId":"anthropic:default","provider":"anthropic",
     "type":"token","status":"expiring","reasonCode":null,
-    "expiresAt":1795343200000,"expires":"2026-11-22T10:26:40.000Z",
-    "remainingMs":43200000,"refreshable":false,"source":"store"}' \
+    "expiresAt":1795343200000,"expiresAtIso":"2026-11-22T10:26:40.000Z",
+    "remainingMs":43200000,"refreshable":false,"source":"store","label":null}' \
     "--json: an expiring token"
 jqok '.profiles[2] | .status == "static" and .expiresAt == null and .remainingMs == null' \
     "--json: an api key is static"

@@ -20,7 +20,7 @@ run oc-check -q
 is "$rc" 65 "corrupt store, -q: exit 65"
 run oc-check --json
 is "$rc" 65 "corrupt store, --json: exit 65"
-jqok '.schemaVersion == 1 and .ok == false and .verdict == "UNKNOWN" and
+jqok '.schemaVersion == 2 and .ok == false and
     .exitCode == 65 and (.error | test("auth-profiles.json: invalid JSON at line 1"))' \
     "corrupt store, --json: exitCode 65 and the error"
 run oc-check --nagios

@@ -45,7 +45,7 @@ put_store '{"version":1,"profiles":{
  "openai:x":{"type":"api_key","provider":"openai","key":"k","n":[1,2,{"x":-1.5e-3}]}}}'
 run oc-check --json
 is "$rc" 2 "escapes and nested values: read (token expires in 12h)"
-jqok '[.profiles[] | {id, provider, type, status}] == [
+jqok '[.profiles[] | {profileId, provider, type, status}] == [
  {"id":"anthropic:default","provider":"anthropic","type":"token","status":"expiring"},
  {"id":"openai:x","provider":"openai","type":"api_key","status":"static"}]' \
     "escaped keys and values decoded; strings with braces skipped whole"

@@ -80,7 +80,7 @@ while IFS=$'\t' read -r era id want store cfg state envs why; do
 			($p[0].auth.oauth.profiles | map({(.profileId): .status}) | add // {}) as $want
 			| [.profiles[] | select($want[.id] != null) | "\(.id)=\(.status)"] | sort | join(" ")' "$h.oc")
 		want_st=$(jq -r --slurpfile o "$h.oc" '
-			($o[0].profiles | map(.id)) as $ids
+			($o[0].profiles | map(.profileId)) as $ids
 			| [.auth.oauth.profiles[] | select(.profileId as $i | $ids | index($i)) | "\(.profileId)=\(.status)"]
 			| unique | sort | join(" ")' "$h.peer")
 		is "$got" "$want_st" "$era/$id: the same status for each profile"

@@ -14,7 +14,7 @@ keys() {
 	local p=$1
 	shift
 	run env -i HOME="$HOME" PATH="$PATH" "$@" oc-keys list -p "$p" --reveal --json
-	[ "$rc" -eq 0 ] && out=$(printf '%s' "$out" | jq -r '.[] | "\(.var)=\(.key)"' | tr '\n' ' ')
+	[ "$rc" -eq 0 ] && out=$(printf '%s' "$out" | jq -r '.keys[] | "\(.var)=\(.key)"' | tr '\n' ' ')
 }
 
 run oc-keys -h
@@ -136,18 +136,18 @@ chmod 600 "$STATE/.env"
 
 # --- --json
 run env -i HOME="$HOME" PATH="$PATH" oc-keys list -p mistral --json
-jqok 'length == 1 and .[0].var == "MISTRAL_API_KEY" and .[0].key == "m-...nv"' "--json: var and masked key"
+jqok '.schemaVersion == 2 and .provider == "mistral" and (.keys | length == 1) and .keys[0].var == "MISTRAL_API_KEY" and .keys[0].key == "m-...nv"' "--json: var and masked key"
 run env -i HOME="$HOME" PATH="$PATH" oc-keys list -p nothing-here --json
 is "$rc" 1 "--json with no keys: exit 1"
-jqok '. == []' "--json with no keys: []"
+jqok '.keys == []' "--json with no keys: an empty keys list"
 
 # --- --primary puts the credential `get` picks first (OpenClaw's rotation)
 put_store '{"version":1,"profiles":{"openai:p":{"type":"api_key","provider":"openai","key":"from-profile"}}}'
 run env -i HOME="$HOME" PATH="$PATH" oc-keys list -p openai --reveal --json --primary
-jqok '[.[].key] == ["from-profile","from-dotenv","second","third"] and .[0].var == "profile:openai:p"' \
+jqok '[.keys[].key] == ["from-profile","from-dotenv","second","third"] and .keys[0].var == "profile:openai:p"' \
     "--primary: the profile's key first, then the env keys"
 put_store '{"version":1,"profiles":{"openai:p":{"type":"api_key","provider":"openai","key":"third"}}}'
 run env -i HOME="$HOME" PATH="$PATH" oc-keys list -p openai --reveal --json --primary
-jqok '[.[].key] == ["third","from-dotenv","second"]' "--primary: a key also in env moves to the front, once"
+jqok '[.keys[].key] == ["third","from-dotenv","second"]' "--primary: a key also in env moves to the front, once"
 
 done_testing

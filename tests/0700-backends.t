@@ -82,7 +82,7 @@ for H in a-json b-json c-fresh d-agentdb d-fresh; do
 		run oc-order --json get -p anthropic
 		jqok '.order == ["anthropic:a"]' "$H: order get reads it back"
 		run oc-order --json get --effective -p anthropic
-		jqok '.order[0].id == "anthropic:a" and .source == "store order"' "$H: --effective puts it first, from the store order"
+		jqok '.order[0].profileId == "anthropic:a" and .source == "store order"' "$H: --effective puts it first, from the store order"
 		run oc-order clear -p anthropic
 		is "$rc" 0 "$H: order clear"
 		is "$(others_order)" "$state0" "$H: only the anthropic order went"
@@ -109,7 +109,7 @@ t_home
 home_load d-two-agents
 wdb=$(sql_db work)
 run oc-profile -a work --json list
-jqok 'map(.id) | sort == ["anthropic:a", "anthropic:workonly"]' "d-two-agents: -a work sees its own and the shared profile"
+jqok 'map(.profileId) | sort == ["anthropic:a", "anthropic:workonly"]' "d-two-agents: -a work sees its own and the shared profile"
 run_in "$KEY" oc-profile -a work add -t api_key openai:w
 is "$rc" 0 "d-two-agents: add -a work"
 is "$(sql_get "$wdb" "select json_extract(store_json, '\$.profiles.\"openai:w\".key') from auth_profile_store where store_key='primary'")" "$KEY" \
@@ -117,7 +117,7 @@ is "$(sql_get "$wdb" "select json_extract(store_json, '\$.profiles.\"openai:w\".
 is "$(sql_get "$(sql_db state)" "select json_extract(value_json, '\$.profiles.\"openai:w\"') is null from config_machine_state where state_key='authProfiles.store'")" 1 \
     "and not in the shared store"
 run oc-profile --json list
-jqok 'map(.id) | index("openai:w") == null' "the main agent does not see it"
+jqok 'map(.profileId) | index("openai:w") == null' "the main agent does not see it"
 run oc-order -a work set -p anthropic anthropic:workonly
 is "$rc" 0 "order set -a work"
 is "$(sql_get "$wdb" "select json_extract(state_json, '\$.order.anthropic') from auth_profile_state where state_key='primary'")" '["anthropic:workonly"]' \
@@ -127,7 +127,7 @@ is "$(sql_get "$wdb" "select json_extract(state_json, '\$.order.anthropic') from
 t_home
 home_load c-two-agents
 run oc-profile -a work --json list
-jqok 'map(.id) | sort == ["anthropic:a", "anthropic:workonly"]' "c-two-agents: -a work sees its own and the main agent's profile"
+jqok 'map(.profileId) | sort == ["anthropic:a", "anthropic:workonly"]' "c-two-agents: -a work sees its own and the main agent's profile"
 run_in "$KEY" oc-profile -a work add -t api_key openai:w
 is "$(sql_get "$(sql_db work)" "select json_extract(store_json, '\$.profiles.\"openai:w\".type') from auth_profile_store where store_key='primary'")" api_key \
     "c-two-agents: add -a work writes the work agent's database"

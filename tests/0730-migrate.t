@@ -155,6 +155,6 @@ run oc-profile migrate
 is "$rc" 0 "c-fresh: migrate"
 like "$(ls "$AD")" 'auth-profiles\.json\.sqlite-import\.[0-9]{13}\.bak' "archived under 2026.7's .sqlite-import.<ms>.bak name"
 run oc-profile --json list
-jqok 'map(.id) | sort == ["anthropic:a", "groq:j"]' "the profile is in the agent database beside 7.35's"
+jqok 'map(.profileId) | sort == ["anthropic:a", "groq:j"]' "the profile is in the agent database beside 7.35's"
 
 done_testing
