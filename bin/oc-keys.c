@@ -248,8 +248,9 @@ cmd_get(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 		 * refresh that may have happened */
 		memset(&f, 0, sizeof f);
 		f.provider = prov;
-		/* an env or config key: an API key that never expires */
-		f.type = "api_key";
+		/* an env or config key, which never expires: its type is
+		 * the mode OpenClaw gives it ("api-key" is api_key) */
+		f.type = strcmp(p.mode, "api-key") == 0 ? "api_key" : p.mode;
 		f.status = "static";
 		if (p.profile_id != NULL &&
 		    oc_store_open(&s, ctx, &err) == 0) {

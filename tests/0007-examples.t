@@ -17,10 +17,10 @@ run sh -c "cat '$T_TMP/token.txt' | oc-profile add --expires-in 365d anthropic:m
 is "$rc" 0 "oc-profile(1): add --expires-in 365d from a pipe"
 
 jq --argjson n "$now" '.profiles["openai:old"] = {"type":"token","provider":"openai","token":"t-old","expires":($n-1000)} | .profiles["openai:old2"] = {"type":"token","provider":"openai","token":"t-old2","expires":($n-5000)}' "$STORE" >"$T_TMP/s" && cat "$T_TMP/s" >"$STORE"
-run sh -c "oc-profile list --json | jq -r '.[] | select(.state == \"expired\") | .id'"
+run sh -c "oc-profile list --json | jq -r '.profiles[] | select(.status == \"expired\") | .profileId'"
 is "$out" "openai:old
 openai:old2" "oc-profile(1): the ids of every expired profile"
-run sh -c "oc-profile list --json | jq -r '.[] | select(.state == \"expired\") | .id' | xargs -r oc-profile rm"
+run sh -c "oc-profile list --json | jq -r '.profiles[] | select(.status == \"expired\") | .profileId' | xargs -r oc-profile rm"
 is "$rc" 0 "oc-profile(1)/oc(7): remove them"
 jqfile "$STORE" '.profiles | keys == ["anthropic:me","openai:ci"]' "only the expired ones went"
 
@@ -40,7 +40,7 @@ openai:ci" "oc-order(1): rotate the first profile to the end"
 
 # oc(7): the profile that expires last first.
 printf '%s' "$(anthropic_token)" | oc-profile add --expires-in 30d anthropic:short >/dev/null
-run sh -c "oc-profile list -p anthropic --json | jq -r 'sort_by(-(.expires // 0)) | .[].id' | xargs oc-order set -p anthropic"
+run sh -c "oc-profile list -p anthropic --json | jq -r '.profiles | sort_by(-(.expiresAt // 0)) | .[].profileId' | xargs oc-order set -p anthropic"
 is "$out" "anthropic:me
 anthropic:short
 anthropic:key" "oc(7): order by expiry, latest first"

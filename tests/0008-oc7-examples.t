@@ -56,7 +56,7 @@ unset OC_OAUTH_TOKEN_URL_ANTHROPIC
 
 # "oc-check --json | jq ... | xargs -r -n1 oc-profile show"
 put_store "$(jq --argjson n "$now" '.profiles["openai:old"] = {"type":"token","provider":"openai","token":"tok-old-0123456789","expires":($n - 1000)}' "$STORE")"
-run sh -c "oc-check --json | jq -r '.profiles[] | select(.status | IN(\"ok\",\"static\") | not) | .id' | xargs -r -n1 oc-profile show"
+run sh -c "oc-check --json | jq -r '.profiles[] | select(.status | IN(\"ok\",\"static\") | not) | .profileId' | xargs -r -n1 oc-profile show"
 like "$out" '^id: openai:old' "oc(7): show every profile that is not fine"
 unlike "$out" 'anthropic:oauth' "and only those"
 

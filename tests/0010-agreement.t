@@ -27,10 +27,10 @@ WANT='{"anthropic:oref":"ok","anthropic:nokey":"static","anthropic:noacc":"ok","
 
 run oc-profile list --json
 is "$rc" 0 "oc-profile list --json: exit 0"
-printf '%s' "$out" | jq -S 'map({(.id): .status}) | add' >"$T_TMP/profile.json"
+printf '%s' "$out" | jq -S '.profiles | map({(.profileId): .status}) | add' >"$T_TMP/profile.json"
 is "$(jq -c . "$T_TMP/profile.json")" "$(printf '%s' "$WANT" | jq -cS .)" "oc-profile list: the statuses models status gives"
 run oc-check --json
-printf '%s' "$out" | jq -S '[.profiles[] | {(.id): .status}] | add' >"$T_TMP/check.json"
+printf '%s' "$out" | jq -S '[.profiles[] | {(.profileId): .status}] | add' >"$T_TMP/check.json"
 is "$(jq -c . "$T_TMP/check.json")" "$(jq -c . "$T_TMP/profile.json")" "oc-check --json agrees with oc-profile list"
 jqok '.exitCode == 1 and .verdict == "EXPIRED"' "oc-check: the expired token makes the verdict"
 
@@ -52,7 +52,7 @@ jqok '(.order | map(.profileId)) == ["anthropic:legacy"] and .excluded == [{"pro
 rm -f "$CONFIG"
 # every profile the order uses is one the health does not call
 # ignored or expired
-printf '%s' "$out" | jq -c '[.order[].id]' >"$T_TMP/usable"
+printf '%s' "$out" | jq -c '[.order[].profileId]' >"$T_TMP/usable"
 is "$(jq -r --argjson u "$(cat "$T_TMP/usable")" '. as $st | [$u[] | select($st[.] | IN("ignored","expired"))] | length' "$T_TMP/profile.json")" 0 \
     "no profile the order uses is ignored or expired"
 

@@ -33,7 +33,7 @@ is "$out" "zai:cn" "--ids -p z.ai: providers compared normalised"
 run oc-profile list --ids -p nobody
 is "$rc:$out" "0:" "--ids -p with no profiles: exit 0, nothing"
 run oc-profile --json list --ids
-is "$rc:$out" "64:" "--ids with --json: a usage error, nothing printed"
+is "$rc:$(printf '%s' "$out" | jq -c '{ok, exitCode}')" '64:{"ok":false,"exitCode":64}' "--ids with --json: a usage error, and the JSON error object"
 run oc-profile list --ids --reveal
 is "$rc:$out" "64:" "--ids with --reveal: a usage error, nothing printed"
 

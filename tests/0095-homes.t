@@ -108,7 +108,7 @@ for name in $(home_list); do
 		jqfile "$CONFIG" '.auth.profiles["anthropic:a"] == {"provider":"anthropic","mode":"token"} and .meta.lastTouchedVersion == "2026.7.35" and (.meta.lastTouchedAt | type) == "string"' "$name: config as 7.35 writes it (meta.lastTouchedAt kept)"
 		if [ "$name" = c-two-agents ]; then
 			is "$(sql_db work)" "$HOME/.openclaw/agents/work/agent/openclaw-agent.sqlite" "$name: sql_db finds the work agent's DB through the config"
-			jqfile "$CONFIG" '.agents.list | map(.profileId) | index("work") != null' "$name: agents.list has work"
+			jqfile "$CONFIG" '.agents.list | map(.id) | index("work") != null' "$name: agents.list has work"
 			cell "$(sql_db work)" "select store_json from auth_profile_store where store_key='primary'"
 			jqok ".profiles | keys == [\"anthropic:workonly\"] and .[\"anthropic:workonly\"].token == \"$WWWW\" and (.[\"anthropic:workonly\"] | has(\"expires\") | not)" "$name: the work agent DB holds only anthropic:workonly (no expiry)"
 		fi ;;

@@ -46,8 +46,8 @@ put_store '{"version":1,"profiles":{
 run oc-check --json
 is "$rc" 2 "escapes and nested values: read (token expires in 12h)"
 jqok '[.profiles[] | {profileId, provider, type, status}] == [
- {"id":"anthropic:default","provider":"anthropic","type":"token","status":"expiring"},
- {"id":"openai:x","provider":"openai","type":"api_key","status":"static"}]' \
+ {"profileId":"anthropic:default","provider":"anthropic","type":"token","status":"expiring"},
+ {"profileId":"openai:x","provider":"openai","type":"api_key","status":"static"}]' \
     "escaped keys and values decoded; strings with braces skipped whole"
 jqok '.profiles[0].expiresAt == 1795343200000' "an exponent in expires"
 

@@ -46,7 +46,7 @@ man_has "$ex"
 run sh -c "$ex"
 is "$out" "OpenClaw credentials need attention" "example 1: speaks when a token expires within 48h"
 
-ex='oc-check --json | jq -r '"'"'.profiles[] | select(.status | IN("ok", "static") | not) | "\(.id) \(.status)"'"'"
+ex='oc-check --json | jq -r '"'"'.profiles[] | select(.status | IN("ok", "static") | not) | "\(.profileId) \(.status)"'"'"
 man_has "$ex"
 run sh -c "$ex"
 is "$out" "anthropic:default expiring" "example 2: lists what is not fine"

@@ -115,7 +115,7 @@ S2=$T_TMP/gateway-state
 mkdir -p "$S2/agents/main/agent"
 printf '{"version":1,"profiles":{"anthropic:g":%s}}' "$(tok anthropic $((now - H)))" >"$S2/agents/main/agent/auth-profiles.json"
 run oc-check --state-dir "$S2" --json
-jqok ".exitCode == 1 and .stateDir == \"$S2\" and .stateFound == true and .profiles[0].id == \"anthropic:g\"" \
+jqok ".exitCode == 1 and .stateDir == \"$S2\" and .stateFound == true and .profiles[0].profileId == \"anthropic:g\"" \
     "--state-dir: the gateway user's state is judged"
 run oc-check --nagios --state-dir "$T_TMP/typo"
 is "$rc:$(first)" "3:OC-CHECK UNKNOWN - no OpenClaw state at $T_TMP/typo (run as the gateway's user, or give --state-dir)" \

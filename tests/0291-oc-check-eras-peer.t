@@ -78,7 +78,7 @@ while IFS=$'\t' read -r era id want store cfg state envs why; do
 	if jq -e '.auth.oauth.profiles' "$h.peer" >/dev/null 2>&1; then
 		got=$(jq -r --slurpfile p "$h.peer" '
 			($p[0].auth.oauth.profiles | map({(.profileId): .status}) | add // {}) as $want
-			| [.profiles[] | select($want[.id] != null) | "\(.id)=\(.status)"] | sort | join(" ")' "$h.oc")
+			| [.profiles[] | select($want[.profileId] != null) | "\(.profileId)=\(.status)"] | sort | join(" ")' "$h.oc")
 		want_st=$(jq -r --slurpfile o "$h.oc" '
 			($o[0].profiles | map(.profileId)) as $ids
 			| [.auth.oauth.profiles[] | select(.profileId as $i | $ids | index($i)) | "\(.profileId)=\(.status)"]

@@ -40,8 +40,8 @@ put_store "{\"version\":1,\"profiles\":{
 get oc-keys get -p anthropic
 is "$out" "k-tok2" "tokens before api keys; the least recently used token first"
 get oc-keys get -p anthropic --json
-jqok '.provider == "anthropic" and .source == "profile:anthropic:tok2" and .profileId == "anthropic:tok2" and .mode == "token" and .key == "k-tok2" and .var == null' \
-    "--json: provider, source, profileId, mode, key"
+jqok '.provider == "anthropic" and .source == "profile:anthropic:tok2" and .profileId == "anthropic:tok2" and .type == "token" and .key == "k-tok2" and .var == null' \
+    "--json: provider, source, profileId, type, key"
 
 # --- cooldown last
 jq --argjson u $((NOW + 600000)) '.usageStats["anthropic:tok2"].cooldownUntil = $u' "$STORE" >"$T_TMP/s" && mv "$T_TMP/s" "$STORE"
@@ -109,7 +109,7 @@ is "$out" "k-env" "inline form unresolved: on to the environment"
 # --- the environment, in the gateway's table order
 put_store '{"version":1,"profiles":{}}'
 get ANTHROPIC_API_KEY=k-api ANTHROPIC_OAUTH_TOKEN=k-oauth oc-keys get -p anthropic --json
-jqok '.key == "k-oauth" and .source == "env: ANTHROPIC_OAUTH_TOKEN" and .mode == "oauth" and .var == "ANTHROPIC_OAUTH_TOKEN"' \
+jqok '.key == "k-oauth" and .source == "env: ANTHROPIC_OAUTH_TOKEN" and .type == "oauth" and .var == "ANTHROPIC_OAUTH_TOKEN"' \
     "env: ANTHROPIC_OAUTH_TOKEN before ANTHROPIC_API_KEY (OpenClaw's table)"
 get ANTHROPIC_API_KEY=" k-api " oc-keys get -p anthropic
 is "$out" "k-api" "env value trimmed"
@@ -130,7 +130,7 @@ rm "$STATE/.env"
 # --- config models.providers.<id>.apiKey last
 put_config '{"models":{"providers":{"My-LLM":{"baseUrl":"http://x","apiKey":"k-config"},"other":{"apiKey":"${OTHER_KEY}"},"marker":{"apiKey":"MISTRAL_API_KEY"},"local":{"apiKey":"ollama-local"}}}}'
 get oc-keys get -p my-llm --json
-jqok '.key == "k-config" and .source == "config: models.providers.My-LLM.apiKey" and .mode == "api-key"' \
+jqok '.key == "k-config" and .source == "config: models.providers.My-LLM.apiKey" and .type == "api_key"' \
     "config apiKey (provider key matched normalised)"
 get OTHER_KEY=k-subst oc-keys get -p other
 is "$out" "k-subst" "config apiKey \${VAR} substituted"

@@ -42,7 +42,7 @@ for p in github-copilot google xai anthropic; do
 	ours=$(env -i HOME="$HOME" PATH="$PATH" $ENVS oc-keys get -p "$p" --json)
 	theirs=$(printf '%s' "$out" | jq -c --arg p "$p" '.auth.providers[] | select(.provider == $p) | .env')
 	is "$(printf '%s' "$ours" | jq -r .source)" "$(printf '%s' "$theirs" | jq -r .source)" "$p: the same variable as OpenClaw"
-	if [ "$(printf '%s' "$ours" | jq -r .mode)" = oauth ]; then
+	if [ "$(printf '%s' "$ours" | jq -r .type)" = oauth ]; then
 		# OpenClaw shows an env OAuth token as "OAuth (env)", not masked
 		is "$(printf '%s' "$theirs" | jq -r .value)" "OAuth (env)" "$p: an OAuth token for both"
 	else

@@ -187,11 +187,11 @@ ok "$([ ! -e "$STORE" ]; echo $?)" "dry run: no store written"
 run oc-sync --json --claude
 is "$rc" 0 "--json: exit 0"
 jqok ".dryRun == false and .exitCode == 0 and (.sources | length) == 1" "--json: top level"
-jqok ".sources[0] | .source == \"claude-code\" and .profile == \"$ID\" and .status == \"imported\" and .reason == null and .type == \"oauth\" and .expires == $(in_hours 8) and (.expiresAt | test(\"Z\$\"))" \
+jqok ".sources[0] | .source == \"claude-code\" and .profileId == \"$ID\" and .result == \"imported\" and .reason == null and .type == \"oauth\" and .expiresAt == $(in_hours 8) and (.expiresAtIso | test(\"Z\$\"))" \
     "--json: the source's record"
 unlike "$out" "$A1" "--json: no secret"
 run oc-sync --json
-jqok '.sources | map(.status) == ["unchanged","skipped"] and .[1].reason == "not found"' \
+jqok '.sources | map(.result) == ["unchanged","skipped"] and .[1].reason == "not found"' \
     "--json: every source, not found included"
 jqok ".exitCode == 0" "--json: exitCode"
 is "$rc" 0 "--json: exit status equals exitCode"

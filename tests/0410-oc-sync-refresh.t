@@ -160,9 +160,9 @@ is "$(fake_count /anthropic)" 0 "--dry-run: no request"
 same_file "$STORE" "--dry-run: store untouched"
 run oc-sync --refresh --within 3h --profile anthropic:b --json
 is "$rc" 0 "--profile: exit 0"
-jqok '.profiles | length == 1 and .[0].profile == "anthropic:b" and .[0].status == "refreshed" and .[0].requested == true and .[0].provider == "anthropic"' \
+jqok '.profiles | length == 1 and .[0].profileId == "anthropic:b" and .[0].result == "refreshed" and .[0].requested == true and .[0].provider == "anthropic"' \
     "--profile --json: only that profile, refreshed"
-jqok '.exitCode == 0 and .dryRun == false and .withinMs == 10800000 and (.profiles[0].expiresAt | test("Z$"))' "--json: top level"
+jqok '.exitCode == 0 and .dryRun == false and .withinMs == 10800000 and (.profiles[0].expiresAtIso | test("Z$"))' "--json: top level"
 unlike "$out" "at-new|rt-new" "--json: no token"
 is "$(fake_count /anthropic)" 1 "--profile: one request"
 jqfile "$STORE" '.profiles["anthropic:a"].access == "at-1" and .profiles["anthropic:b"].access == "at-new"' \

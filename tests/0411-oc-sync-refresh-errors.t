@@ -74,7 +74,7 @@ put_store "$STORE_JSON"
 fake_start '[{"path":"/anthropic","status":400,"body":"{\"error\":\"invalid_grant\"}"},{"path":"/codex","status":502}]'
 run env OC_OAUTH_TOKEN_URL_ANTHROPIC="$FAKE_URL/anthropic" OC_OAUTH_TOKEN_URL_OPENAI_CODEX="$FAKE_URL/codex" oc-sync --refresh --json
 is "$rc" 69 "re-auth and 502 together: exit 69"
-jqok '.exitCode == 69 and ([.profiles[].status] | all(. == "failed")) and (.profiles[] | select(.profile == "anthropic:default") | .error | test("re-authentication required"))' \
+jqok '.exitCode == 69 and ([.profiles[].result] | all(. == "failed")) and (.profiles[] | select(.profileId == "anthropic:default") | .error | test("re-authentication required"))' \
     "--json: both failed, each with its error"
 fake_stop
 done_testing

@@ -73,7 +73,7 @@ is "$rc" 66 "cron command, Claude Code logged out completely: exit 66"
 like "$err" "credentials.json" "cron command: the error is written (and mailed)"
 
 # $ oc-sync --refresh --within 30m
-# $ oc-sync --refresh --json | jq -r '.profiles[] | select(.status == "failed") | .profile'
+# $ oc-sync --refresh --json | jq -r '.profiles[] | select(.result == "failed") | .profileId'
 put_store "{\"version\":1,\"profiles\":{
  \"anthropic:soon\":{\"type\":\"oauth\",\"provider\":\"anthropic\",\"access\":\"a1\",\"refresh\":\"r1\",\"expires\":$((SYNC_NOW + 20 * 60000))},
  \"openai-codex:dead\":{\"type\":\"oauth\",\"provider\":\"openai-codex\",\"access\":\"c1\",\"refresh\":\"c1r\",\"expires\":$(in_hours -1)}}}"
@@ -85,7 +85,7 @@ is "$rc" 1 "refresh --within 30m: exit 1 (one needs a new login)"
 like "$out" "^anthropic:soon refreshed" "refresh --within 30m: the expiring one refreshed"
 like "$out" "^openai-codex:dead failed: re-authentication required" "refresh --within 30m: the dead one failed"
 PIPE=$(sed -n "/^\$ oc-sync --refresh --json |/{n;s/^ *//;p;}" "$MAN")
-is "$PIPE" "jq -r '.profiles[] | select(.status == \"failed\") | .profile'" "jq pipeline found in the man page"
+is "$PIPE" "jq -r '.profiles[] | select(.result == \"failed\") | .profileId'" "jq pipeline found in the man page"
 run sh -c "oc-sync --refresh --json | $PIPE"
 is "$out" "openai-codex:dead" "the pipeline lists the profile that needs a new login"
 fake_stop

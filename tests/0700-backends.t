@@ -35,7 +35,7 @@ for H in a-json b-json c-fresh d-agentdb d-fresh; do
 	# ---- reading
 	run oc-profile --json list
 	is "$rc" 0 "$H ($E): list"
-	jqok 'map(select(.id == "anthropic:a" and .type == "token" and .status == "ok")) | length == 1' "$H: the release's token is listed ok"
+	jqok '.profiles | map(select(.profileId == "anthropic:a" and .type == "token" and .status == "ok")) | length == 1' "$H: the release's token is listed ok"
 	run oc-profile --json path
 	jqok ".storeEra == \"$E\" and .backend == \"$BE_KIND\"" "$H: path says era $E, backend $BE_KIND"
 	run oc-check
@@ -109,7 +109,7 @@ t_home
 home_load d-two-agents
 wdb=$(sql_db work)
 run oc-profile -a work --json list
-jqok 'map(.profileId) | sort == ["anthropic:a", "anthropic:workonly"]' "d-two-agents: -a work sees its own and the shared profile"
+jqok '.profiles | map(.profileId) | sort == ["anthropic:a", "anthropic:workonly"]' "d-two-agents: -a work sees its own and the shared profile"
 run_in "$KEY" oc-profile -a work add -t api_key openai:w
 is "$rc" 0 "d-two-agents: add -a work"
 is "$(sql_get "$wdb" "select json_extract(store_json, '\$.profiles.\"openai:w\".key') from auth_profile_store where store_key='primary'")" "$KEY" \
@@ -117,7 +117,7 @@ is "$(sql_get "$wdb" "select json_extract(store_json, '\$.profiles.\"openai:w\".
 is "$(sql_get "$(sql_db state)" "select json_extract(value_json, '\$.profiles.\"openai:w\"') is null from config_machine_state where state_key='authProfiles.store'")" 1 \
     "and not in the shared store"
 run oc-profile --json list
-jqok 'map(.profileId) | index("openai:w") == null' "the main agent does not see it"
+jqok '.profiles | map(.profileId) | index("openai:w") == null' "the main agent does not see it"
 run oc-order -a work set -p anthropic anthropic:workonly
 is "$rc" 0 "order set -a work"
 is "$(sql_get "$wdb" "select json_extract(state_json, '\$.order.anthropic') from auth_profile_state where state_key='primary'")" '["anthropic:workonly"]' \
@@ -127,7 +127,7 @@ is "$(sql_get "$wdb" "select json_extract(state_json, '\$.order.anthropic') from
 t_home
 home_load c-two-agents
 run oc-profile -a work --json list
-jqok 'map(.profileId) | sort == ["anthropic:a", "anthropic:workonly"]' "c-two-agents: -a work sees its own and the main agent's profile"
+jqok '.profiles | map(.profileId) | sort == ["anthropic:a", "anthropic:workonly"]' "c-two-agents: -a work sees its own and the main agent's profile"
 run_in "$KEY" oc-profile -a work add -t api_key openai:w
 is "$(sql_get "$(sql_db work)" "select json_extract(store_json, '\$.profiles.\"openai:w\".type') from auth_profile_store where store_key='primary'")" api_key \
     "c-two-agents: add -a work writes the work agent's database"

@@ -72,7 +72,7 @@ for H in d-fresh c-fresh; do
 	ok "$(prof | jq -e --arg f "$FAILED" '.expires == 1 and (.access | test($f)) and (.refresh | test($f))' >/dev/null; echo $?)" \
 	    "$H: the row holds the failed fence"
 	run oc-check --json
-	jqok '.profiles[] | select(.id == "anthropic:o") | .status == "expired"' "$H: oc-check calls it expired, as 2026.9.6 does"
+	jqok '.profiles[] | select(.profileId == "anthropic:o") | .status == "expired"' "$H: oc-check calls it expired, as 2026.9.6 does"
 	run oc-sync --refresh --profile anthropic:o
 	is "$rc" 1 "$H: a second attempt does not spend anything"
 	is "$(fake_count /anthropic)" 1 "$H: no second request"

@@ -50,7 +50,7 @@ like "$err" "--force|migrate" "saying what to do"
 s0=$(sums)
 run oc-profile --json migrate --dry-run
 is "$rc" 0 "migrate --dry-run"
-jqok '.dryRun == true and (.profiles | map("\(.id)>\(.storedAs)=\(.outcome)") | sort) ==
+jqok '.dryRun == true and (.profiles | map("\(.profileId)>\(.storedAs)=\(.result)") | sort) ==
     ["anthropic:a>anthropic:a=imported", "anthropic:claude-cli>null=dropped", "groq:old>groq:old=imported", "openai-codex:w>openai:w=renamed"]' \
     "--dry-run --json: each profile's fate (renamed and dropped as 2026.9 does)"
 is "$(sums)" "$s0" "--dry-run changes nothing"
@@ -94,7 +94,7 @@ legacy
 sql_update "$(sql_db state)" "UPDATE config_machine_state SET value_json='{\"version\":1,\"profiles\":{\"anthropic:a\":{\"type\":\"token\",\"provider\":\"anthropic\",\"token\":\"sk-ant-oat01-STORED\"}}}' WHERE state_key='authProfiles.store';"
 run oc-profile --json migrate
 is "$rc" 0 "migrate beside a stored profile of the same id"
-jqok '.profiles[] | select(.id == "anthropic:a") | .outcome != "imported"' "reported as not imported"
+jqok '.profiles[] | select(.profileId == "anthropic:a") | .result != "imported"' "reported as not imported"
 is "$(be_creds | jq -r '.profiles["anthropic:a"].token')" sk-ant-oat01-STORED "the stored credential is the one kept"
 
 # ---- a corrupt source: 65, nothing changed
@@ -155,6 +155,6 @@ run oc-profile migrate
 is "$rc" 0 "c-fresh: migrate"
 like "$(ls "$AD")" 'auth-profiles\.json\.sqlite-import\.[0-9]{13}\.bak' "archived under 2026.7's .sqlite-import.<ms>.bak name"
 run oc-profile --json list
-jqok 'map(.profileId) | sort == ["anthropic:a", "groq:j"]' "the profile is in the agent database beside 7.35's"
+jqok '.profiles | map(.profileId) | sort == ["anthropic:a", "groq:j"]' "the profile is in the agent database beside 7.35's"
 
 done_testing

@@ -37,7 +37,7 @@ like "$out" "codex openai-codex:default skipped: OpenClaw 2026.8 and later read 
 unlike "$out$err" "at-claude|rt-claude|rt-codex" "no token in the output"
 is "$(be_creds | sha256sum)$(sha256sum <"$CONFIG")" "$s0$c0" "nothing written: store and config as they were"
 run oc-sync --json
-jqok '.exitCode == 0 and ([.sources[] | .status] == ["skipped", "skipped"]) and ([.sources[].reason | test("OpenClaw 2026.8")] | all)' \
+jqok '.exitCode == 0 and ([.sources[] | .result] == ["skipped", "skipped"]) and ([.sources[].reason | test("OpenClaw 2026.8")] | all)' \
     "--json: both skipped, with the reason"
 run oc-sync --claude
 is "$rc" 1 "asked for Claude Code by name: 1 (it cannot be done)"

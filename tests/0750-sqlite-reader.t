@@ -62,7 +62,7 @@ touch "$BE_CREDS_DB"
 tr=$(traced oc-profile list)
 run oc-profile list --json
 is "$rc" 0 "just written: read"
-jqok '[.[] | .id] | index("openai:fresh") != null' "just written: the new profile is there"
+jqok '[.profiles[] | .profileId] | index("openai:fresh") != null' "just written: the new profile is there"
 diag "reader for a database written a moment ago: $(printf '%s' "$tr" | sed -n '1s/.*read by //p')"
 
 # ---- another writer's open transaction: its uncommitted row is not seen,
@@ -76,12 +76,14 @@ rm -f "$T_TMP/held" "$T_TMP/go"
 } | sqlite3 "$BE_CREDS_DB" >/dev/null 2>&1 &
 holder=$!
 i=0; while [ ! -e "$T_TMP/held" ] && [ "$i" -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-a=$(oc-profile list --json) b=$(OC_SQLITE_READER=libsqlite3 oc-profile list --json)
+# (one clock for both: remainingMs is of the time of the run)
+t=$(now_ms)
+a=$(OC_NOW_MS=$t oc-profile list --json) b=$(OC_NOW_MS=$t OC_SQLITE_READER=libsqlite3 oc-profile list --json)
 is "$a" "$b" "an open transaction: both readers agree"
-is "$(printf '%s' "$a" | jq '[.[] | select(.id == "openai:uncommitted")] | length')" 0 "and neither sees its uncommitted row"
+is "$(printf '%s' "$a" | jq '[.profiles[] | select(.profileId == "openai:uncommitted")] | length')" 0 "and neither sees its uncommitted row"
 touch "$T_TMP/go"; wait "$holder"
 run oc-profile list --json
-jqok '[.[] | .id] | index("openai:uncommitted") != null' "its commit is seen by the next read"
+jqok '[.profiles[] | .profileId] | index("openai:uncommitted") != null' "its commit is seen by the next read"
 
 # ---- a corrupt cell: the same error, worded by libsqlite3's path
 sql_update "$BE_CREDS_DB" "UPDATE config_machine_state SET value_json='{\"profiles\":' WHERE state_key='authProfiles.store';"
@@ -98,7 +100,7 @@ home_load d-fresh
 be_init d-fresh
 settle
 rm -f "$T_TMP/stop"
-n0=$(oc-profile list --json | jq length)
+n0=$(oc-profile list --json | jq ".profiles | length")
 for w in 1 2 3 4; do
 	( for i in $(seq 1 25); do
 		echo "sk-w$w-$i-0123456789abcdef" | oc-profile add --no-config -t api_key --wait 60s "groq:w$w-$i" >/dev/null 2>>"$T_TMP/w.err" ||
@@ -111,7 +113,7 @@ while [ "$(jobs -r | wc -l)" -gt 0 ]; do
 	r=$?
 	runs=$((runs + 1))
 	grep -q "read by sqlpage" "$T_TMP/r.err" && sq=$((sq + 1))
-	n=$(printf '%s' "$c" | jq 'if type == "array" and all(.[]; .id != null) then length else -1 end' 2>/dev/null)
+	n=$(printf '%s' "$c" | jq 'if (.profiles | type) == "array" and all(.profiles[]; .profileId != null) then .profiles | length else -1 end' 2>/dev/null)
 	if [ "$r" -ne 0 ] || [ -z "$n" ] || [ "$n" -lt 0 ]; then
 		bad=$((bad + 1)); echo "read $runs: exit $r: $(grep -v 'read by' "$T_TMP/r.err" | head -1)" >>"$T_TMP/bad"
 	elif [ "$n" -lt "$last" ]; then
@@ -127,6 +129,6 @@ is "$bad" 0 "every read during the writes succeeded with a whole store"
 is "$back" 0 "no read saw fewer profiles than one before it"
 ok "$([ "$runs" -ge 5 ]; echo $?)" "the readers ran during the writes ($runs)"
 is "$(cat "$T_TMP/w.err" 2>/dev/null)" "" "every write succeeded"
-is "$(oc-profile list --json | jq length)" "$((n0 + 100))" "and all 100 are read back"
+is "$(oc-profile list --json | jq ".profiles | length")" "$((n0 + 100))" "and all 100 are read back"
 
 done_testing

@@ -72,11 +72,11 @@ if [ -n "$D" ]; then
 	PEER_IN=
 	is "$rc" 0 "9.6 paste-token into the same store"
 	run oc-profile --json list
-	jqok 'map(select(.id == "anthropic:p" and .type == "token" and .status == "ok")) | length == 1' \
+	jqok '.profiles | map(select(.profileId == "anthropic:p" and .type == "token" and .status == "ok")) | length == 1' \
 	    "oc-profile lists OpenClaw's token, ok"
-	jqok '.[] | select(.id == "anthropic:p") | (.expires / 1000) > now + 86400 * 29.9 and (.expires / 1000) < now + 86400 * 30.1' \
+	jqok '.profiles[] | select(.profileId == "anthropic:p") | (.expiresAt / 1000) > now + 86400 * 29.9 and (.expiresAt / 1000) < now + 86400 * 30.1' \
 	    "with OpenClaw's 30-day expiry"
-	jqok 'map(.profileId) | sort == ["anthropic:a", "anthropic:p", "anthropic:t", "openai:k"]' \
+	jqok '.profiles | map(.profileId) | sort == ["anthropic:a", "anthropic:p", "anthropic:t", "openai:k"]' \
 	    "and everything oc-profile wrote is still there"
 	run oc-keys get -p anthropic --profile anthropic:p
 	is "$out" "$TOK" "oc-keys get gives OpenClaw's token back"
@@ -210,8 +210,8 @@ if [ -n "$C" ]; then
 	PEER_IN=
 	is "$rc" 0 "7.35 paste-token"
 	run oc-profile --json list
-	jqok 'map(.profileId) | sort == ["anthropic:a", "anthropic:p", "anthropic:t"]' "oc-profile lists OpenClaw's token beside its own"
-	jqok '.[] | select(.id == "anthropic:p") | .type == "token" and .status == "ok"' "ok"
+	jqok '.profiles | map(.profileId) | sort == ["anthropic:a", "anthropic:p", "anthropic:t"]' "oc-profile lists OpenClaw's token beside its own"
+	jqok '.profiles[] | select(.profileId == "anthropic:p") | .type == "token" and .status == "ok"' "ok"
 	run oc-order set -p anthropic anthropic:p anthropic:a
 	oc_peer "$C" models auth order get --provider anthropic --json
 	peer_json=$(pjson | jq -S .)
