@@ -50,7 +50,7 @@ is "$out" "OC-CHECK UNKNOWN - no OpenClaw state at $HOME/.openclaw (run as the g
     "no state, --nagios: one UNKNOWN line naming the directory"
 run oc-check --json
 is "$rc" 1 "no state, --json: exit 1"
-jqok ".stateFound == false and .stateDir == \"$HOME/.openclaw\" and .verdict == \"MISSING\" and (.reason | startswith(\"no OpenClaw state at\"))" \
+jqok ".stateFound == false and .stateDir == \"$HOME/.openclaw\" and .ok == false and (.error | startswith(\"no OpenClaw state at\"))" \
     "no state, --json: stateFound false, the directory named"
 mkdir -p "$HOME/.openclaw"
 run oc-check --nagios
