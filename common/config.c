@@ -14,7 +14,9 @@
 
 #define OC_CONFIG_MAX (16u << 20)
 
-int
+/* Writes plain 2-space JSON atomically, 0600, after copying the previous
+ * file to <path>.bak (0600). */
+static int
 oc_config_save(const char *path, json_object *config, struct oc_lock *lock,
     struct oc_err *err)
 {

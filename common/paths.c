@@ -61,7 +61,7 @@ resolve_home(void)
 /* Agent ids as OpenClaw normalises them (normalizeAgentId): trimmed,
  * lower-cased; other characters than [a-z0-9_-] become "-", at most 64;
  * empty is "main". */
-char *
+static char *
 oc_ctx_agent_norm_dup(const char *id)
 {
 	char *s, *w;
