@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * config.c - writing openclaw.json: plain 2-space JSON, atomically, 0600,
- * the previous copy kept as openclaw.json.bak. Reading is in paths.c (the
+ * the previous copy kept as openclaw.json.bak. Reading is in ctx.c (the
  * config is read leniently once per command, when the context opens).
  */
 #include "config.h"
