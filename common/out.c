@@ -14,7 +14,7 @@
 #include "oc.h"
 
 void
-oc_table_init(struct oc_table *t, int ncols)
+oc_out_table_init(struct oc_table *t, int ncols)
 {
 	t->ncols = ncols;
 	t->cells = NULL;
@@ -22,7 +22,7 @@ oc_table_init(struct oc_table *t, int ncols)
 }
 
 void
-oc_table_add(struct oc_table *t, const char *const *cells)
+oc_out_table_add(struct oc_table *t, const char *const *cells)
 {
 	int i;
 
@@ -35,7 +35,7 @@ oc_table_add(struct oc_table *t, const char *const *cells)
 }
 
 void
-oc_table_print(struct oc_table *t, FILE *f)
+oc_out_table_print(struct oc_table *t, FILE *f)
 {
 	size_t *w = oc_xcalloc((size_t)t->ncols, sizeof *w), r;
 	int c;
@@ -63,7 +63,7 @@ oc_table_print(struct oc_table *t, FILE *f)
 }
 
 void
-oc_table_free(struct oc_table *t)
+oc_out_table_free(struct oc_table *t)
 {
 	size_t i;
 
@@ -79,7 +79,7 @@ static char last_error[1024];
 static int doc_printed;
 
 void
-oc_warnx(const char *fmt, ...)
+oc_out_warnx(const char *fmt, ...)
 {
 	char msg[sizeof last_error];
 	va_list ap;
@@ -87,7 +87,7 @@ oc_warnx(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s: %s\n", oc_progname, msg);
+	fprintf(stderr, "%s: %s\n", oc_err_progname, msg);
 	if (strncmp(msg, "warning: ", 9) != 0)
 		memcpy(last_error, msg, sizeof msg);
 }
@@ -118,7 +118,7 @@ oc_out_json_error(FILE *f, int code, const char *msg)
 
 	if (msg == NULL)
 		msg = last_error[0] != '\0' ? last_error : "failed";
-	one = oc_oneline_dup(msg, 1000);
+	one = oc_out_oneline_dup(msg, 1000);
 	oc_buf_addf(&b, "{\"schemaVersion\":%d,\"ok\":false,\"exitCode\":%d,"
 	    "\"error\":", OC_JSON_SCHEMA, code);
 	oc_json_write_string(&b, one, strlen(one));
@@ -130,16 +130,16 @@ oc_out_json_error(FILE *f, int code, const char *msg)
 }
 
 int
-oc_report(const struct oc_err *err)
+oc_out_report(const struct oc_err *err)
 {
-	oc_warnx("%s", err->msg[0] ? err->msg : "unknown error");
+	oc_out_warnx("%s", err->msg[0] ? err->msg : "unknown error");
 	return err->code ? err->code : 1;
 }
 
 void
-oc_version(void)
+oc_out_version(void)
 {
-	printf("%s (%s) %s\n", oc_progname, PACKAGE_NAME, PACKAGE_VERSION);
+	printf("%s (%s) %s\n", oc_err_progname, PACKAGE_NAME, PACKAGE_VERSION);
 }
 
 /* A code point that must not reach a terminal from text we did not write:
@@ -156,7 +156,7 @@ unprintable(unsigned long cp)
 }
 
 char *
-oc_oneline_dup(const char *text, size_t max)
+oc_out_oneline_dup(const char *text, size_t max)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	struct oc_buf b = { 0 };

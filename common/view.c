@@ -16,7 +16,7 @@ oc_view_state(const struct oc_rules_health *h)
 {
 	if (h->refreshable)
 		return "refreshable";
-	return oc_hstatus_name(h->status);
+	return oc_rules_hstatus_name(h->status);
 }
 
 void
@@ -27,7 +27,7 @@ oc_view_expires(const struct oc_cred *c, char *buf, size_t sz)
 	if (oc_cred_expires_valid(c, &e)) {
 		char iso[40];
 
-		oc_iso8601(e, iso, sizeof iso);
+		oc_time_iso8601(e, iso, sizeof iso);
 		snprintf(buf, sz, "%.16sZ", iso);
 	} else if (c->has_expires)
 		snprintf(buf, sz, "invalid");
@@ -59,7 +59,7 @@ oc_view_fields_of(struct oc_view_fields *f, const struct oc_cred *c,
 	f->profile_id = c->id;
 	f->provider = c->provider;
 	f->type = c->type_raw;
-	f->status = oc_hstatus_name(h->status);
+	f->status = oc_rules_hstatus_name(h->status);
 	f->reason_code = h->reason;
 	/* the expiry OpenClaw's models status shows: none for a token it
 	 * calls expired or missing, as buildProfileHealth */
@@ -86,7 +86,7 @@ oc_view_fields_add(json_object *o, const struct oc_view_fields *f)
 	json_object_object_add(o, "status", str_or_null(f->status));
 	json_object_object_add(o, "reasonCode", str_or_null(f->reason_code));
 	if (f->has_expiry) {
-		oc_iso8601(f->expires_at, iso, sizeof iso);
+		oc_time_iso8601(f->expires_at, iso, sizeof iso);
 		json_object_object_add(o, "expiresAt",
 		    json_object_new_int64(f->expires_at));
 		json_object_object_add(o, "expiresAtIso",
@@ -126,7 +126,7 @@ oc_view_cred_json(const struct oc_cred *c, const struct oc_rules_health *h,
 		    oc_mask_dup(c->secret);
 
 		json_object_object_add(o, "secret", json_object_new_string(m));
-		oc_free_secret(m);
+		oc_secret_free(m);
 	} else
 		json_object_object_add(o, "secret", NULL);
 	/* always present, null when unset (oc(7)) */
