@@ -87,10 +87,31 @@ special_len(const unsigned char *p, size_t n)
 	return 0;
 }
 
+/* How many bytes at p are not UTF-8 and could spell an internal form,
+ * whole or with what follows them: a C0 (and the 80 after it), an ED not
+ * followed by 80-9F 80-BF (and the A0-BF 80-BF after it); 0 if none. */
+static size_t
+raw_form_len(const unsigned char *p, size_t n)
+{
+	if (p[0] == 0xc0)
+		return n >= 2 && p[1] == 0x80 ? 2 : 1;
+	if (p[0] != 0xed)
+		return 0;
+	if (n >= 3 && p[1] >= 0x80 && p[1] <= 0x9f && p[2] >= 0x80 &&
+	    p[2] <= 0xbf)
+		return 0;	/* U+D000 to U+D7FF */
+	if (n >= 2 && p[1] >= 0xa0 && p[1] <= 0xbf)
+		return n >= 3 && p[2] >= 0x80 && p[2] <= 0xbf ? 3 : 2;
+	return 1;
+}
+
 /* Raw bytes of a string in a file are kept as they are, but for a NUL
- * (JSON5 allows one), which becomes C0 80, and the byte sequences that
- * spell an internal form: they are not UTF-8, and Node reads each of their
- * bytes as U+FFFD, which is what they become. */
+ * (JSON5 allows one), which becomes C0 80, and the bytes that could spell
+ * an internal form: they are not UTF-8, and Node reads each of them as
+ * U+FFFD, which is what they become. That is so wherever they are, also at
+ * the end of a piece of the string (before an escape or a line
+ * continuation), where the next piece could complete them into an
+ * internal form that the file never spelled. */
 static void
 put_raw(struct oc_buf *b, const unsigned char *p, size_t n)
 {
@@ -102,7 +123,7 @@ put_raw(struct oc_buf *b, const unsigned char *p, size_t n)
 			oc_buf_add(b, "\xc0\x80", 2);
 			run = ++i;
 		} else if ((p[i] == 0xc0 || p[i] == 0xed) &&
-		    (k = special_len(p + i, n - i)) != 0) {
+		    (k = raw_form_len(p + i, n - i)) != 0) {
 			oc_buf_add(b, p + run, i - run);
 			for (i += k; k > 0; k--)
 				oc_buf_add(b, "\xef\xbf\xbd", 3);

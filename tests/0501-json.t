@@ -180,4 +180,31 @@ if [ -n "$NODE" ]; then
 	is "$?" 0 "9: JSON.parse reads the same keys back"
 fi
 
+# --- the readers never make an internal form out of two pieces of a string
+# (fuzz-json5, 2026-12-02): bytes that begin one (C0, ED, ED A0-BF) cut off
+# by an escape, a line continuation or the end of a run are not UTF-8, and
+# become U+FFFD as Node reads them, wherever they are (a C0, an ED that does
+# not begin U+D000 to U+D7FF); written out and read back they stay so.
+# raw5 MODE BYTES(printf) WANT(printf) DESC
+raw5() {
+	mkdir -p "$T_TMP/raw5"
+	# shellcheck disable=SC2059 # printf escapes on purpose
+	printf "$2" >"$T_TMP/raw5/in"
+	"$JT" "$1" "$T_TMP/raw5/in" >"$T_TMP/raw5/out" 2>"$T_TMP/raw5/err"
+	is "$?" 0 "raw bytes: $4: read"
+	# shellcheck disable=SC2059
+	printf "$3" >"$T_TMP/raw5/want"
+	ok "$(cmp -s "$T_TMP/raw5/out" "$T_TMP/raw5/want"; echo $?)" "raw bytes: $4: each cut-off byte is U+FFFD"
+	"$JT" strict "$T_TMP/raw5/out" >"$T_TMP/raw5/again" 2>/dev/null
+	ok "$(cmp -s "$T_TMP/raw5/out" "$T_TMP/raw5/again"; echo $?)" "raw bytes: $4: written and read back, unchanged"
+}
+raw5 json5 '"\\\355\240\200\\\355\260\200"' '"\357\277\275\240\200\357\277\275\260\200"\n' \
+    "an escaped ED before A0 80 (the fuzz crash)"
+raw5 json5 '"\355\\\n\240\200"' '"\357\277\275\240\200"\n' "ED, a line continuation, A0 80"
+raw5 json5 '"\300\\\n\200"' '"\357\277\275\200"\n' "C0, a line continuation, 80"
+raw5 json5 '"\374\\\n\022_\177\300\000\f}"' '"\374\\u0012_\177\357\277\275\\u0000\\f}"\n' \
+    "a C0 before a NUL (the second fuzz crash)"
+raw5 strict '"\355A\355\237\277"' '"\357\277\275A\355\237\277"\n' "an ED before ASCII, and U+D7FF kept"
+raw5 strict '"x\355\240\\n\200"' '"x\357\277\275\357\277\275\\n\200"\n' "ED A0 before an escape (strict)"
+
 done_testing
