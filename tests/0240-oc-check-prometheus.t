@@ -236,9 +236,9 @@ like "$err" "dir.prom is a directory, not a regular file; refusing to replace it
 rmdir "$TC/dir.prom"
 
 # a full disk: the write fails half way; the old file stays whole
-if [ "$ROOT" = 1 ] && command -v unshare >/dev/null 2>&1 && unshare -m true 2>/dev/null; then
+if mntns; then
 	put_store "$BIG"
-	env T_TMP="$T_TMP" TC="$TC" unshare -m sh -c '
+	env T_TMP="$T_TMP" TC="$TC" $MNTNS sh -c '
 		mount -t tmpfs -o size=64k tmpfs "$TC"
 		printf "oc_check_up{agent=\"main\"} 1\n" >"$TC/oc-check.prom"
 		oc-check --prometheus --output "$TC/oc-check.prom" >/dev/null 2>"$T_TMP/full.err"
@@ -252,7 +252,7 @@ if [ "$ROOT" = 1 ] && command -v unshare >/dev/null 2>&1 && unshare -m true 2>/d
 	is "$(cat "$T_TMP/full.sum")" "$before" "a full disk: the old file intact, not a partial one"
 	is "$(cat "$T_TMP/full.ls")" "oc-check.prom" "a full disk: the temporary file removed"
 else
-	for i in 1 2 3 4; do skip "a full disk needs root and mount namespaces"; done
+	for i in 1 2 3 4; do skip "a full disk: $MNTNS_WHY"; done
 fi
 
 # usage: --output is for --prometheus only, and needs a name

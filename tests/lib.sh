@@ -95,6 +95,25 @@ rand_str() {
 }
 anthropic_token() { printf 'sk-ant-oat01-%s' "$(rand_str 90)"; }
 
+# mntns: how to run a command in a mount namespace of its own, where it may
+# mount a small tmpfs (and make it read-only with remount,bind,ro): sets
+# MNTNS to "unshare -m" for root, "unshare -r -m" (a user namespace of its
+# own) for a user; when neither works here, MNTNS is empty, MNTNS_WHY says
+# why and it returns 1.
+mntns() {
+	MNTNS=
+	MNTNS_WHY=
+	command -v unshare >/dev/null 2>&1 || { MNTNS_WHY="needs unshare (util-linux)"; return 1; }
+	if [ "$(id -u)" = 0 ]; then set -- unshare -m; else set -- unshare -r -m; fi
+	# shellcheck disable=SC2016 # for the inner shell
+	if "$@" sh -c 'd=$(mktemp -d) || exit 1; mount -t tmpfs -o size=64k tmpfs "$d" && mount -o remount,bind,ro "$d" && ! touch "$d/x" 2>/dev/null; r=$?; umount "$d" 2>/dev/null; rmdir "$d"; exit $r' 2>/dev/null; then
+		MNTNS="$*"
+		return 0
+	fi
+	MNTNS_WHY="needs a mount namespace with a tmpfs of its own, which '$*' cannot make here (a container or chroot without the privilege?)"
+	return 1
+}
+
 done_testing() {
 	echo "1..$T_N"
 	[ -n "$T_TMP" ] && rm -rf "$T_TMP"
