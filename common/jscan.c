@@ -172,8 +172,9 @@ oc_jstr_dup(struct oc_jval s)
 	return buf;
 }
 
-/* A string span that decodes to its own bytes: no escape, and no byte
- * that could start a sequence the decoder rewrites (json.c: C0, ED). */
+/* A string span that decodes to its own bytes: no escape, and ASCII only
+ * (the decoder in json.c rewrites bytes that are not UTF-8; text that is
+ * not ASCII is rare here and takes the slow path). */
 static int
 plain(struct oc_jval s)
 {
@@ -181,7 +182,7 @@ plain(struct oc_jval s)
 	size_t i;
 
 	for (i = 0; i < s.n; i++)
-		if (p[i] == '\\' || p[i] == 0xc0 || p[i] == 0xed)
+		if (p[i] == '\\' || p[i] >= 0x80)
 			return 0;
 	return 1;
 }
