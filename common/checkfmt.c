@@ -262,7 +262,12 @@ oc_check_decide(struct oc_check *c)
 		snprintf(c->reason, sizeof c->reason, "%s", ps.best.text);
 }
 
-void
+/* The credentials judged, by status (static keys count as ok). */
+struct oc_check_counts {
+	size_t ok, expiring, expired, missing;
+};
+
+static void
 oc_check_count(const struct oc_check *c, struct oc_check_counts *k)
 {
 	const struct oc_health *h = c->h;

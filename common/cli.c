@@ -34,7 +34,7 @@ static const struct oc_opt common_opts[] = {
 };
 #define NCOMMON (sizeof common_opts / sizeof common_opts[0])
 
-void
+static void
 oc_cli_init(struct oc_cli *c)
 {
 	memset(c, 0, sizeof *c);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * config.c - writing openclaw.json: plain 2-space JSON, atomically, 0600,
- * the previous copy kept as openclaw.json.bak. Reading is in paths.c (the
+ * the previous copy kept as openclaw.json.bak. Reading is in ctx.c (the
  * config is read leniently once per command, when the context opens).
  */
 #include "config.h"
@@ -14,7 +14,9 @@
 
 #define OC_CONFIG_MAX (16u << 20)
 
-int
+/* Writes plain 2-space JSON atomically, 0600, after copying the previous
+ * file to <path>.bak (0600). */
+static int
 oc_config_save(const char *path, json_object *config, struct oc_lock *lock,
     struct oc_err *err)
 {

@@ -94,7 +94,9 @@ oc_envkeys_base_dup(const char *provider)
 	return n;
 }
 
-const char *const *
+/* The provider's known variables (NULL-terminated, static), or NULL when
+ * the provider is not in the table. */
+static const char *const *
 oc_envkeys_known(const char *provider)
 {
 	char *n = oc_provider_auth_dup(provider);

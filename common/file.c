@@ -38,6 +38,8 @@
 
 #include "oc.h"
 
+static void oc_atomic_abort(struct oc_atomic *);
+
 static const char *
 file_kind(mode_t m)
 {
@@ -561,7 +563,7 @@ fail:
 	return -1;
 }
 
-void
+static void
 oc_atomic_abort(struct oc_atomic *a)
 {
 	if (a->f != NULL)

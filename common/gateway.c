@@ -39,23 +39,14 @@
 #define GW_DEFAULT_PORT	18789		/* DEFAULT_GATEWAY_PORT, paths.ts */
 #define GW_MSG_MAX	(16u << 20)	/* a hello-ok carries a snapshot */
 
-const char *
-oc_gateway_result_name(enum oc_gw_result r)
-{
-	switch (r) {
-	case OC_GW_REFRESHED: return "refreshed";
-	case OC_GW_REFRESHED_WEAK: return "refreshed-weak";
-	case OC_GW_NOT_RUNNING: return "not-running";
-	case OC_GW_NOT_TRIED: return "not-tried";
-	case OC_GW_NO_TOKEN: return "no-token";
-	case OC_GW_AUTH_FAILED: return "auth-failed";
-	case OC_GW_NO_METHOD: return "no-method";
-	case OC_GW_CALL_FAILED: return "call-failed";
-	case OC_GW_TIMEOUT: return "timeout";
-	case OC_GW_PROTOCOL: return "protocol";
-	}
-	return "?";
-}
+/* How to reach the local gateway. */
+struct oc_gw_target {
+	int port;
+	const char *port_from;	/* "gateway.port", "OPENCLAW_GATEWAY_PORT" ... */
+	const char *auth_field;	/* "token" or "password" */
+	char *secret;		/* owned, a secret */
+	const char *secret_from;	/* "gateway.auth.token", ... */
+};
 
 static void
 outcome(struct oc_gw_outcome *o, enum oc_gw_result r, const char *fmt, ...)
@@ -72,7 +63,7 @@ outcome(struct oc_gw_outcome *o, enum oc_gw_result r, const char *fmt, ...)
 	va_end(ap);
 }
 
-long
+static long
 oc_gateway_timeout_ms(void)
 {
 	const char *e = getenv("OC_GATEWAY_TIMEOUT_MS");
@@ -252,7 +243,7 @@ local_secret(const struct oc_ctx *ctx, json_object *auth, json_object *remote,
 	return -1;
 }
 
-void
+static void
 oc_gateway_target_free(struct oc_gw_target *t)
 {
 	if (t == NULL)
@@ -261,7 +252,11 @@ oc_gateway_target_free(struct oc_gw_target *t)
 	t->secret = NULL;
 }
 
-int
+/* Resolve the port, and with need_secret the shared secret, from ctx's
+ * config and the environment, as OpenClaw's CLI does for the local
+ * gateway. -1 with o filled (NOT_TRIED, NO_TOKEN) when it cannot be
+ * reached from here. */
+static int
 oc_gateway_target(const struct oc_ctx *ctx, int need_secret,
     struct oc_gw_target *t, struct oc_gw_outcome *o)
 {
@@ -740,7 +735,9 @@ out:
 	return again;
 }
 
-void
+/* Connect, handshake (connect.challenge, connect as client "cli"), call,
+ * close, within budget_ms. agent_id NULL: the gateway's default owner. */
+static void
 oc_gateway_refresh(const struct oc_gw_target *t, const char *agent_id,
     long budget, struct oc_gw_outcome *o)
 {

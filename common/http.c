@@ -131,7 +131,9 @@ build_doc(struct oc_buf *b, const struct oc_http_req *reqs, size_t n,
 	return 0;
 }
 
-const char *
+/* The helper run: $OC_HTTP_HELPER when set and not empty, else
+ * LIBEXECDIR/oc-http. Borrowed. */
+static const char *
 oc_http_helper_path(void)
 {
 	const char *p = getenv("OC_HTTP_HELPER");

@@ -442,3 +442,18 @@ oc_lock_release(struct oc_lock *l)
 	l->fd = -1;
 	unblock_signals();
 }
+
+int
+oc_lock_wait_default(void)
+{
+	const char *w = getenv("OC_LOCK_WAIT_MS");
+
+	if (w != NULL && *w != '\0') {
+		char *end;
+		long v = strtol(w, &end, 10);
+
+		if (*end == '\0' && v >= 0 && v < 3600000)
+			return (int)v;
+	}
+	return 10000;
+}

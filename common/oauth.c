@@ -118,7 +118,8 @@ gemini_client_dup(json_object *p, int secret)
 	return v;
 }
 
-const char *
+/* The command that re-authenticates a profile (static text). */
+static const char *
 oc_oauth_login_hint(const char *id, const char *provider)
 {
 	if (id != NULL && strcmp(id, "anthropic:claude-cli") == 0)
@@ -682,7 +683,7 @@ js_string(struct oc_buf *b, const char *s)
  * the digest two 64-bit FNV-1a lanes over JSON.stringify([provider, id]),
  * the second with each byte plus 0x9e3779b97f4a7c15. Owned.
  */
-char *
+static char *
 oc_oauth_lock_path_dup(const char *state_dir, const char *provider,
     const char *id)
 {
@@ -715,7 +716,7 @@ oc_oauth_lock_path_dup(const char *state_dir, const char *provider,
  * [failed:]<kind>:<sha256 of JSON.stringify(["openclaw.oauth-refresh-
  * generation",1,id,provider,kind,secret])>. Owned.
  */
-char *
+static char *
 oc_oauth_fence_dup(const char *claim, int failed, const char *id,
     const char *provider, const char *kind, const char *secret)
 {

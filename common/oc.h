@@ -143,7 +143,7 @@ int oc_write_atomic_pair(const char *const path[2], const char *const data[2],
 /* The same in steps, for output streamed rather than held in memory:
  * oc_atomic_open makes the temp (the same policy) and returns a stream on
  * it; oc_atomic_commit flushes it, sets mode (umask aside), fsyncs and
- * renames it over path. Either failing, or oc_atomic_abort, removes the
+ * renames it over path. Either failing removes the
  * temp and leaves path as it was. */
 struct oc_atomic {
 	char *path, *target, *dir, *tmp;
@@ -153,7 +153,6 @@ struct oc_atomic {
 };
 FILE *oc_atomic_open(struct oc_atomic *, const char *path, struct oc_err *);
 int oc_atomic_commit(struct oc_atomic *, mode_t, struct oc_err *);
-void oc_atomic_abort(struct oc_atomic *);
 /* The policy for every file written (file.c, oc(7) FILES): regular files
  * only (anything else OC_EX_DATAERR, readers too, never blocking); a
  * symlink is followed when it and its target have one owner, else refused;
@@ -273,8 +272,6 @@ int oc_ctx_open(struct oc_ctx *, const char *agent, struct oc_err *);
 void oc_ctx_close(struct oc_ctx *);
 /* The resolved paths, layout and era, as oc-profile path --json prints. */
 json_object *oc_ctx_json(const struct oc_ctx *);
-/* normalizeAgentId (owned). */
-char *oc_ctx_agent_norm_dup(const char *id);
 /* The config's agents.list entry of a normalised agent id, or NULL. */
 json_object *oc_ctx_agent_entry(json_object *config, const char *id);
 /* Two paths name the same directory. */
@@ -286,10 +283,6 @@ char **oc_ctx_agent_ids_dup(json_object *config);
 void oc_strv_free(char **);
 
 /* ---- config writes ---- */
-/* Writes plain 2-space JSON atomically, 0600, after copying the previous
- * file to <path>.bak (0600). */
-int oc_config_save(const char *path, json_object *config, struct oc_lock *,
-    struct oc_err *);
 /* Lock the config (<config>.lock, same protocol as the store lock), re-read
  * it, apply fn, write when fn returns 1 (0: unchanged, -1: error). */
 typedef int (*oc_config_edit_fn)(json_object *config, void *arg,
@@ -659,10 +652,8 @@ int oc_store_sqlite_probe(const char *path, struct oc_sqlite_facts *,
  * state database's shared rows (shared 1). */
 void oc_store_sqlite_layer(struct oc_layer *, const char *path, int shared,
     const char *owner);
-int oc_store_sqlite_is_state_db(const char *path);
 
 /* ---- sha256.c: OpenClaw's digests ---- */
-void oc_sha256(const void *, size_t, unsigned char out[32]);
 void oc_sha256_hex(const void *, size_t, char out[65]);
 
 /* ---- store-migrate.c: oc-profile migrate ---- */
@@ -846,7 +837,6 @@ struct oc_cli {
 	int reload;		/* --reload: tell the gateway after a write */
 	const char *state_dir;	/* --state-dir (set as OPENCLAW_STATE_DIR) */
 };
-void oc_cli_init(struct oc_cli *);
 struct oc_cmd {
 	const struct oc_opt *opts;	/* the command's own */
 	const struct oc_verb *verbs;	/* ends with a NULL name */
@@ -942,9 +932,6 @@ enum oc_proc_end {
  * reaped and our pipe ends closed. */
 enum oc_proc_end oc_proc_run(struct oc_proc *, struct oc_proc_io *,
     int *status);
-void oc_proc_kill(struct oc_proc *);
-/* Close our pipe ends and wait for the child. */
-int oc_proc_reap(struct oc_proc *, int *status);
 /* The variables named (NULL-terminated) of our environment, as an envp;
  * freed (wiped) with oc_proc_env_free. */
 char **oc_proc_env_only(const char *const *names);
@@ -991,9 +978,6 @@ struct oc_http_opts {
 int oc_http_run_opts(const struct oc_http_req *, size_t n,
     const struct oc_http_opts *, struct oc_http_res **, struct oc_err *);
 void oc_http_res_free(struct oc_http_res *, size_t n);
-/* The helper run: $OC_HTTP_HELPER when set and not empty, else
- * LIBEXECDIR/oc-http. Borrowed. */
-const char *oc_http_helper_path(void);
 /* One result line of the helper into res[index] (index from its "id";
  * seen marks the slots filled). 0, or -1 when it is not a result for one
  * of the n requests. */
@@ -1044,9 +1028,6 @@ int oc_cred_resolve(const struct oc_ctx *, const struct oc_cred *,
  * (OpenClaw's resolveEnvApiKey: the provider's known variables in table
  * order, first non-empty). 1 found (*out owned, free the members), 0 none. */
 int oc_envkeys_gateway(const char *provider, struct oc_envkey *out);
-/* The provider's known variables (NULL-terminated, static), or NULL when
- * the provider is not in the table. */
-const char *const *oc_envkeys_known(const char *provider);
 /* 1 when name is a variable of any provider's known list. */
 int oc_envkeys_is_known_var(const char *name);
 /* The base of the provider's variable names: normalised id upper-cased,
@@ -1197,8 +1178,6 @@ struct oc_refresh {
  * oauth profile with a refresh token and a provider with a refresh rule,
  * else the reason it is left alone. */
 const char *oc_oauth_skip_reason(const char *id, json_object *profile);
-/* The command that re-authenticates a profile (static text). */
-const char *oc_oauth_login_hint(const char *id, const char *provider);
 /* Refresh id when its access token expires within within_ms of now. Under
  * the store lock, which also covers the request so that concurrent
  * refreshers (and OpenClaw) make one request: re-read; if seen_expires is
@@ -1215,12 +1194,6 @@ int oc_oauth_refresh_profile(const struct oc_ctx *, const char *id,
 int oc_oauth_answer(const char *id, const char *provider,
     const struct oc_http_res *res, int64_t now, json_object *profile,
     struct oc_err *err);
-/* OpenClaw's OAuth refresh lock file for a stored profile (owned). */
-char *oc_oauth_lock_path_dup(const char *state_dir, const char *provider,
-    const char *id);
-/* One side ("access", "refresh") of OpenClaw's refresh fence (owned). */
-char *oc_oauth_fence_dup(const char *claim, int failed, const char *id,
-    const char *provider, const char *kind, const char *secret);
 /* The request timeout, which bounds how long the lock is held. */
 #define OC_OAUTH_TIMEOUT_MS 15000
 
@@ -1400,11 +1373,6 @@ struct oc_check {
 /* The verdict (health, and rejected probes) and its one-line reason. */
 void oc_check_decide(struct oc_check *);
 void oc_check_free(struct oc_check *);
-/* The credentials judged, by status (static keys count as ok). */
-struct oc_check_counts {
-	size_t ok, expiring, expired, missing;
-};
-void oc_check_count(const struct oc_check *, struct oc_check_counts *);
 void oc_check_text(const struct oc_check *, FILE *);
 void oc_check_json(const struct oc_check *, FILE *);
 void oc_check_json_error(int code, const char *msg, FILE *);
@@ -1475,7 +1443,6 @@ enum oc_gw_result {
 	OC_GW_TIMEOUT,		/* no answer within the budget */
 	OC_GW_PROTOCOL		/* anything else the gateway did wrong */
 };
-const char *oc_gateway_result_name(enum oc_gw_result);
 struct oc_gw_outcome {
 	enum oc_gw_result result;
 	char msg[512];		/* why, one line */
@@ -1484,29 +1451,9 @@ struct oc_gw_outcome {
 	long budget_ms;
 	long elapsed_ms;
 };
-/* How to reach the local gateway. */
-struct oc_gw_target {
-	int port;
-	const char *port_from;	/* "gateway.port", "OPENCLAW_GATEWAY_PORT" ... */
-	const char *auth_field;	/* "token" or "password" */
-	char *secret;		/* owned, a secret */
-	const char *secret_from;	/* "gateway.auth.token", ... */
-};
-/* Resolve the port, and with need_secret the shared secret, from ctx's
- * config and the environment, as OpenClaw's CLI does for the local
- * gateway. -1 with o filled (NOT_TRIED, NO_TOKEN) when it cannot be
- * reached from here. */
-int oc_gateway_target(const struct oc_ctx *, int need_secret,
-    struct oc_gw_target *, struct oc_gw_outcome *o);
-void oc_gateway_target_free(struct oc_gw_target *);
-/* Connect, handshake (connect.challenge, connect as client "cli"), call,
- * close, within budget_ms. agent_id NULL: the gateway's default owner. */
-void oc_gateway_refresh(const struct oc_gw_target *, const char *agent_id,
-    long budget_ms, struct oc_gw_outcome *);
 /* OpenClaw's budget for the post-write refresh; OC_GATEWAY_TIMEOUT_MS in
  * the environment overrides (tests on a slow machine). */
 #define OC_GATEWAY_TIMEOUT_MS 3000
-long oc_gateway_timeout_ms(void);
 /* What a command says after a write with --reload. */
 struct oc_gw_report {
 	struct oc_gw_outcome o;

@@ -33,6 +33,8 @@
 
 #include "oc.h"
 
+static int oc_proc_reap(struct oc_proc *, int *status);
+
 extern char **environ;
 
 /* The core-dump limit the program started with, for children that are the
@@ -298,7 +300,7 @@ fail:
 	return -1;
 }
 
-void
+static void
 oc_proc_kill(struct oc_proc *pr)
 {
 	if (pr->pid <= 0)
@@ -308,7 +310,8 @@ oc_proc_kill(struct oc_proc *pr)
 	(void)kill(pr->pid, SIGKILL);
 }
 
-int
+/* Close our pipe ends and wait for the child. */
+static int
 oc_proc_reap(struct oc_proc *pr, int *status)
 {
 	int st = 0, r = 0;

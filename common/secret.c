@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * secret.c - reading a pasted secret and normalising it as OpenClaw's
- * paste-token does. The secret comes from stdin, or on a terminal from
- * /dev/tty with echo off: never from argv.
+ * secret.c - secrets in memory: wiping and freeing them, reading a pasted
+ * one and normalising it as OpenClaw's paste-token does. The secret comes
+ * from stdin, or on a terminal from /dev/tty with echo off: never from
+ * argv.
  */
 #include "config.h"
 
@@ -15,6 +16,29 @@
 #include <unistd.h>
 
 #include "oc.h"
+
+void
+oc_wipe(void *p, size_t n)
+{
+	if (p == NULL)
+		return;
+#ifdef HAVE_EXPLICIT_BZERO
+	explicit_bzero(p, n);
+#else
+	volatile unsigned char *v = p;
+	while (n--)
+		*v++ = 0;
+#endif
+}
+
+void
+oc_free_secret(char *s)
+{
+	if (s == NULL)
+		return;
+	oc_wipe(s, strlen(s));
+	free(s);
+}
 
 static int
 read_fd(int fd, size_t max, int stop_at_newline, struct oc_buf *b,

@@ -79,7 +79,7 @@ block(uint32_t h[8], const unsigned char *p)
 	oc_wipe(w, sizeof w);
 }
 
-void
+static void
 oc_sha256(const void *data, size_t len, unsigned char out[32])
 {
 	uint32_t h[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,

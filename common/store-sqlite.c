@@ -39,6 +39,8 @@
 #include "oc.h"
 #include "sqlpage.h"
 
+static int oc_store_sqlite_is_state_db(const char *path);
+
 #define BUSY_MS 5000
 #define CELL_MAX (64u << 20)	/* as a store file: documented in oc(7) */
 
@@ -1044,7 +1046,7 @@ oc_store_sqlite_layer(struct oc_layer *l, const char *path, int shared,
 	l->drop_empty = 1;
 }
 
-int
+static int
 oc_store_sqlite_is_state_db(const char *path)
 {
 	size_t n = strlen(path);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: ISC
-// diff-dotenv.js - the dotenv reader and quoter (common/envfile.c) against
+// diff-dotenv.js - the dotenv reader and quoter (common/dotenv.c) against
 // the dotenv package OpenClaw loads .env with. Reading: for every input
 // (files, directories such as a fuzz corpus, and --random N generated
 // files), the same variables with the same values (a NUL byte, which we

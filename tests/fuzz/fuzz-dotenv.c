@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * fuzz-dotenv - the dotenv parser and quoter (common/envfile.c): no crash,
+ * fuzz-dotenv - the dotenv parser and quoter (common/dotenv.c): no crash,
  * leak or undefined behaviour; entries lie inside the text, in order; every
  * value parsed, and the input itself taken as a value, is quoted so that
  * "VAR=<quoted>" reads back to exactly that value (or refused), also after

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * envfile.c - OpenClaw's dotenv files: parsing them exactly as the npm
+ * dotenv.c - OpenClaw's dotenv files: parsing them exactly as the npm
  * dotenv 17 package does (OpenClaw loads <state>/.env with it), loading them
  * into the environment without overriding what the process already has, and
  * rewriting one variable of such a file without touching the other lines.

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * paths.c - where OpenClaw keeps things: home, state dir, config, agent and
- * agent dir, resolved the way OpenClaw resolves them (oc(7) FILES AND THE AGENT), and the
- * context (paths + config + era) every command opens first.
+ * ctx.c - the context every command opens first (paths, config, era):
+ * where OpenClaw keeps things (home, state dir, config, agent and agent
+ * dir), resolved the way OpenClaw resolves them (oc(7) FILES AND THE
+ * AGENT).
  */
 #include "config.h"
 
@@ -61,7 +62,7 @@ resolve_home(void)
 /* Agent ids as OpenClaw normalises them (normalizeAgentId): trimmed,
  * lower-cased; other characters than [a-z0-9_-] become "-", at most 64;
  * empty is "main". */
-char *
+static char *
 oc_ctx_agent_norm_dup(const char *id)
 {
 	char *s, *w;
