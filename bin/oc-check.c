@@ -75,17 +75,17 @@ prometheus(struct run *r, const struct oc_check *c)
 	FILE *f;
 
 	if (r->o->output == NULL) {
-		oc_check_prometheus(c, agent, stdout);
+		oc_checkfmt_prometheus(c, agent, stdout);
 		return 0;
 	}
 	oc_err_clear(&err);
 	/* the temps of runs killed before their rename */
 	oc_file_sweep_temps(r->o->output, 60000);
-	if ((f = oc_atomic_open(&a, r->o->output, &err)) == NULL)
-		return oc_report(&err);
-	oc_check_prometheus(c, agent, f);
-	if (oc_atomic_commit(&a, 0644, &err) == -1)
-		return oc_report(&err);
+	if ((f = oc_file_atomic_open(&a, r->o->output, &err)) == NULL)
+		return oc_out_report(&err);
+	oc_checkfmt_prometheus(c, agent, f);
+	if (oc_file_atomic_commit(&a, 0644, &err) == -1)
+		return oc_out_report(&err);
 	return 0;
 }
 
@@ -98,10 +98,10 @@ fail(struct run *r, const struct oc_err *err)
 	switch (r->o->fmt) {
 	case FMT_NAGIOS:
 		printf("OC-CHECK UNKNOWN - %s\n", err->msg);
-		(void)oc_report(err);
+		(void)oc_out_report(err);
 		return 3;
 	case FMT_JSON:
-		oc_check_json_error(code, err->msg, stdout);
+		oc_checkfmt_json_error(code, err->msg, stdout);
 		break;
 	case FMT_PROM:
 		/* a collector still gets oc_check_up 0 to alert on */
@@ -110,7 +110,7 @@ fail(struct run *r, const struct oc_err *err)
 	default:
 		break;
 	}
-	return oc_report(err);
+	return oc_out_report(err);
 }
 
 static int
@@ -121,13 +121,13 @@ load(struct run *r, struct oc_err *err)
 
 	/* <state>/.env, as OpenClaw loads it before anything else: keys set
 	 * there count */
-	if (oc_env_load(r->ctx, err) == -1)
+	if (oc_dotenv_load(r->ctx, err) == -1)
 		return -1;
 	/* nothing scoped: none to ask about each profile */
 	if (sc->provider == NULL && sc->nprofiles == 0 && sc->nexclude == 0 &&
 	    sc->crit_ms == 0)
 		sc = NULL;
-	if (oc_health_load(&r->h, r->ctx, oc_now_ms(), r->o->warn_ms,
+	if (oc_health_load(&r->h, r->ctx, oc_time_now_ms(), r->o->warn_ms,
 	    sc, err) == -1) {
 		oc_health_free(&r->h);
 		return -1;
@@ -136,7 +136,7 @@ load(struct run *r, struct oc_err *err)
 	oc_cli_store_warn(&r->h.store);
 	for (i = 0; i < r->h.np; i++)
 		if (r->h.p[i].status == OC_HS_IGNORED)
-			oc_warnx("warning: profile \"%s\" is ignored by "
+			oc_out_warnx("warning: profile \"%s\" is ignored by "
 			    "OpenClaw (%s)", r->h.p[i].id, r->h.p[i].reason);
 	/* --profile names what must be there */
 	for (i = 0; i < r->o->nprofiles; i++) {
@@ -199,7 +199,7 @@ report_no_state(struct run *r, const char *dir)
 		    "give --state-dir)\n", msg);
 		return 3;
 	case FMT_JSON:
-		oc_check_json_no_state(r->ctx->paths.state_dir, dir, stdout);
+		oc_checkfmt_json_no_state(r->ctx->paths.state_dir, dir, stdout);
 		break;
 	case FMT_PROM:
 		/* oc_check_up 0: a collector alerts on it */
@@ -211,7 +211,7 @@ report_no_state(struct run *r, const char *dir)
 	case FMT_QUIET:
 		break;
 	}
-	oc_warnx("%s: OpenClaw has not run as this user, or the state is "
+	oc_out_warnx("%s: OpenClaw has not run as this user, or the state is "
 	    "elsewhere (--state-dir, OPENCLAW_STATE_DIR)", msg);
 	return OC_EX_NEG;
 }
@@ -227,7 +227,7 @@ add_ids(char ***v, size_t *n, const char *arg, const char *opt)
 		if (q == NULL)
 			q = p + strlen(p);
 		if (q == p) {
-			oc_warnx("%s: empty profile id in \"%s\"", opt, arg);
+			oc_out_warnx("%s: empty profile id in \"%s\"", opt, arg);
 			return -1;
 		}
 		*v = oc_xrealloc(*v, (*n + 1) * sizeof **v);
@@ -262,7 +262,7 @@ set_opt(struct oc_cmd *cmd, int ch, const char *arg)
 	case 'c':
 		/* a bare number is hours */
 		if (oc_duration_parse(arg, 'h', &v, &err) == -1) {
-			oc_warnx("-%c: %s", ch, err.msg);
+			oc_out_warnx("-%c: %s", ch, err.msg);
 			return -1;
 		}
 		*(ch == 'w' ? &o->warn_ms : &o->crit_ms) = v;
@@ -271,7 +271,7 @@ set_opt(struct oc_cmd *cmd, int ch, const char *arg)
 		/* seconds, as every monitoring plugin's -t */
 		if (oc_duration_parse(arg, 's', &v, &err) == -1 || v < 1000 ||
 		    v > 3600000) {
-			oc_warnx("-t: invalid deadline \"%s\" (1 to 3600 "
+			oc_out_warnx("-t: invalid deadline \"%s\" (1 to 3600 "
 			    "seconds)", arg);
 			return -1;
 		}
@@ -285,7 +285,7 @@ set_opt(struct oc_cmd *cmd, int ch, const char *arg)
 		 * --probe-timeout */
 		if (oc_duration_parse(arg, 0, &v, &err) == -1 || v <= 0 ||
 		    v > 600000) {
-			oc_warnx("-T: invalid timeout \"%s\" (1 to 600000 ms)",
+			oc_out_warnx("-T: invalid timeout \"%s\" (1 to 600000 ms)",
 			    arg);
 			return -1;
 		}
@@ -294,14 +294,14 @@ set_opt(struct oc_cmd *cmd, int ch, const char *arg)
 	case 'j':
 		v = strtoll(arg, &end, 10);
 		if (*arg == '\0' || *end != '\0' || v < 1 || v > 64) {
-			oc_warnx("-j: invalid number \"%s\" (1 to 64)", arg);
+			oc_out_warnx("-j: invalid number \"%s\" (1 to 64)", arg);
 			return -1;
 		}
 		o->jobs = (int)v;
 		return 0;
 	case 'p':
 		if (*arg == '\0') {
-			oc_warnx("-p: empty provider");
+			oc_out_warnx("-p: empty provider");
 			return -1;
 		}
 		free(o->provider);
@@ -313,7 +313,7 @@ set_opt(struct oc_cmd *cmd, int ch, const char *arg)
 		return add_ids(&o->exclude, &o->nexclude, arg, "--exclude");
 	case OPT_OUTPUT:
 		if (*arg == '\0') {
-			oc_warnx("--output: a file name is needed");
+			oc_out_warnx("--output: a file name is needed");
 			return -1;
 		}
 		o->output = arg;
@@ -329,7 +329,7 @@ usage_error(struct oc_cmd *cmd, const char *msg)
 	struct opts *o = cmd->data;
 
 	if (msg[0] != '\0')
-		oc_warnx("%s", msg);
+		oc_out_warnx("%s", msg);
 	oc_cli_usage(cmd, stderr);
 	if (o->nagios_anywhere) {
 		printf("OC-CHECK UNKNOWN - usage error%s%s (see oc-check "
@@ -393,14 +393,14 @@ check(struct oc_cmd *cmd, int argc, char **argv)
 	struct run r;
 	struct oc_err err;
 	const char *nostate;
-	int64_t t0 = oc_mono_ms();
+	int64_t t0 = oc_time_mono_ms();
 	int code, wcode = 0;
 
 	memset(&r, 0, sizeof r);
 	r.o = o;
 	r.ctx = &cmd->ctx;
 	if (o->nfmt + cmd->cli.json > 1) {
-		oc_warnx("-q, --json, --nagios and --prometheus exclude each "
+		oc_out_warnx("-q, --json, --nagios and --prometheus exclude each "
 		    "other");
 		return usage_error(cmd, "");
 	}
@@ -409,7 +409,7 @@ check(struct oc_cmd *cmd, int argc, char **argv)
 	if (o->output != NULL && o->fmt != FMT_PROM)
 		return usage_error(cmd, "--output is for --prometheus");
 	if (argc > 0) {
-		oc_warnx("unexpected argument \"%s\"", argv[0]);
+		oc_out_warnx("unexpected argument \"%s\"", argv[0]);
 		return usage_error(cmd, "");
 	}
 	if (o->deadline_ms > 0)
@@ -455,35 +455,35 @@ check(struct oc_cmd *cmd, int argc, char **argv)
 	r.c.concurrency = o->jobs;
 	r.c.crit_ms = o->crit_ms;
 	r.c.deadline_ms = o->deadline_ms;
-	oc_check_decide(&r.c);
+	oc_checkfmt_decide(&r.c);
 	switch (o->fmt) {
 	case FMT_TEXT:
-		oc_check_text(&r.c, stdout);
+		oc_checkfmt_text(&r.c, stdout);
 		break;
 	case FMT_QUIET:
 		break;
 	case FMT_JSON:
-		oc_check_json(&r.c, stdout);
+		oc_checkfmt_json(&r.c, stdout);
 		break;
 	case FMT_NAGIOS:
-		oc_check_nagios(&r.c, stdout);
+		oc_checkfmt_nagios(&r.c, stdout);
 		break;
 	case FMT_PROM:
 		wcode = prometheus(&r, &r.c);
 		break;
 	}
-	code = o->fmt == FMT_NAGIOS ? oc_check_nagios_code(r.c.exit_code) :
+	code = o->fmt == FMT_NAGIOS ? oc_checkfmt_nagios_code(r.c.exit_code) :
 	    r.c.exit_code;
 	if (wcode != 0)
 		code = wcode;
 out:
 	alarm(0);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
-		oc_warnx("cannot write the report: standard output failed");
+		oc_out_warnx("cannot write the report: standard output failed");
 		if (code == 0 || code == OC_EX_EXPIRING)
 			code = OC_EX_CANTCREAT;
 	}
-	oc_check_free(&r.c);
+	oc_checkfmt_free(&r.c);
 	if (r.have_probes)
 		oc_probe_set_free(&r.probes);
 	oc_health_free(&r.h);

@@ -88,15 +88,15 @@ load_env(const struct oc_ctx *ctx)
 	struct oc_err err;
 
 	/* A bad .env must not stop the keys the rest can give. */
-	if (oc_env_load(ctx, &err) == -1)
-		oc_warnx("warning: %s", err.msg);
+	if (oc_dotenv_load(ctx, &err) == -1)
+		oc_out_warnx("warning: %s", err.msg);
 }
 
 static int
 need_provider(const struct opts *o, const char *cmd)
 {
 	if (o->provider == NULL || *o->provider == '\0') {
-		oc_warnx("%s: -p provider is required", cmd);
+		oc_out_warnx("%s: -p provider is required", cmd);
 		return OC_EX_USAGE;
 	}
 	return 0;
@@ -115,11 +115,11 @@ candidates(const struct oc_ctx *ctx, const struct opts *o,
 	oc_envkeys_collect(o->provider, keys, n);
 	if (!o->primary)
 		return 0;
-	if (oc_keys_pick(ctx, o->provider, NULL, !o->no_refresh,
+	if (oc_keypick_resolve(ctx, o->provider, NULL, !o->no_refresh,
 	    o->cli.wait_ms, &p, &err) == -1) {
 		if (err.code == OC_EX_NOPERM || err.code == OC_EX_DATAERR)
-			return oc_report(&err);
-		oc_pick_free(&p);
+			return oc_out_report(&err);
+		oc_keypick_free(&p);
 		return 0;
 	}
 	for (i = 0; i < *n; i++)
@@ -139,7 +139,7 @@ candidates(const struct oc_ctx *ctx, const struct opts *o,
 		p.secret = NULL;
 		(*n)++;
 	}
-	oc_pick_free(&p);
+	oc_keypick_free(&p);
 	return 0;
 }
 
@@ -152,7 +152,7 @@ cmd_list(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 	int r;
 
 	if (argc != 0) {
-		oc_warnx("list: unexpected argument \"%s\"", argv[0]);
+		oc_out_warnx("list: unexpected argument \"%s\"", argv[0]);
 		return OC_EX_USAGE;
 	}
 	if ((r = need_provider(o, "list")) != 0)
@@ -172,7 +172,7 @@ cmd_list(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 			    json_object_new_string(keys[i].var));
 			json_object_object_add(e, "key",
 			    json_object_new_string(k));
-			oc_free_secret(k);
+			oc_secret_free(k);
 			json_object_array_add(arr, e);
 		}
 		oc_json_print(stdout, arr);
@@ -180,22 +180,22 @@ cmd_list(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 	} else {
 		struct oc_table t;
 
-		oc_table_init(&t, 2);
+		oc_out_table_init(&t, 2);
 		for (i = 0; i < n; i++) {
 			char *k = o->reveal ? oc_xstrdup(keys[i].value) :
 			    oc_mask_dup(keys[i].value);
 			const char *cells[2] = { keys[i].var, k };
 
-			oc_table_add(&t, cells);
-			oc_free_secret(k);
+			oc_out_table_add(&t, cells);
+			oc_secret_free(k);
 		}
-		oc_table_print(&t, stdout);
-		oc_table_free(&t);
+		oc_out_table_print(&t, stdout);
+		oc_out_table_free(&t);
 	}
 	oc_envkeys_free(keys, n);
 	if (n == 0) {
 		if (!o->cli.json)
-			oc_warnx("no keys for provider %s in the environment",
+			oc_out_warnx("no keys for provider %s in the environment",
 			    o->provider);
 		return OC_EX_NEG;
 	}
@@ -211,19 +211,19 @@ cmd_get(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 	int r;
 
 	if (argc != 0) {
-		oc_warnx("get: unexpected argument \"%s\"", argv[0]);
+		oc_out_warnx("get: unexpected argument \"%s\"", argv[0]);
 		return OC_EX_USAGE;
 	}
 	if ((r = need_provider(o, "get")) != 0)
 		return r;
 	load_env(ctx);
-	if (oc_keys_pick(ctx, o->provider, o->profile, !o->no_refresh,
+	if (oc_keypick_resolve(ctx, o->provider, o->profile, !o->no_refresh,
 	    o->cli.wait_ms, &p, &err) == -1) {
-		oc_pick_free(&p);
-		return oc_report(&err);
+		oc_keypick_free(&p);
+		return oc_out_report(&err);
 	}
 	if (p.skipped.code == OC_EX_NOPERM)
-		oc_warnx("warning: skipped profile %s: %s", p.skipped_id,
+		oc_out_warnx("warning: skipped profile %s: %s", p.skipped_id,
 		    p.skipped.msg);
 	if (o->cli.json) {
 		json_object *j = json_object_new_object();
@@ -246,7 +246,7 @@ cmd_get(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 		free(prov);
 	} else
 		printf("%s\n", p.secret);
-	oc_pick_free(&p);
+	oc_keypick_free(&p);
 	return fflush(stdout) == 0 ? 0 : OC_EX_CANTCREAT;
 }
 
@@ -268,7 +268,7 @@ matcher_feed(struct matcher *m, const char *p, size_t n)
 	 * still matches. */
 	oc_buf_add(&b, m->tail, m->ntail);
 	oc_buf_add(&b, p, n);
-	m->hit = oc_ratelimit_match(b.data, b.len);
+	m->hit = oc_envkeys_ratelimit_match(b.data, b.len);
 	m->ntail = b.len < sizeof m->tail ? b.len : sizeof m->tail;
 	memcpy(m->tail, b.data + b.len - m->ntail, m->ntail);
 	oc_buf_free(&b);
@@ -282,7 +282,7 @@ cmd_classify(struct opts *o, int argc, char **argv)
 	ssize_t n;
 
 	if (argc != 0) {
-		oc_warnx("classify: unexpected argument \"%s\"", argv[0]);
+		oc_out_warnx("classify: unexpected argument \"%s\"", argv[0]);
 		return OC_EX_USAGE;
 	}
 	for (;;) {
@@ -290,7 +290,7 @@ cmd_classify(struct opts *o, int argc, char **argv)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			oc_warnx("classify: cannot read stdin: %s",
+			oc_out_warnx("classify: cannot read stdin: %s",
 			    strerror(errno));
 			return OC_EX_DATAERR;
 		}
@@ -387,7 +387,7 @@ attempt(char **argv, const char *var, const char *key,
 	if (oc_proc_spawn(&pr, &sp, &err) == -1) {
 		saved = errno;
 		oc_proc_env_free(env);
-		oc_warnx("%s: %s", argv[0], strerror(saved));
+		oc_out_warnx("%s: %s", argv[0], strerror(saved));
 		return saved == ENOENT ? 127 : 126;
 	}
 	oc_proc_env_free(env);
@@ -438,14 +438,14 @@ cmd_exec(struct oc_ctx *ctx, struct opts *o, int argc, char **argv,
 	if ((r = need_provider(o, "exec")) != 0)
 		return r;
 	if (argc < 1) {
-		oc_warnx("exec: no command (put it after --)");
+		oc_out_warnx("exec: no command (put it after --)");
 		return OC_EX_USAGE;
 	}
 	load_env(ctx);
 	if ((r = candidates(ctx, o, &keys, &n)) != 0)
 		return r;
 	if (n == 0) {
-		oc_warnx("exec: no keys for provider %s in the environment",
+		oc_out_warnx("exec: no keys for provider %s in the environment",
 		    o->provider);
 		return OC_EX_NEG;
 	}
@@ -469,11 +469,11 @@ cmd_exec(struct oc_ctx *ctx, struct opts *o, int argc, char **argv,
 		if (code != OC_EX_TEMPFAIL && !limited)
 			break;
 		if (i + 1 == n) {
-			oc_warnx("exec: every key (%zu) was rate-limited; "
+			oc_out_warnx("exec: every key (%zu) was rate-limited; "
 			    "exit status %d", n, code);
 			break;
 		}
-		oc_warnx("exec: key %zu/%zu (%s) rate-limited (exit %d); "
+		oc_out_warnx("exec: key %zu/%zu (%s) rate-limited (exit %d); "
 		    "trying the next", i + 1, n, keys[i].var, code);
 	}
 	sigaction(SIGINT, &oint, NULL);
@@ -508,17 +508,17 @@ cmd_set(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 
 	if (argc != 0) {
 		/* The key never comes from argv. */
-		oc_warnx("set: unexpected argument (the key is read from "
+		oc_out_warnx("set: unexpected argument (the key is read from "
 		    "stdin)");
 		return OC_EX_USAGE;
 	}
 	if (o->var == NULL && (o->provider == NULL || *o->provider == '\0')) {
-		oc_warnx("set: -p provider or -e var is required");
+		oc_out_warnx("set: -p provider or -e var is required");
 		return OC_EX_USAGE;
 	}
 	var = target_var_dup(o);
 	if (!var_ok(var)) {
-		oc_warnx("set: \"%s\" is not a portable variable name", var);
+		oc_out_warnx("set: \"%s\" is not a portable variable name", var);
 		free(var);
 		return OC_EX_USAGE;
 	}
@@ -526,22 +526,22 @@ cmd_set(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 	if (oc_secret_read(prompt, SECRET_MAX, &secret, &err) == -1) {
 		free(prompt);
 		free(var);
-		return oc_report(&err);
+		return oc_out_report(&err);
 	}
 	free(prompt);
-	oc_token_normalize(secret, 0);
+	oc_secret_token_normalize(secret, 0);
 	if (*secret == '\0') {
-		oc_warnx("set: no key on stdin");
+		oc_out_warnx("set: no key on stdin");
 		rc = OC_EX_DATAERR;
 		goto out;
 	}
-	if (oc_env_set(ctx->paths.env_path, var, secret, o->cli.wait_ms,
+	if (oc_dotenv_set(ctx->paths.env_path, var, secret, o->cli.wait_ms,
 	    &replaced, &err) == -1) {
-		rc = oc_report(&err);
+		rc = oc_out_report(&err);
 		goto out;
 	}
 	if (getenv(var) != NULL)
-		oc_warnx("note: %s is set in this environment; a process that "
+		oc_out_warnx("note: %s is set in this environment; a process that "
 		    "has it set ignores the .env value", var);
 	if (o->cli.json) {
 		json_object *j = json_object_new_object();
@@ -558,7 +558,7 @@ cmd_set(struct oc_ctx *ctx, struct opts *o, int argc, char **argv)
 		    ctx->paths.env_path);
 	oc_cli_reload_env(ctx, &o->cli);
 out:
-	oc_free_secret(secret);
+	oc_secret_free(secret);
 	free(var);
 	return rc;
 }

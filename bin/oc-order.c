@@ -106,7 +106,7 @@ state_place_dup(const struct oc_store *s)
 		    json_object_get_boolean(oc_json_get(e, "hasStoreRow")))
 			path = oc_json_get_str(e, "db");
 	}
-	r = oc_xasprintf("%s:%s", oc_era_name(s->era), path ? path : "");
+	r = oc_xasprintf("%s:%s", oc_store_era_name(s->era), path ? path : "");
 	json_object_put(d);
 	return r;
 }
@@ -117,7 +117,7 @@ load_store(struct oc_ctx *ctx, struct oc_store *s)
 	struct oc_err err;
 
 	if (oc_store_open(s, ctx, &err) == -1)
-		return oc_report(&err);
+		return oc_out_report(&err);
 	return 0;
 }
 
@@ -126,7 +126,7 @@ cmd_effective(struct oc_ctx *ctx, struct opts *o, const char *provider)
 {
 	struct oc_store s;
 	struct oc_order ord;
-	int64_t now = oc_now_ms();
+	int64_t now = oc_time_now_ms();
 	size_t i;
 	int r;
 
@@ -174,14 +174,14 @@ cmd_effective(struct oc_ctx *ctx, struct opts *o, const char *provider)
 		struct oc_table t;
 		char buf[96];
 
-		oc_table_init(&t, 3);
+		oc_out_table_init(&t, 3);
 		for (i = 0; i < ord.nuse; i++) {
 			const char *cells[3];
 
 			if (ord.use[i].until) {
 				char iso[40];
 
-				oc_iso8601(ord.use[i].until, iso, sizeof iso);
+				oc_time_iso8601(ord.use[i].until, iso, sizeof iso);
 				snprintf(buf, sizeof buf, "cooldown until %s",
 				    iso);
 			} else if (strcmp(ord.use[i].reason,
@@ -194,7 +194,7 @@ cmd_effective(struct oc_ctx *ctx, struct opts *o, const char *provider)
 			cells[0] = ord.use[i].id;
 			cells[1] = ord.use[i].type;
 			cells[2] = buf;
-			oc_table_add(&t, cells);
+			oc_out_table_add(&t, cells);
 		}
 		for (i = 0; i < ord.nexcluded; i++) {
 			const char *cells[3];
@@ -204,14 +204,14 @@ cmd_effective(struct oc_ctx *ctx, struct opts *o, const char *provider)
 			cells[0] = ord.excluded[i].id;
 			cells[1] = ord.excluded[i].type;
 			cells[2] = buf;
-			oc_table_add(&t, cells);
+			oc_out_table_add(&t, cells);
 		}
-		oc_table_print(&t, stdout);
-		oc_table_free(&t);
+		oc_out_table_print(&t, stdout);
+		oc_out_table_free(&t);
 	}
 	r = ord.nuse > 0 ? 0 : OC_EX_NEG;
 	if (r != 0 && !o->json)
-		oc_warnx("no usable %s profile", ord.provider);
+		oc_out_warnx("no usable %s profile", ord.provider);
 	oc_order_free(&ord);
 	oc_store_close(&s);
 	return r;
@@ -226,7 +226,7 @@ cmd_get(struct oc_cmd *cmd, int argc, char **argv)
 
 	(void)argv;
 	if (argc != 0) {
-		oc_warnx("get: unexpected argument");
+		oc_out_warnx("get: unexpected argument");
 		return OC_EX_USAGE;
 	}
 	if (o->effective)
@@ -256,7 +256,7 @@ static int
 set_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 {
 	struct set_arg *a = arg;
-	struct oc_store *s = oc_txn_store(t);
+	struct oc_store *s = oc_store_txn_store(t);
 	json_object *nv;
 	char *auth_p = oc_provider_auth_dup(a->provider);
 	int i, j;
@@ -288,7 +288,7 @@ set_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 	}
 	free(auth_p);
 	if (a->n == 0)
-		return oc_txn_set_order(t, a->provider, NULL);
+		return oc_store_txn_set_order(t, a->provider, NULL);
 	nv = json_object_new_array();
 	for (i = 0; i < a->n; i++) {
 		int dup = 0;
@@ -301,7 +301,7 @@ set_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 			    json_object_new_string(a->ids[i]));
 	}
 	a->result = json_object_get(nv);
-	return oc_txn_set_order(t, a->provider, nv);
+	return oc_store_txn_set_order(t, a->provider, nv);
 }
 
 static int
@@ -313,16 +313,16 @@ run_set(struct oc_cmd *cmd, int argc, char **argv, int clear)
 	int r, i;
 
 	if (clear && argc != 0) {
-		oc_warnx("clear: unexpected argument \"%s\"", argv[0]);
+		oc_out_warnx("clear: unexpected argument \"%s\"", argv[0]);
 		return OC_EX_USAGE;
 	}
 	if (!clear && argc == 0) {
-		oc_warnx("set: expected one or more profile ids");
+		oc_out_warnx("set: expected one or more profile ids");
 		return OC_EX_USAGE;
 	}
 	for (i = 0; i < argc; i++)
 		if (*argv[i] == '\0') {
-			oc_warnx("set: empty profile id");
+			oc_out_warnx("set: empty profile id");
 			return OC_EX_USAGE;
 		}
 	r = oc_store_update(&cmd->ctx, cmd->cli.wait_ms, set_edit, &a, &err);
@@ -330,7 +330,7 @@ run_set(struct oc_cmd *cmd, int argc, char **argv, int clear)
 		if (a.result)
 			json_object_put(a.result);
 		free(a.store);
-		return oc_report(&err);
+		return oc_out_report(&err);
 	}
 	if (!clear || o->json)
 		print_order(&cmd->ctx, o, a.store, o->norm, a.result);
@@ -378,12 +378,12 @@ with_provider(struct oc_cmd *cmd, int argc, char **argv,
 	int r;
 
 	if (o->provider == NULL) {
-		oc_warnx("%s: -p provider is required", cmd->verb->name);
+		oc_out_warnx("%s: -p provider is required", cmd->verb->name);
 		return OC_EX_USAGE;
 	}
 	o->norm = oc_provider_norm_dup(o->provider);
 	if (*o->norm == '\0') {
-		oc_warnx("%s: empty provider", cmd->verb->name);
+		oc_out_warnx("%s: empty provider", cmd->verb->name);
 		return OC_EX_USAGE;
 	}
 	o->json = cmd->cli.json;

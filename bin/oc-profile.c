@@ -78,7 +78,7 @@ open_store(struct oc_cmd *cmd, struct oc_store *s)
 	struct oc_err err;
 
 	if (oc_store_open(s, &cmd->ctx, &err) == -1)
-		return oc_report(&err);
+		return oc_out_report(&err);
 	oc_cli_store_warn(s);
 	return 0;
 }
@@ -92,30 +92,30 @@ cmd_list(struct oc_cmd *cmd, int argc, char **argv)
 	struct oc_table t;
 	json_object *arr = NULL;
 	char *want = NULL;
-	int64_t now = oc_now_ms();
+	int64_t now = oc_time_now_ms();
 	size_t i;
 	int r;
 
 	if (argc != 0) {
-		oc_warnx("list: unexpected argument \"%s\"", argv[0]);
+		oc_out_warnx("list: unexpected argument \"%s\"", argv[0]);
 		return OC_EX_USAGE;
 	}
 	if (o->ids && (cmd->cli.json || o->reveal)) {
-		oc_warnx("list: --ids goes with neither --json nor --reveal");
+		oc_out_warnx("list: --ids goes with neither --json nor --reveal");
 		return OC_EX_USAGE;
 	}
 	if ((r = open_store(cmd, &s)) != 0)
 		return r;
 	if (o->provider)
 		want = oc_provider_auth_dup(o->provider);
-	oc_table_init(&t, 6);
+	oc_out_table_init(&t, 6);
 	if (cmd->cli.json)
 		arr = json_object_new_array();
 	else if (!o->ids) {
 		const char *h[] = { "ID", "TYPE", "PROVIDER", "STATE",
 		    "EXPIRES", "SECRET" };
 
-		oc_table_add(&t, h);
+		oc_out_table_add(&t, h);
 	}
 	for (i = 0; i < s.ncreds; i++) {
 		const struct oc_cred *c = &s.creds[i];
@@ -146,15 +146,15 @@ cmd_list(struct oc_cmd *cmd, int argc, char **argv)
 		cells[3] = oc_view_state(&h);
 		cells[4] = exp;
 		cells[5] = mask;
-		oc_table_add(&t, cells);
-		oc_free_secret(mask);
+		oc_out_table_add(&t, cells);
+		oc_secret_free(mask);
 	}
 	if (arr) {
 		oc_json_print(stdout, arr);
 		oc_json_wipe_put(arr);
 	} else if (t.rows > 1)
-		oc_table_print(&t, stdout);
-	oc_table_free(&t);
+		oc_out_table_print(&t, stdout);
+	oc_out_table_free(&t);
 	free(want);
 	oc_store_close(&s);
 	return 0;
@@ -173,7 +173,7 @@ cmd_show(struct oc_cmd *cmd, int argc, char **argv)
 	int r;
 
 	if (argc != 1) {
-		oc_warnx("show: expected one profile id");
+		oc_out_warnx("show: expected one profile id");
 		return OC_EX_USAGE;
 	}
 	if ((r = open_store(cmd, &s)) != 0)
@@ -181,12 +181,12 @@ cmd_show(struct oc_cmd *cmd, int argc, char **argv)
 	c = oc_store_get(&s, argv[0]);
 	if (c == NULL || c->raw.p == NULL || oc_json_parse(argv[0], c->raw.p,
 	    c->raw.n, &p, &err) == -1) {
-		oc_warnx("no such profile: %s (in %s)", argv[0],
+		oc_out_warnx("no such profile: %s (in %s)", argv[0],
 		    oc_store_target_name(&s));
 		oc_store_close(&s);
 		return OC_EX_NEG;
 	}
-	oc_rules_health(c, oc_now_ms(), DAY_MS, s.rules, &h);
+	oc_rules_health(c, oc_time_now_ms(), DAY_MS, s.rules, &h);
 	/* A copy with the secrets masked, unless --reveal. */
 	out = o->reveal ? json_object_get(p) : oc_view_masked(p);
 	if (cmd->cli.json) {
@@ -196,7 +196,7 @@ cmd_show(struct oc_cmd *cmd, int argc, char **argv)
 		json_object_object_add(w, "state",
 		    json_object_new_string(oc_view_state(&h)));
 		json_object_object_add(w, "status",
-		    json_object_new_string(oc_hstatus_name(h.status)));
+		    json_object_new_string(oc_rules_hstatus_name(h.status)));
 		json_object_object_add(w, "profile", out);
 		oc_json_print(stdout, w);
 		oc_json_wipe_put(w);
@@ -240,21 +240,21 @@ static int
 add_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 {
 	struct add_arg *a = arg;
-	json_object *old = oc_txn_profile(t, a->id);
+	json_object *old = oc_store_txn_profile(t, a->id);
 	int same = old != NULL && oc_json_equal(old, a->cred);
 
 	(void)err;
 	if (old != NULL)
 		oc_json_wipe_put(old);
 	free(a->where_buf);
-	a->where_buf = oc_xstrdup(oc_txn_target_name(t, a->id));
+	a->where_buf = oc_xstrdup(oc_store_txn_target_name(t, a->id));
 	a->where = a->where_buf;
 	if (same)
 		return 0;
 	/* a copy of its own: the change wipes what it holds when done */
 	old = NULL;
 	json_object_deep_copy(a->cred, &old, NULL);
-	oc_txn_put(t, a->id, old);
+	oc_store_txn_put(t, a->id, old);
 	return 1;
 }
 
@@ -319,13 +319,13 @@ cmd_add(struct oc_cmd *cmd, int argc, char **argv)
 
 	memset(&a, 0, sizeof a);
 	if (argc != 1) {
-		oc_warnx("add: expected one profile id (PROVIDER:NAME)");
+		oc_out_warnx("add: expected one profile id (PROVIDER:NAME)");
 		return OC_EX_USAGE;
 	}
 	if (o->type != NULL) {
-		type = oc_ctype_parse(o->type);
+		type = oc_cred_type_parse(o->type);
 		if (type != OC_CT_API_KEY && type != OC_CT_TOKEN) {
-			oc_warnx("add: -t takes api_key or token, not \"%s\" "
+			oc_out_warnx("add: -t takes api_key or token, not \"%s\" "
 			    "(oauth profiles come from oc-sync or `openclaw "
 			    "models auth login`)", o->type);
 			return OC_EX_USAGE;
@@ -336,35 +336,35 @@ cmd_add(struct oc_cmd *cmd, int argc, char **argv)
 		provider = oc_provider_norm_dup(argv[0]);
 		id = oc_xasprintf("%s:manual", provider);
 	} else {
-		provider = oc_profile_provider_dup(argv[0]);
+		provider = oc_provider_of_profile_dup(argv[0]);
 		id = oc_xstrdup(argv[0]);
 		if (provider == NULL || *provider == '\0' ||
 		    id[strlen(id) - 1] == ':') {
-			oc_warnx("add: invalid profile id \"%s\" (expected "
+			oc_out_warnx("add: invalid profile id \"%s\" (expected "
 			    "PROVIDER:NAME)", argv[0]);
 			r = OC_EX_USAGE;
 			goto out;
 		}
 	}
 	if (*provider == '\0') {
-		oc_warnx("add: empty provider");
+		oc_out_warnx("add: empty provider");
 		r = OC_EX_USAGE;
 		goto out;
 	}
 	if (o->expires_in != NULL) {
 		if (type == OC_CT_API_KEY) {
-			oc_warnx("add: --expires-in applies to tokens, not "
+			oc_out_warnx("add: --expires-in applies to tokens, not "
 			    "api keys");
 			r = OC_EX_USAGE;
 			goto out;
 		}
 		if (oc_duration_parse(o->expires_in, 'd', &dur, &err) == -1) {
-			r = oc_report(&err);
+			r = oc_out_report(&err);
 			goto out;
 		}
 	}
 	if (o->ref != NULL && (ref = parse_ref(o->ref, &err)) == NULL) {
-		r = oc_report(&err);
+		r = oc_out_report(&err);
 		goto out;
 	}
 	if (ref == NULL) {
@@ -373,20 +373,20 @@ cmd_add(struct oc_cmd *cmd, int argc, char **argv)
 		r = oc_secret_read(prompt, SECRET_MAX, &secret, &err);
 		free(prompt);
 		if (r == -1) {
-			r = oc_report(&err);
+			r = oc_out_report(&err);
 			goto out;
 		}
-		oc_token_normalize(secret, strcmp(provider, "anthropic") == 0 &&
+		oc_secret_token_normalize(secret, strcmp(provider, "anthropic") == 0 &&
 		    type == OC_CT_TOKEN);
 		if (*secret == '\0') {
-			oc_warnx("add: empty %s on standard input: nothing "
+			oc_out_warnx("add: empty %s on standard input: nothing "
 			    "written", type == OC_CT_API_KEY ? "key" : "token");
 			r = OC_EX_DATAERR;
 			goto out;
 		}
 		if (strcmp(provider, "anthropic") == 0 && type == OC_CT_TOKEN &&
-		    oc_anthropic_token_check(secret, &err) == -1) {
-			oc_warnx("add: %s; for an API key use -t api_key; "
+		    oc_secret_anthropic_check(secret, &err) == -1) {
+			oc_out_warnx("add: %s; for an API key use -t api_key; "
 			    "nothing written", err.msg);
 			r = err.code;
 			goto out;
@@ -395,7 +395,7 @@ cmd_add(struct oc_cmd *cmd, int argc, char **argv)
 
 	cred = json_object_new_object();
 	json_object_object_add(cred, "type",
-	    json_object_new_string(oc_ctype_name(type)));
+	    json_object_new_string(oc_cred_type_name(type)));
 	json_object_object_add(cred, "provider",
 	    json_object_new_string(provider));
 	if (ref != NULL) {
@@ -408,7 +408,7 @@ cmd_add(struct oc_cmd *cmd, int argc, char **argv)
 		    json_object_new_string(secret));
 	if (o->expires_in != NULL)
 		json_object_object_add(cred, "expires",
-		    json_object_new_int64(oc_now_ms() + dur));
+		    json_object_new_int64(oc_time_now_ms() + dur));
 	if (o->email != NULL)
 		json_object_object_add(cred, "email",
 		    json_object_new_string(o->email));
@@ -416,18 +416,18 @@ cmd_add(struct oc_cmd *cmd, int argc, char **argv)
 	a.id = id;
 	a.cred = cred;
 	if (oc_store_update(ctx, cmd->cli.wait_ms, add_edit, &a, &err) == -1) {
-		r = oc_report(&err);
+		r = oc_out_report(&err);
 		goto out;
 	}
 	if (!o->no_config) {
-		struct cfg_arg ca = { id, provider, oc_ctype_name(type),
+		struct cfg_arg ca = { id, provider, oc_cred_type_name(type),
 		    o->email };
 
 		if (oc_config_update(ctx->paths.config_path, cmd->cli.wait_ms,
 		    cfg_add_edit, &ca, &err) == -1) {
-			oc_warnx("the profile was saved in %s, but the config "
+			oc_out_warnx("the profile was saved in %s, but the config "
 			    "was not updated", a.where);
-			r = oc_report(&err);
+			r = oc_out_report(&err);
 			goto out;
 		}
 	}
@@ -438,7 +438,7 @@ cmd_add(struct oc_cmd *cmd, int argc, char **argv)
 		json_object_object_add(j, "provider",
 		    json_object_new_string(provider));
 		json_object_object_add(j, "type",
-		    json_object_new_string(oc_ctype_name(type)));
+		    json_object_new_string(oc_cred_type_name(type)));
 		json_object_object_add(j, "store",
 		    json_object_new_string(a.where));
 		json_object_object_add(j, "config", o->no_config ? NULL :
@@ -447,14 +447,14 @@ cmd_add(struct oc_cmd *cmd, int argc, char **argv)
 		json_object_put(j);
 	} else
 		printf("%s (%s/%s) saved in %s\n", id, provider,
-		    oc_ctype_name(type), a.where);
+		    oc_cred_type_name(type), a.where);
 	oc_cli_reload(ctx, &cmd->cli);
 out:
 	if (cred)
 		oc_json_wipe_put(cred);
 	if (ref)
 		json_object_put(ref);
-	oc_free_secret(secret);
+	oc_secret_free(secret);
 	free(a.where_buf);
 	free(provider);
 	free(id);
@@ -475,16 +475,16 @@ rm_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 	int i;
 
 	for (i = 0; i < a->n; i++)
-		if (oc_store_get(oc_txn_store(t), a->ids[i]) == NULL) {
+		if (oc_store_get(oc_store_txn_store(t), a->ids[i]) == NULL) {
 			oc_err_set(err, OC_EX_NEG, "no such profile: %s (in %s); "
 			    "nothing removed", a->ids[i],
-			    oc_txn_target_name(t, a->ids[i]));
+			    oc_store_txn_target_name(t, a->ids[i]));
 			return -1;
 		}
 	free(a->where);
-	a->where = oc_xstrdup(oc_txn_target_name(t, a->ids[0]));
+	a->where = oc_xstrdup(oc_store_txn_target_name(t, a->ids[0]));
 	for (i = 0; i < a->n; i++)
-		(void)oc_txn_remove(t, a->ids[i]);
+		(void)oc_store_txn_remove(t, a->ids[i]);
 	return 1;
 }
 
@@ -509,19 +509,19 @@ cmd_rm(struct oc_cmd *cmd, int argc, char **argv)
 	int r = 0, i;
 
 	if (argc < 1) {
-		oc_warnx("rm: expected at least one profile id");
+		oc_out_warnx("rm: expected at least one profile id");
 		return OC_EX_USAGE;
 	}
 	if (oc_store_update(ctx, cmd->cli.wait_ms, rm_edit, &a, &err) == -1) {
 		free(a.where);
-		return oc_report(&err);
+		return oc_out_report(&err);
 	}
 	if (ctx->config_exists && oc_config_update(ctx->paths.config_path,
 	    cmd->cli.wait_ms, cfg_rm_edit, &a, &err) == -1) {
-		oc_warnx("the profiles were removed from %s, but not from the "
+		oc_out_warnx("the profiles were removed from %s, but not from the "
 		    "config", a.where);
 		free(a.where);
-		return oc_report(&err);
+		return oc_out_report(&err);
 	}
 	free(a.where);
 	for (i = 0; i < argc && !cmd->cli.json; i++)
@@ -552,7 +552,7 @@ cmd_path(struct oc_cmd *cmd, int argc, char **argv)
 	int r;
 
 	if (argc != 0) {
-		oc_warnx("path: unexpected argument \"%s\"", argv[0]);
+		oc_out_warnx("path: unexpected argument \"%s\"", argv[0]);
 		return OC_EX_USAGE;
 	}
 	if ((r = open_store(cmd, &s)) != 0)
@@ -591,7 +591,7 @@ cmd_path(struct oc_cmd *cmd, int argc, char **argv)
 		printf("agent      %s (%s)\n", p->agent_id, p->agent_source);
 		printf("agent dir  %s\n", p->agent_dir);
 		printf("store      %s%s\n", store,
-		    oc_path_exists(store) ? "" : " (missing)");
+		    oc_file_exists(store) ? "" : " (missing)");
 		printf("layout     %s\n", oc_json_get_str(l0, "layout"));
 		printf("env file   %s\n", p->env_path);
 		printf("era        %s (%s, rules of %s)\n",
@@ -615,7 +615,7 @@ cd_clear_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 	struct cd_arg *a = arg;
 
 	(void)err;
-	return oc_txn_usage_clear(t, a->ids, (size_t)a->n);
+	return oc_store_txn_usage_clear(t, a->ids, (size_t)a->n);
 }
 
 static int
@@ -636,7 +636,7 @@ cmd_cooldowns(struct oc_cmd *cmd, int argc, char **argv)
 	struct oc_store s;
 	struct oc_table t;
 	json_object *us, *arr = NULL;
-	int64_t now = oc_now_ms();
+	int64_t now = oc_time_now_ms();
 	int r;
 
 	if (o->clear) {
@@ -646,7 +646,7 @@ cmd_cooldowns(struct oc_cmd *cmd, int argc, char **argv)
 		r = oc_store_update(&cmd->ctx, cmd->cli.wait_ms, cd_clear_edit,
 		    &a, &err);
 		if (r == -1)
-			return oc_report(&err);
+			return oc_out_report(&err);
 		if (!cmd->cli.json)
 			printf("%s\n", r == 1 ? "cooldowns cleared" :
 			    "no cooldowns to clear");
@@ -656,13 +656,13 @@ cmd_cooldowns(struct oc_cmd *cmd, int argc, char **argv)
 	if ((r = open_store(cmd, &s)) != 0)
 		return r;
 	us = oc_store_routing(&s, "usageStats");
-	oc_table_init(&t, 5);
+	oc_out_table_init(&t, 5);
 	if (cmd->cli.json)
 		arr = json_object_new_array();
 	else {
 		const char *h[] = { "ID", "STATE", "UNTIL", "ERRORS", "REASON" };
 
-		oc_table_add(&t, h);
+		oc_out_table_add(&t, h);
 	}
 	if (us != NULL) {
 		json_object_object_foreach(us, id, st) {
@@ -677,7 +677,7 @@ cmd_cooldowns(struct oc_cmd *cmd, int argc, char **argv)
 			reason = oc_json_get_str(st, "disabledReason");
 			state = oc_rules_usage_state(st, now, &until);
 			if (until)
-				oc_iso8601(until, iso, sizeof iso);
+				oc_time_iso8601(until, iso, sizeof iso);
 			if (arr) {
 				json_object *j = json_object_new_object();
 
@@ -704,7 +704,7 @@ cmd_cooldowns(struct oc_cmd *cmd, int argc, char **argv)
 				cells[2] = iso;
 				cells[3] = ebuf;
 				cells[4] = reason ? reason : "-";
-				oc_table_add(&t, cells);
+				oc_out_table_add(&t, cells);
 			}
 		}
 	}
@@ -712,8 +712,8 @@ cmd_cooldowns(struct oc_cmd *cmd, int argc, char **argv)
 		oc_json_print(stdout, arr);
 		json_object_put(arr);
 	} else if (t.rows > 1)
-		oc_table_print(&t, stdout);
-	oc_table_free(&t);
+		oc_out_table_print(&t, stdout);
+	oc_out_table_free(&t);
 	oc_store_close(&s);
 	return 0;
 }
@@ -729,13 +729,13 @@ cmd_migrate(struct oc_cmd *cmd, int argc, char **argv)
 	int r;
 
 	if (argc != 0) {
-		oc_warnx("migrate: unexpected argument \"%s\"", argv[0]);
+		oc_out_warnx("migrate: unexpected argument \"%s\"", argv[0]);
 		return OC_EX_USAGE;
 	}
-	r = oc_migrate_run(&cmd->ctx, o->dry_run, cmd->cli.wait_ms, &m, &err);
+	r = oc_store_migrate_run(&cmd->ctx, o->dry_run, cmd->cli.wait_ms, &m, &err);
 	if (r == -1) {
-		oc_migrate_free(&m);
-		return oc_report(&err);
+		oc_store_migrate_free(&m);
+		return oc_out_report(&err);
 	}
 	if (cmd->cli.json) {
 		json_object *j = json_object_new_object(), *a;
@@ -800,7 +800,7 @@ cmd_migrate(struct oc_cmd *cmd, int argc, char **argv)
 	 * uses at once only when told, as after doctor --fix. */
 	if (!o->dry_run && m.source != NULL)
 		oc_cli_reload(&cmd->ctx, &cmd->cli);
-	oc_migrate_free(&m);
+	oc_store_migrate_free(&m);
 	return 0;
 }
 
@@ -812,7 +812,7 @@ cmd_agents(struct oc_cmd *cmd, int argc, char **argv)
 	size_t i;
 
 	if (argc != 0) {
-		oc_warnx("agents: unexpected argument \"%s\"", argv[0]);
+		oc_out_warnx("agents: unexpected argument \"%s\"", argv[0]);
 		return OC_EX_USAGE;
 	}
 	ids = oc_ctx_agent_ids_dup(cmd->ctx.config);
@@ -820,7 +820,7 @@ cmd_agents(struct oc_cmd *cmd, int argc, char **argv)
 		printf("main\n");
 	for (i = 0; ids != NULL && ids[i] != NULL; i++)
 		printf("%s\n", ids[i]);
-	oc_strv_free(ids);
+	oc_xstrv_free(ids);
 	return 0;
 }
 

@@ -36,7 +36,7 @@ fmt_when(int64_t ms, char *buf, size_t sz)
 {
 	char iso[40];
 
-	oc_iso8601(ms, iso, sizeof iso);
+	oc_time_iso8601(ms, iso, sizeof iso);
 	snprintf(buf, sz, "%.16sZ", iso);
 }
 
@@ -46,7 +46,7 @@ add_expires(json_object *o, int64_t ms)
 	char iso[40];
 
 	if (ms > 0) {
-		oc_iso8601(ms, iso, sizeof iso);
+		oc_time_iso8601(ms, iso, sizeof iso);
 		json_object_object_add(o, "expires", json_object_new_int64(ms));
 		json_object_object_add(o, "expiresAt",
 		    json_object_new_string(iso));
@@ -95,7 +95,7 @@ import_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 
 	(void)err;
 	free(run->store);
-	run->store = oc_xstrdup(oc_store_target_name(oc_txn_store(t)));
+	run->store = oc_xstrdup(oc_store_target_name(oc_store_txn_store(t)));
 	for (i = 0; i < run->n; i++)
 		changed |= oc_import_apply(&run->imps[i], t, run->now);
 	return changed;
@@ -167,7 +167,7 @@ cmd_import(struct oc_ctx *ctx, struct opts *o)
 	}
 	run.imps = imps;
 	run.n = n;
-	run.now = oc_now_ms();
+	run.now = oc_time_now_ms();
 	run.store = NULL;
 	{
 		struct oc_store s;
@@ -175,7 +175,7 @@ cmd_import(struct oc_ctx *ctx, struct opts *o)
 		if (oc_store_open(&s, ctx, &err) == -1) {
 			for (i = 0; i < n; i++)
 				oc_import_free(&imps[i]);
-			return oc_report(&err);
+			return oc_out_report(&err);
 		}
 		if (s.era == OC_ERA_D)
 			for (i = 0; i < n; i++)
@@ -226,7 +226,7 @@ cmd_import(struct oc_ctx *ctx, struct opts *o)
 		} else if (oc_config_update(ctx->paths.config_path,
 		    o->cli.wait_ms, oc_import_config_edit, imp, &err) == -1) {
 			imp->config = NULL;
-			oc_warnx("%s", err.msg);
+			oc_out_warnx("%s", err.msg);
 			if (err.code > code)
 				code = err.code;
 		}
@@ -266,12 +266,12 @@ cmd_import(struct oc_ctx *ctx, struct opts *o)
 		}
 	for (i = 0; i < n; i++) {
 		if (imps[i].status == OC_IMPORT_FAILED)
-			oc_warnx("%s", imps[i].err.msg);
+			oc_out_warnx("%s", imps[i].err.msg);
 		oc_import_free(&imps[i]);
 	}
 	free(run.store);
 	if (found == 0 && code == OC_EX_NEG && !o->cli.json)
-		oc_warnx("nothing to import: neither Claude Code nor the Codex "
+		oc_out_warnx("nothing to import: neither Claude Code nor the Codex "
 		    "CLI is logged in here");
 	return code;
 }
@@ -364,7 +364,7 @@ refresh_print(const struct refresh_item *it, int dry_run, int64_t now)
 		printf(": %s", it->res.reason);
 	if (it->res.expires > 0) {
 		fmt_when(it->res.expires, when, sizeof when);
-		oc_format_span(it->res.expires - now, span, sizeof span);
+		oc_time_format_span(it->res.expires - now, span, sizeof span);
 		printf(" (expires %s, %s)", when, span);
 	}
 	putchar('\n');
@@ -378,11 +378,11 @@ cmd_refresh(struct oc_ctx *ctx, struct opts *o)
 	struct oc_err err;
 	char *where;
 	size_t n = 0, i;
-	int64_t now = oc_now_ms();
+	int64_t now = oc_time_now_ms();
 	int code = 0;
 
 	if (oc_store_open(&s, ctx, &err) == -1)
-		return oc_report(&err);
+		return oc_out_report(&err);
 	where = oc_xstrdup(oc_store_target_name(&s));
 	if (o->nprofiles > 0) {
 		items = oc_xcalloc(o->nprofiles, sizeof *items);
@@ -430,7 +430,7 @@ cmd_refresh(struct oc_ctx *ctx, struct opts *o)
 			it->code = it->named ? OC_EX_NEG : 0;
 	}
 
-	now = oc_now_ms();
+	now = oc_time_now_ms();
 	if (o->cli.json) {
 		json_object *top = json_object_new_object();
 		json_object *arr = json_object_new_array();
@@ -487,7 +487,7 @@ cmd_refresh(struct oc_ctx *ctx, struct opts *o)
 		}
 	for (i = 0; i < n; i++) {
 		if (items[i].res.status == OC_REFRESH_FAILED)
-			oc_warnx("%s", items[i].err.msg);
+			oc_out_warnx("%s", items[i].err.msg);
 		free(items[i].id);
 		free(items[i].provider);
 	}
@@ -550,30 +550,30 @@ sync_run(struct oc_cmd *cmd, int argc, char **argv)
 
 	o->cli = cmd->cli;
 	if (argc > 0) {
-		oc_warnx("unexpected argument \"%s\"", argv[0]);
+		oc_out_warnx("unexpected argument \"%s\"", argv[0]);
 		return OC_EX_USAGE;
 	}
 	if (o->refresh && (o->claude || o->codex)) {
-		oc_warnx("--refresh does not import: use it without --claude "
+		oc_out_warnx("--refresh does not import: use it without --claude "
 		    "and --codex");
 		return OC_EX_USAGE;
 	}
 	if (!o->refresh && (o->within != NULL || o->nprofiles > 0)) {
-		oc_warnx("--within and --profile go with --refresh");
+		oc_out_warnx("--within and --profile go with --refresh");
 		return OC_EX_USAGE;
 	}
 	if (o->within != NULL) {
 		/* A bare number is minutes. */
 		if (oc_duration_parse(o->within, 'm', &o->within_ms, &err) ==
 		    -1 || o->within_ms < 0) {
-			oc_warnx("--within: invalid duration \"%s\"",
+			oc_out_warnx("--within: invalid duration \"%s\"",
 			    o->within);
 			return OC_EX_USAGE;
 		}
 	}
 	if (o->claude_file != NULL && o->codex_file != NULL &&
 	    strcmp(o->claude_file, "-") == 0 && strcmp(o->codex_file, "-") == 0) {
-		oc_warnx("only one source can be read from stdin");
+		oc_out_warnx("only one source can be read from stdin");
 		return OC_EX_USAGE;
 	}
 	if (!o->dry_run) {

@@ -26,7 +26,7 @@ oc_buf_add(struct oc_buf *b, const void *p, size_t n)
 		if (b->len)
 			memcpy(nd, b->data, b->len);
 		if (b->data) {
-			oc_wipe(b->data, b->cap);
+			oc_secret_wipe(b->data, b->cap);
 			free(b->data);
 		}
 		b->data = nd;
@@ -81,7 +81,7 @@ void
 oc_buf_free(struct oc_buf *b)
 {
 	if (b->data) {
-		oc_wipe(b->data, b->cap);
+		oc_secret_wipe(b->data, b->cap);
 		free(b->data);
 	}
 	b->data = NULL;

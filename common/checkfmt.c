@@ -23,7 +23,7 @@ fmt_left(int64_t ms, char *buf, size_t sz)
 {
 	char span[48];
 
-	oc_format_span(ms, span, sizeof span);
+	oc_time_format_span(ms, span, sizeof span);
 	snprintf(buf, sz, "%s%s", ms < 0 ? "-" : "", span);
 }
 
@@ -36,7 +36,7 @@ fmt_window(int64_t ms, char *buf, size_t sz)
 	else if (ms > 0 && ms % 60000 == 0)
 		snprintf(buf, sz, "%" PRId64 "m", ms / 60000);
 	else
-		oc_format_span(ms, buf, sz);
+		oc_time_format_span(ms, buf, sz);
 }
 
 /* "2026-11-21T23:40:00Z": whole seconds are enough on a status line. */
@@ -45,7 +45,7 @@ fmt_when(int64_t ms, char *buf, size_t sz)
 {
 	char iso[40];
 
-	oc_iso8601(ms, iso, sizeof iso);
+	oc_time_iso8601(ms, iso, sizeof iso);
 	snprintf(buf, sz, "%.19sZ", iso);
 }
 
@@ -164,7 +164,7 @@ profile_problems(const struct oc_check *c, struct problems *ps)
 		if (!expirable(hp) || hp->out_of_scope ||
 		    hp->status == OC_HS_OK || hp->status == OC_HS_STATIC)
 			continue;
-		oc_format_span(hp->remaining_ms, left, sizeof left);
+		oc_time_format_span(hp->remaining_ms, left, sizeof left);
 		if (hp->status == OC_HS_EXPIRED)
 			problem(ps, R_BAD, hp->remaining_ms, "%s expired %s ago",
 			    hp->id, left);
@@ -180,14 +180,14 @@ profile_problems(const struct oc_check *c, struct problems *ps)
 			    "%s", hp->id, left);
 	}
 	for (i = 0; i < h->nprov; i++)
-		if (h->prov[i].missing && oc_hscope_has(h->scope,
+		if (h->prov[i].missing && oc_health_scope_has(h->scope,
 		    h->prov[i].id, NULL))
 			problem(ps, R_BAD, INT64_MAX, "no credential for %s "
 			    "(used by %s)", h->prov[i].id, h->prov[i].used_by);
 }
 
 void
-oc_check_decide(struct oc_check *c)
+oc_checkfmt_decide(struct oc_check *c)
 {
 	const struct oc_health *h = c->h;
 	const struct oc_probe_set *pr = c->probes;
@@ -248,7 +248,7 @@ oc_check_decide(struct oc_check *c)
 			    !h->p[i].out_of_scope;
 		for (i = 0; i < h->nprov; i++)
 			inuse += h->prov[i].in_use &&
-			    oc_hscope_has(h->scope, h->prov[i].id, NULL);
+			    oc_health_scope_has(h->scope, h->prov[i].id, NULL);
 		fmt_window(h->warn_ms, left, sizeof left);
 		snprintf(c->reason, sizeof c->reason, "%zu profile%s, %zu "
 		    "provider%s in use, nothing expires within %s", n,
@@ -268,7 +268,7 @@ struct oc_check_counts {
 };
 
 static void
-oc_check_count(const struct oc_check *c, struct oc_check_counts *k)
+oc_checkfmt_count(const struct oc_check *c, struct oc_check_counts *k)
 {
 	const struct oc_health *h = c->h;
 	size_t i;
@@ -297,7 +297,7 @@ oc_check_count(const struct oc_check *c, struct oc_check_counts *k)
 	for (i = 0; i < h->nprov; i++) {
 		const struct oc_hprovider *pv = &h->prov[i];
 
-		if (pv->nprofiles > 0 || !oc_hscope_has(h->scope, pv->id, NULL))
+		if (pv->nprofiles > 0 || !oc_health_scope_has(h->scope, pv->id, NULL))
 			continue;
 		if (pv->missing)
 			k->missing++;
@@ -307,7 +307,7 @@ oc_check_count(const struct oc_check *c, struct oc_check_counts *k)
 }
 
 void
-oc_check_free(struct oc_check *c)
+oc_checkfmt_free(struct oc_check *c)
 {
 	if (c == NULL)
 		return;
@@ -368,7 +368,7 @@ each_row(const struct oc_check *c, row_fn fn, void *arg)
 		note_probe(&note, probe_of_profile(c, i));
 		cells[0] = hp->id;
 		cells[1] = hp->type;
-		cells[2] = oc_hstatus_name(hp->status);
+		cells[2] = oc_rules_hstatus_name(hp->status);
 		cells[3] = left;
 		cells[4] = when;
 		cells[5] = note.len ? note.data : "";
@@ -380,7 +380,7 @@ each_row(const struct oc_check *c, row_fn fn, void *arg)
 		struct oc_buf note = { 0 };
 		const char *cells[6];
 
-		if (pv->nprofiles > 0 || !oc_hscope_has(h->scope, pv->id, NULL))
+		if (pv->nprofiles > 0 || !oc_health_scope_has(h->scope, pv->id, NULL))
 			continue;
 		if (pv->missing) {
 			oc_buf_addf(&note, "used by %s, no credential",
@@ -482,11 +482,11 @@ print_rows(const struct oc_check *c, struct oc_buf *b, FILE *f)
 }
 
 void
-oc_check_text(const struct oc_check *c, FILE *f)
+oc_checkfmt_text(const struct oc_check *c, FILE *f)
 {
 	struct oc_buf b = { 0 };
 
-	oc_buf_addf(&b, "%s: %s\n", oc_verdict_name(c->verdict), c->reason);
+	oc_buf_addf(&b, "%s: %s\n", oc_health_verdict_name(c->verdict), c->reason);
 	print_rows(c, &b, f);
 	flush(&b, f, 1);
 	oc_buf_free(&b);
@@ -623,7 +623,7 @@ json_probe(struct jw *w, const struct oc_probe_result *pr)
 }
 
 void
-oc_check_json(const struct oc_check *c, FILE *f)
+oc_checkfmt_json(const struct oc_check *c, FILE *f)
 {
 	const struct oc_health *h = c->h;
 	struct jw w;
@@ -635,13 +635,13 @@ oc_check_json(const struct oc_check *c, FILE *f)
 	jw_open(&w, NULL, '{');
 	jw_i64(&w, "schemaVersion", 1);
 	jw_bool(&w, "ok", c->exit_code == 0);
-	jw_str(&w, "verdict", oc_verdict_name(c->verdict));
+	jw_str(&w, "verdict", oc_health_verdict_name(c->verdict));
 	jw_i64(&w, "exitCode", c->exit_code);
 	jw_str(&w, "reason", c->reason);
 	jw_str(&w, "agent", c->ctx->paths.agent_id);
 	jw_str(&w, "agentDir", c->ctx->paths.agent_dir);
 	jw_str(&w, "store", oc_store_shown_path(&h->store));
-	jw_str(&w, "storeEra", oc_era_name(h->store.era));
+	jw_str(&w, "storeEra", oc_store_era_name(h->store.era));
 	jw_str(&w, "rules", oc_rules_name(h->store.rules));
 	jw_str(&w, "config", c->ctx->paths.config_path);
 	jw_str(&w, "stateDir", c->ctx->paths.state_dir);
@@ -687,11 +687,11 @@ oc_check_json(const struct oc_check *c, FILE *f)
 		jw_str(&w, "id", hp->id);
 		jw_str(&w, "provider", hp->provider);
 		jw_str(&w, "type", hp->type);
-		jw_str(&w, "status", oc_hstatus_name(hp->status));
+		jw_str(&w, "status", oc_rules_hstatus_name(hp->status));
 		jw_str(&w, "reasonCode", hp->reason);
 		if (hp->has_expiry) {
 			jw_i64(&w, "expiresAt", hp->expires_at);
-			oc_iso8601(hp->expires_at, when, sizeof when);
+			oc_time_iso8601(hp->expires_at, when, sizeof when);
 			jw_str(&w, "expires", when);
 			jw_i64(&w, "remainingMs", hp->remaining_ms);
 		} else {
@@ -715,7 +715,7 @@ oc_check_json(const struct oc_check *c, FILE *f)
 
 		jw_open(&w, NULL, '{');
 		jw_str(&w, "provider", pv->id);
-		jw_str(&w, "status", oc_hstatus_name(pv->status));
+		jw_str(&w, "status", oc_rules_hstatus_name(pv->status));
 		jw_bool(&w, "inUse", pv->in_use);
 		jw_str(&w, "usedBy", pv->used_by);
 		jw_i64(&w, "profiles", (int64_t)pv->nprofiles);
@@ -742,7 +742,7 @@ oc_check_json(const struct oc_check *c, FILE *f)
 }
 
 void
-oc_check_json_error(int code, const char *msg, FILE *f)
+oc_checkfmt_json_error(int code, const char *msg, FILE *f)
 {
 	struct jw w;
 
@@ -759,7 +759,7 @@ oc_check_json_error(int code, const char *msg, FILE *f)
 }
 
 void
-oc_check_json_no_state(const char *state_dir, const char *dir, FILE *f)
+oc_checkfmt_json_no_state(const char *state_dir, const char *dir, FILE *f)
 {
 	struct jw w;
 	char msg[1100];
@@ -770,7 +770,7 @@ oc_check_json_no_state(const char *state_dir, const char *dir, FILE *f)
 	jw_open(&w, NULL, '{');
 	jw_i64(&w, "schemaVersion", 1);
 	jw_bool(&w, "ok", 0);
-	jw_str(&w, "verdict", oc_verdict_name(OC_V_MISSING));
+	jw_str(&w, "verdict", oc_health_verdict_name(OC_V_MISSING));
 	jw_i64(&w, "exitCode", OC_EX_NEG);
 	jw_str(&w, "reason", msg);
 	jw_str(&w, "stateDir", state_dir);
@@ -783,7 +783,7 @@ oc_check_json_no_state(const char *state_dir, const char *dir, FILE *f)
 /* ---- Nagios / Icinga (monitoring-plugins conventions) ---- */
 
 int
-oc_check_nagios_code(int exit_code)
+oc_checkfmt_nagios_code(int exit_code)
 {
 	return exit_code == OC_EX_OK ? 0 : exit_code == OC_EX_EXPIRING ? 1 :
 	    exit_code == OC_EX_NEG ? 2 : 3;
@@ -800,7 +800,7 @@ perf_label(struct oc_buf *b, const char *s)
 }
 
 void
-oc_check_nagios(const struct oc_check *c, FILE *f)
+oc_checkfmt_nagios(const struct oc_check *c, FILE *f)
 {
 	static const char *const word[] = { "OK", "WARNING", "CRITICAL",
 	    "UNKNOWN" };
@@ -810,8 +810,8 @@ oc_check_nagios(const struct oc_check *c, FILE *f)
 	int n = 0;
 
 	oc_buf_addf(&b, "OC-CHECK %s - %s: %s",
-	    word[oc_check_nagios_code(c->exit_code)],
-	    oc_verdict_name(c->verdict), c->reason);
+	    word[oc_checkfmt_nagios_code(c->exit_code)],
+	    oc_health_verdict_name(c->verdict), c->reason);
 	for (i = 0; i < h->np; i++) {
 		const struct oc_hprofile *hp = &h->p[i];
 
@@ -831,7 +831,7 @@ oc_check_nagios(const struct oc_check *c, FILE *f)
 	{
 		struct oc_check_counts k;
 
-		oc_check_count(c, &k);
+		oc_checkfmt_count(c, &k);
 		oc_buf_addf(&b, "%sok=%zu;;;0 expiring=%zu;;;0 expired=%zu;;;0 "
 		    "missing=%zu;;;0", n ? " " : " | ", k.ok, k.expiring,
 		    k.expired, k.missing);
@@ -982,7 +982,7 @@ prom_probes(struct oc_buf *b, const struct oc_check *c, const char *agent,
 }
 
 void
-oc_check_prometheus(const struct oc_check *c, const char *agent, FILE *f)
+oc_checkfmt_prometheus(const struct oc_check *c, const char *agent, FILE *f)
 {
 	const struct oc_health *h = c != NULL ? c->h : NULL;
 	struct oc_buf b = { 0 }, al = { 0 };
@@ -1000,7 +1000,7 @@ oc_check_prometheus(const struct oc_check *c, const char *agent, FILE *f)
 	prom_head(&b, "oc_check_last_run_timestamp_seconds",
 	    "When oc-check ran.");
 	oc_buf_addf(&b, "oc_check_last_run_timestamp_seconds%s ", al.data);
-	prom_secs(&b, oc_now_ms());
+	prom_secs(&b, oc_time_now_ms());
 	if (h == NULL)
 		goto out;
 	prom_head(&b, "oc_check_status",
@@ -1019,7 +1019,7 @@ oc_check_prometheus(const struct oc_check *c, const char *agent, FILE *f)
 			oc_buf_adds(&b, "oc_check_profile_status");
 			prom_profile_labels(&b, agent, &h->p[i]);
 			prom_label(&b, ',', "status",
-			    oc_hstatus_name((enum oc_hstatus)s));
+			    oc_rules_hstatus_name((enum oc_hstatus)s));
 			oc_buf_addf(&b, "} %d\n", (int)h->p[i].status == s);
 		}
 		flush(&b, f, 0);
@@ -1042,7 +1042,7 @@ oc_check_prometheus(const struct oc_check *c, const char *agent, FILE *f)
 	    "1 when a provider in use has no credential.");
 	for (i = 0; i < h->nprov; i++) {
 		if (!h->prov[i].in_use ||
-		    !oc_hscope_has(h->scope, h->prov[i].id, NULL))
+		    !oc_health_scope_has(h->scope, h->prov[i].id, NULL))
 			continue;
 		oc_buf_adds(&b, "oc_check_provider_missing");
 		prom_label(&b, '{', "agent", agent);

@@ -85,11 +85,11 @@ common_option(struct oc_cli *c, int opt, const char *arg, int *long_help)
 		/* the very meaning of OPENCLAW_STATE_DIR, for us and for the
 		 * programs we start (the gateway a key is handed to) */
 		if (*arg == '\0') {
-			oc_warnx("--state-dir: empty directory");
+			oc_out_warnx("--state-dir: empty directory");
 			return -1;
 		}
 		if (setenv("OPENCLAW_STATE_DIR", arg, 1) == -1) {
-			oc_warnx("--state-dir: cannot set OPENCLAW_STATE_DIR");
+			oc_out_warnx("--state-dir: cannot set OPENCLAW_STATE_DIR");
 			return -1;
 		}
 		c->state_dir = arg;
@@ -102,7 +102,7 @@ common_option(struct oc_cli *c, int opt, const char *arg, int *long_help)
 		/* A bare number is seconds, like sleep(1). */
 		if (oc_duration_parse(arg, 's', &ms, &err) == -1 ||
 		    ms > 3600000) {
-			oc_warnx("--wait: invalid duration \"%s\"", arg);
+			oc_out_warnx("--wait: invalid duration \"%s\"", arg);
 			return -1;
 		}
 		c->wait_ms = (int)ms;
@@ -158,9 +158,9 @@ synopsis_has(const char *syn, const struct oc_opt *o)
 static void
 print_line(FILE *f, const char *lead, const char *line, size_t len)
 {
-	size_t col, start = strlen(lead) + strlen(oc_progname) + 2, i, brk;
+	size_t col, start = strlen(lead) + strlen(oc_err_progname) + 2, i, brk;
 
-	fprintf(f, "%s %s ", lead, oc_progname);
+	fprintf(f, "%s %s ", lead, oc_err_progname);
 	col = start;
 	while (len > 0) {
 		if (col + len <= 79) {
@@ -202,7 +202,7 @@ print_usage(const struct oc_cmd *cmd, FILE *f)
 			if (*nl == '\n')
 				nl++;
 		}
-	fprintf(f, "       %s -h | -V\n", oc_progname);
+	fprintf(f, "       %s -h | -V\n", oc_err_progname);
 }
 
 void
@@ -271,7 +271,7 @@ usage_error(struct oc_cmd *cmd, const char *fmt, ...)
 	if (cmd->on_usage_error != NULL)
 		return cmd->on_usage_error(cmd, msg);
 	if (msg[0] != '\0')
-		oc_warnx("%s", msg);
+		oc_out_warnx("%s", msg);
 	print_usage(cmd, stderr);
 	return OC_EX_USAGE;
 }
@@ -288,7 +288,7 @@ oc_cli_main(struct oc_cmd *cmd, int argc, char **argv)
 	int ch, r, cr, long_help = 0, ncmd;
 	struct oc_err err;
 
-	oc_set_progname(argv[0]);
+	oc_err_set_progname(argv[0]);
 	oc_cli_init(&cmd->cli);
 	/* which common options this command takes at all */
 	for (i = 0; i < NCOMMON; i++) {
@@ -360,7 +360,7 @@ oc_cli_main(struct oc_cmd *cmd, int argc, char **argv)
 		goto out;
 	}
 	if (cmd->cli.version) {
-		oc_version();
+		oc_out_version();
 		r = 0;
 		goto out;
 	}
@@ -389,7 +389,7 @@ oc_cli_main(struct oc_cmd *cmd, int argc, char **argv)
 		if (!synopsis_has(verb->synopsis, seen[i])) {
 			spelling(seen[i], sp, sizeof sp);
 			r = usage_error(cmd, "%s%s%s does not take %s",
-			    oc_progname, verb->name[0] ? " " : "", verb->name,
+			    oc_err_progname, verb->name[0] ? " " : "", verb->name,
 			    sp);
 			goto out;
 		}
@@ -398,7 +398,7 @@ oc_cli_main(struct oc_cmd *cmd, int argc, char **argv)
 		oc_err_clear(&err);
 		if (oc_ctx_open(&cmd->ctx, cmd->cli.agent, &err) == -1) {
 			r = cmd->on_error != NULL ? cmd->on_error(cmd, &err) :
-			    oc_report(&err);
+			    oc_out_report(&err);
 			goto out;
 		}
 		cmd->have_ctx = 1;
@@ -420,15 +420,15 @@ oc_cli_store_warn(const struct oc_store *s)
 	const char *bad;
 
 	if ((bad = oc_store_insecure(s)) != NULL)
-		oc_warnx("warning: %s is readable by other users "
+		oc_out_warnx("warning: %s is readable by other users "
 		    "(chmod 600 it)", bad);
 	if (s->legacy_json != NULL && s->legacy_blocks)
-		oc_warnx("warning: %s awaits migration: OpenClaw %s refuses "
+		oc_out_warnx("warning: %s awaits migration: OpenClaw %s refuses "
 		    "this agent until it is imported (AUTH_PROFILE_MIGRATION_"
 		    "REQUIRED); run: oc-profile migrate", s->legacy_json,
 		    s->era == OC_ERA_D ? "2026.8 and later" : "");
 	else if (s->legacy_json != NULL)
-		oc_warnx("warning: %s is not read by this OpenClaw (2026.6 or "
+		oc_out_warnx("warning: %s is not read by this OpenClaw (2026.6 or "
 		    "later keeps credentials in SQLite)", s->legacy_json);
 }
 
@@ -436,7 +436,7 @@ static void
 say(const struct oc_gw_report *r)
 {
 	if (r->level != NULL)
-		oc_warnx("%s: %s", r->level, r->text);
+		oc_out_warnx("%s: %s", r->level, r->text);
 }
 
 void

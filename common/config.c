@@ -25,17 +25,17 @@ oc_config_save(const char *path, json_object *config, struct oc_lock *lock,
 	size_t oldlen;
 	int r;
 
-	dir = oc_dirname_dup(path);
-	if (oc_mkdirs(dir, 0700, err) == -1) {
+	dir = oc_file_dirname_dup(path);
+	if (oc_file_mkdirs(dir, 0700, err) == -1) {
 		free(dir);
 		return -1;
 	}
 	free(dir);
 	if (oc_file_read(path, OC_CONFIG_MAX, &old, &oldlen, err) == 0) {
 		bak = oc_xasprintf("%s.bak", path);
-		r = oc_write_atomic(bak, old, oldlen, 0600, lock, err);
+		r = oc_file_write_atomic(bak, old, oldlen, 0600, lock, err);
 		free(bak);
-		oc_free_secret(old);
+		oc_secret_free(old);
 		if (r == -1)
 			return -1;
 	} else if (errno != ENOENT)
@@ -43,7 +43,7 @@ oc_config_save(const char *path, json_object *config, struct oc_lock *lock,
 	oc_err_clear(err);
 	oc_json_dump(&b, config, 2);
 	oc_buf_addc(&b, '\n');
-	r = oc_write_atomic(path, b.data, b.len, 0600, lock, err);
+	r = oc_file_write_atomic(path, b.data, b.len, 0600, lock, err);
 	oc_buf_free(&b);
 	return r;
 }
@@ -58,8 +58,8 @@ oc_config_update(const char *path, int wait_ms, oc_config_edit_fn fn,
 	size_t len;
 	int r;
 
-	dir = oc_dirname_dup(path);
-	if (oc_mkdirs(dir, 0700, err) == -1) {
+	dir = oc_file_dirname_dup(path);
+	if (oc_file_mkdirs(dir, 0700, err) == -1) {
 		free(dir);
 		return -1;
 	}
@@ -71,7 +71,7 @@ oc_config_update(const char *path, int wait_ms, oc_config_edit_fn fn,
 		return -1;
 	if (oc_file_read(path, OC_CONFIG_MAX, &text, &len, err) == 0) {
 		r = oc_json_parse_lenient(path, text, len, &cfg, err);
-		oc_free_secret(text);
+		oc_secret_free(text);
 		if (r == -1)
 			goto out;
 		if (!json_object_is_type(cfg, json_type_object)) {

@@ -26,7 +26,7 @@
 #include "oc.h"
 
 const char *
-oc_ctype_name(enum oc_ctype t)
+oc_cred_type_name(enum oc_ctype t)
 {
 	switch (t) {
 	case OC_CT_API_KEY:
@@ -41,7 +41,7 @@ oc_ctype_name(enum oc_ctype t)
 }
 
 enum oc_ctype
-oc_ctype_parse(const char *s)
+oc_cred_type_parse(const char *s)
 {
 	if (s == NULL)
 		return OC_CT_UNKNOWN;
@@ -152,10 +152,10 @@ members_read(struct oc_jval obj, struct members *m)
 	size_t i;
 
 	memset(m, 0, sizeof *m);
-	oc_jiter_init(&it, obj);
-	while (oc_jiter_next(&it, &k, &v)) {
+	oc_jscan_iter_init(&it, obj);
+	while (oc_jscan_iter_next(&it, &k, &v)) {
 		for (i = 0; i < sizeof names / sizeof names[0]; i++)
-			if (oc_jstr_eq(k, names[i].name)) {
+			if (oc_jscan_str_eq(k, names[i].name)) {
 				*(struct oc_jval *)((char *)m + names[i].off) = v;
 				break;
 			}
@@ -164,7 +164,7 @@ members_read(struct oc_jval obj, struct members *m)
 	m->has_key = m->key.p != NULL;
 	m->has_expires = m->expires.p != NULL;
 	m->has_provider = m->provider.p != NULL &&
-	    oc_jval_type(m->provider) != OC_JT_NULL;
+	    oc_jscan_type(m->provider) != OC_JT_NULL;
 }
 
 /* A copy of a JSON value span, when present. */
@@ -185,43 +185,43 @@ oc_cred_parse(struct oc_cred *c, const char *id, struct oc_jval p,
 	memset(c, 0, sizeof *c);
 	c->id = oc_xstrdup(id);
 	c->raw = p;
-	if (oc_jval_type(p) != OC_JT_OBJECT) {
+	if (oc_jscan_type(p) != OC_JT_OBJECT) {
 		c->entry = OC_CE_NON_OBJECT;
 		return 0;
 	}
 	members_read(p, &m);
-	typev = m.has_type ? m.type : (oc_jval_type(m.mode) == OC_JT_STRING ?
+	typev = m.has_type ? m.type : (oc_jscan_type(m.mode) == OC_JT_STRING ?
 	    m.mode : m.type);
-	c->type_raw = oc_jstr_dup(typev);
-	c->type = oc_ctype_parse(c->type_raw);
+	c->type_raw = oc_jscan_str_dup(typev);
+	c->type = oc_cred_type_parse(c->type_raw);
 	if (c->type == OC_CT_UNKNOWN && rules == OC_RULES_2026_9 &&
 	    c->type_raw != NULL && strcmp(c->type_raw, "apiKey") == 0)
 		c->type = OC_CT_API_KEY;
-	c->provider_raw = oc_jstr_dup(m.provider);
-	c->email = oc_jstr_dup(m.email);
-	c->display_name = oc_jstr_dup(m.display);
-	c->managed_by = oc_jstr_dup(m.managed);
+	c->provider_raw = oc_jscan_str_dup(m.provider);
+	c->email = oc_jscan_str_dup(m.email);
+	c->display_name = oc_jscan_str_dup(m.display);
+	c->managed_by = oc_jscan_str_dup(m.managed);
 	c->has_expires = m.has_expires;
-	c->expires_number = oc_jnum(m.expires, &c->expires_num);
+	c->expires_number = oc_jscan_num(m.expires, &c->expires_num);
 	c->oauth_ref = m.oauthref.p != NULL;
-	if (oc_jval_type(m.setup) == OC_JT_OBJECT) {
+	if (oc_jscan_type(m.setup) == OC_JT_OBJECT) {
 		struct oc_jval r;
 
-		c->setup_inactive = oc_jobj_get(m.setup, "replacement", &r) &&
-		    oc_jval_type(r) == OC_JT_BOOL && r.n == 4;
+		c->setup_inactive = oc_jscan_get(m.setup, "replacement", &r) &&
+		    oc_jscan_type(r) == OC_JT_BOOL && r.n == 4;
 	}
 	switch (c->type) {
 	case OC_CT_API_KEY:
-		c->secret = oc_jstr_dup(m.has_key ? m.key : m.apikey);
+		c->secret = oc_jscan_str_dup(m.has_key ? m.key : m.apikey);
 		c->ref_json = span_dup(m.keyref);
 		break;
 	case OC_CT_TOKEN:
-		c->secret = oc_jstr_dup(m.token);
+		c->secret = oc_jscan_str_dup(m.token);
 		c->ref_json = span_dup(m.tokenref);
 		break;
 	case OC_CT_OAUTH:
-		c->secret = oc_jstr_dup(m.access);
-		c->refresh = oc_jstr_dup(m.refresh);
+		c->secret = oc_jscan_str_dup(m.access);
+		c->refresh = oc_jscan_str_dup(m.refresh);
 		c->fence = fence_of(c->secret, c->refresh, c->expires_number &&
 		    c->expires_num == 1);
 		break;
@@ -298,8 +298,8 @@ oc_cred_free(struct oc_cred *c)
 	free(c->type_raw);
 	free(c->provider_raw);
 	free(c->provider);
-	oc_free_secret(c->secret);
-	oc_free_secret(c->refresh);
+	oc_secret_free(c->secret);
+	oc_secret_free(c->refresh);
 	/* a SecretRef names where a secret is, it is not one */
 	free(c->ref_json);
 	free(c->email);

@@ -32,7 +32,7 @@ env_nonempty(const char *name)
 }
 
 char *
-oc_expand_home_dup(const char *path, const char *home)
+oc_ctx_expand_home_dup(const char *path, const char *home)
 {
 	if (path[0] == '~' && (path[1] == '\0' || path[1] == '/'))
 		return oc_xasprintf("%s%s", home, path + 1);
@@ -50,7 +50,7 @@ resolve_home(void)
 		/* OPENCLAW_HOME may itself start with ~ (the OS home). */
 		if (u == NULL && (pw = getpwuid(getuid())) != NULL)
 			u = pw->pw_dir;
-		return oc_expand_home_dup(h, u ? u : "/");
+		return oc_ctx_expand_home_dup(h, u ? u : "/");
 	}
 	if (u != NULL)
 		return oc_xstrdup(u);
@@ -216,10 +216,10 @@ default_agent_dup(json_object *config)
 
 		ids = oc_ctx_agent_ids_dup(config);
 		if (ids == NULL || oc_ctx_agent_entry(config, id) != NULL) {
-			oc_strv_free(ids);
+			oc_xstrv_free(ids);
 			return id;
 		}
-		oc_strv_free(ids);
+		oc_xstrv_free(ids);
 		free(id);
 	}
 	if ((list = roster_list(config)) != NULL && roster_entries(config) ==
@@ -239,10 +239,10 @@ default_agent_dup(json_object *config)
 	if (ids != NULL && ids[0] != NULL) {
 		char *id = oc_ctx_agent_norm_dup(ids[0]);
 
-		oc_strv_free(ids);
+		oc_xstrv_free(ids);
 		return id;
 	}
-	oc_strv_free(ids);
+	oc_xstrv_free(ids);
 	return oc_xstrdup("main");
 }
 
@@ -265,14 +265,14 @@ config_candidate_dup(const struct oc_paths *p)
 	if (env_nonempty("OPENCLAW_STATE_DIR") != NULL)
 		for (n = 0; n < 3; n++) {
 			c = oc_xasprintf("%s/%s", p->state_dir, names[n]);
-			if (oc_path_exists(c))
+			if (oc_file_exists(c))
 				return c;
 			free(c);
 		}
 	for (d = 0; d < 3; d++)
 		for (n = 0; n < 3; n++) {
 			c = oc_xasprintf("%s/%s/%s", p->home, dirs[d], names[n]);
-			if (oc_path_exists(c))
+			if (oc_file_exists(c))
 				return c;
 			free(c);
 		}
@@ -340,7 +340,7 @@ main_dir_dup(const struct oc_paths *p)
 
 	if ((v = env_nonempty("OPENCLAW_AGENT_DIR")) != NULL ||
 	    (v = env_nonempty("PI_CODING_AGENT_DIR")) != NULL)
-		return oc_expand_home_dup(v, p->home);
+		return oc_ctx_expand_home_dup(v, p->home);
 	return oc_xasprintf("%s/agents/main/agent", p->state_dir);
 }
 
@@ -358,16 +358,16 @@ oc_ctx_open(struct oc_ctx *ctx, const char *agent, struct oc_err *err)
 		return -1;
 	}
 	if ((v = env_nonempty("OPENCLAW_STATE_DIR")) != NULL)
-		p->state_dir = oc_expand_home_dup(v, p->home);
+		p->state_dir = oc_ctx_expand_home_dup(v, p->home);
 	else {
 		static const char *const legacy[] = { ".clawdbot", ".moldbot" };
 		size_t i;
 
 		p->state_dir = oc_xasprintf("%s/.openclaw", p->home);
-		for (i = 0; i < 2 && !oc_path_exists(p->state_dir); i++) {
+		for (i = 0; i < 2 && !oc_file_exists(p->state_dir); i++) {
 			char *l = oc_xasprintf("%s/%s", p->home, legacy[i]);
 
-			if (oc_path_exists(l)) {
+			if (oc_file_exists(l)) {
 				free(p->state_dir);
 				p->state_dir = l;
 			} else
@@ -375,7 +375,7 @@ oc_ctx_open(struct oc_ctx *ctx, const char *agent, struct oc_err *err)
 		}
 	}
 	if ((v = env_nonempty("OPENCLAW_CONFIG_PATH")) != NULL)
-		p->config_path = oc_expand_home_dup(v, p->home);
+		p->config_path = oc_ctx_expand_home_dup(v, p->home);
 	else
 		p->config_path = config_candidate_dup(p);
 	p->env_path = oc_xasprintf("%s/.env", p->state_dir);
@@ -392,7 +392,7 @@ oc_ctx_open(struct oc_ctx *ctx, const char *agent, struct oc_err *err)
 
 		p->agent_id = oc_ctx_agent_norm_dup(agent);
 		if (*p->agent_id == '\0') {
-			oc_strv_free(ids);
+			oc_xstrv_free(ids);
 			oc_err_set(err, OC_EX_USAGE, "empty agent id");
 			oc_ctx_close(ctx);
 			return -1;
@@ -412,18 +412,18 @@ oc_ctx_open(struct oc_ctx *ctx, const char *agent, struct oc_err *err)
 			    "unknown agent id \"%s\" (known: %s)", agent,
 			    known.data);
 			oc_buf_free(&known);
-			oc_strv_free(ids);
+			oc_xstrv_free(ids);
 			oc_ctx_close(ctx);
 			return -1;
 		}
-		oc_strv_free(ids);
+		oc_xstrv_free(ids);
 		dir = oc_json_get_str(e, "agentDir");
 		if (dir != NULL && *dir)
-			p->agent_dir = oc_expand_home_dup(dir, p->home);
+			p->agent_dir = oc_ctx_expand_home_dup(dir, p->home);
 		p->agent_source = "option";
 	} else if ((v = env_nonempty("OPENCLAW_AGENT_DIR")) != NULL ||
 	    (v = env_nonempty("PI_CODING_AGENT_DIR")) != NULL) {
-		p->agent_dir = oc_expand_home_dup(v, p->home);
+		p->agent_dir = oc_ctx_expand_home_dup(v, p->home);
 		p->agent_id = default_agent_dup(ctx->config);
 		p->agent_source = getenv("OPENCLAW_AGENT_DIR") &&
 		    env_nonempty("OPENCLAW_AGENT_DIR") ? "OPENCLAW_AGENT_DIR" :
@@ -435,7 +435,7 @@ oc_ctx_open(struct oc_ctx *ctx, const char *agent, struct oc_err *err)
 		dir = oc_json_get_str(oc_ctx_agent_entry(ctx->config, p->agent_id),
 		    "agentDir");
 		if (dir != NULL && *dir)
-			p->agent_dir = oc_expand_home_dup(dir, p->home);
+			p->agent_dir = oc_ctx_expand_home_dup(dir, p->home);
 		p->agent_source = "config default";
 	}
 	if (p->agent_dir == NULL)

@@ -55,7 +55,7 @@ static void
 norm_free(struct norm *t)
 {
 	if (t->s != NULL) {
-		oc_wipe(t->s, t->n);
+		oc_secret_wipe(t->s, t->n);
 		free(t->s);
 	}
 	free(t->map);
@@ -64,7 +64,7 @@ norm_free(struct norm *t)
 static size_t
 ws(const struct norm *t, size_t p)
 {
-	return p < t->n ? oc_js_space_len(t->s + p) : 0;
+	return p < t->n ? oc_text_js_space_len(t->s + p) : 0;
 }
 
 /* JavaScript line terminators after CR folding: LF, U+2028, U+2029. The
@@ -217,7 +217,7 @@ value_cook(const char *raw, size_t n)
 	size_t len = strlen(v);
 	char q = v[0];
 
-	oc_free_secret(c);
+	oc_secret_free(c);
 	unquote(v, len);
 	if (q == '"')
 		for (r = w = v; *r; ) {
@@ -346,7 +346,7 @@ oc_dotenv_free(struct oc_dotenv_entry *v, size_t n)
 		return;
 	for (i = 0; i < n; i++) {
 		free(v[i].key);
-		oc_free_secret(v[i].value);
+		oc_secret_free(v[i].value);
 	}
 	free(v);
 }
@@ -388,10 +388,10 @@ load_file(const char *path, char **before, size_t nbefore, char ***mine,
 		return r;
 	if (oc_dotenv_parse(text, len, &v, &n, err) == -1) {
 		err_prefix(err, path, "");
-		oc_free_secret(text);
+		oc_secret_free(text);
 		return -1;
 	}
-	oc_free_secret(text);
+	oc_secret_free(text);
 	for (i = 0; i < n; i++) {
 		int skip = 0;
 
@@ -425,7 +425,7 @@ load_file(const char *path, char **before, size_t nbefore, char ***mine,
 }
 
 int
-oc_env_load(const struct oc_ctx *ctx, struct oc_err *err)
+oc_dotenv_load(const struct oc_ctx *ctx, struct oc_err *err)
 {
 	extern char **environ;
 	char **before = NULL, **mine = NULL, *paths[2];
@@ -481,7 +481,7 @@ parse_back_dup(const char *q)
 		v[0].value = NULL;
 	}
 	oc_dotenv_free(v, n);
-	oc_free_secret(line);
+	oc_secret_free(line);
 	return r;
 }
 
@@ -538,10 +538,10 @@ oc_dotenv_quote_dup(const char *v)
 			continue;
 		back = parse_back_dup(q);
 		same = back != NULL && strcmp(back, v) == 0;
-		oc_free_secret(back);
+		oc_secret_free(back);
 		if (same)
 			return q;
-		oc_free_secret(q);
+		oc_secret_free(q);
 	}
 	return NULL;
 }
@@ -580,7 +580,7 @@ envmap_load(struct envmap *m, const char *text, size_t len,
 	for (i = k = 0; i < m->n; i++) {
 		if (k > 0 && strcmp(m->v[k - 1].key, m->v[i].key) == 0) {
 			free(m->v[i].key);
-			oc_free_secret(m->v[i].value);
+			oc_secret_free(m->v[i].value);
 			continue;
 		}
 		m->v[k++] = m->v[i];
@@ -625,7 +625,7 @@ reads_back(const struct envmap *old, const struct envmap *new,
 }
 
 int
-oc_env_set(const char *path, const char *var, const char *value, int wait_ms,
+oc_dotenv_set(const char *path, const char *var, const char *value, int wait_ms,
     int *replaced, struct oc_err *err)
 {
 	struct oc_lock lock;
@@ -645,8 +645,8 @@ oc_env_set(const char *path, const char *var, const char *value, int wait_ms,
 	}
 	/* A symlinked .env (dotfiles) is updated where it points, as every
 	 * file the tools write (file.c); the lock stays beside the path. */
-	dir = oc_dirname_dup(path);
-	if (oc_mkdirs(dir, 0700, err) == -1)
+	dir = oc_file_dirname_dup(path);
+	if (oc_file_mkdirs(dir, 0700, err) == -1)
 		goto out;
 	lockpath = oc_xasprintf("%s.lock", path);
 	if (oc_lock_acquire(&lock, lockpath, wait_ms, err) == -1)
@@ -704,7 +704,7 @@ oc_env_set(const char *path, const char *var, const char *value, int wait_ms,
 	}
 	if (replaced != NULL)
 		*replaced = done;
-	if (oc_write_atomic(path, out.data ? out.data : "", out.len, 0600,
+	if (oc_file_write_atomic(path, out.data ? out.data : "", out.len, 0600,
 	    &lock, err) == -1)
 		goto unlock;
 	rc = 0;
@@ -716,10 +716,10 @@ out:
 	oc_dotenv_free(after.v, after.n);
 	oc_buf_free(&out);
 	if (text != NULL) {
-		oc_wipe(text, len);
+		oc_secret_wipe(text, len);
 		free(text);
 	}
-	oc_free_secret(q);
+	oc_secret_free(q);
 	free(lockpath);
 	free(dir);
 	return rc;

@@ -139,12 +139,12 @@ add(struct list *l, const char *var, char *value)
 	if (value == NULL)
 		return;
 	if (*value == '\0') {
-		oc_free_secret(value);
+		oc_secret_free(value);
 		return;
 	}
 	for (i = 0; i < l->n; i++)
 		if (strcmp(l->v[i].value, value) == 0) {
-			oc_free_secret(value);
+			oc_secret_free(value);
 			return;
 		}
 	if (l->n == l->cap) {
@@ -177,13 +177,13 @@ add_list(struct list *l, const char *var)
 		size_t sl;
 
 		while (*p && (*p == ',' || *p == ';' ||
-		    oc_js_space_len(p) != 0))
-			p += (*p == ',' || *p == ';') ? 1 : oc_js_space_len(p);
+		    oc_text_js_space_len(p) != 0))
+			p += (*p == ',' || *p == ';') ? 1 : oc_text_js_space_len(p);
 		if (*p == '\0')
 			break;
 		start = p;
 		while (*p && *p != ',' && *p != ';' &&
-		    (sl = oc_js_space_len(p)) == 0)
+		    (sl = oc_text_js_space_len(p)) == 0)
 			p++;
 		add(l, var, oc_xstrndup(start, (size_t)(p - start)));
 	}
@@ -208,7 +208,7 @@ oc_envkeys_collect(const char *provider, struct oc_envkey **out, size_t *n)
 		free(live);
 		goto done;
 	}
-	oc_free_secret(v);
+	oc_secret_free(v);
 	free(live);
 
 	/* OpenClaw reads only OPENCLAW_LIVE_ANTHROPIC_KEYS for anthropic;
@@ -250,7 +250,7 @@ oc_envkeys_collect(const char *provider, struct oc_envkey **out, size_t *n)
 			if (raw == NULL)
 				continue;
 			v = oc_xstrdup(raw);
-			oc_token_normalize(v, 0);
+			oc_secret_token_normalize(v, 0);
 			add(&l, *kv, v);
 		}
 done:
@@ -270,7 +270,7 @@ oc_envkeys_free(struct oc_envkey *v, size_t n)
 		return;
 	for (i = 0; i < n; i++) {
 		free(v[i].var);
-		oc_free_secret(v[i].value);
+		oc_secret_free(v[i].value);
 	}
 	free(v);
 }
@@ -288,19 +288,19 @@ oc_envkeys_gateway(const char *provider, struct oc_envkey *out)
 		if (raw == NULL)
 			continue;
 		v = oc_xstrdup(raw);
-		oc_token_normalize(v, 0);
+		oc_secret_token_normalize(v, 0);
 		if (*v != '\0') {
 			out->var = oc_xstrdup(*kv);
 			out->value = v;
 			return 1;
 		}
-		oc_free_secret(v);
+		oc_secret_free(v);
 	}
 	return 0;
 }
 
 const char *
-oc_ratelimit_match(const char *text, size_t len)
+oc_envkeys_ratelimit_match(const char *text, size_t len)
 {
 	static const char *const pat[] = { "rate_limit", "rate limit", "429",
 	    "quota exceeded", "quota_exceeded", "resource exhausted",

@@ -13,7 +13,7 @@
 
 #include "oc.h"
 
-const char *oc_progname = "oc-tools";
+const char *oc_err_progname = "oc-tools";
 
 void
 oc_err_set(struct oc_err *err, int code, const char *fmt, ...)
@@ -36,18 +36,18 @@ oc_err_clear(struct oc_err *err)
 }
 
 void
-oc_oom(void)
+oc_err_oom(void)
 {
-	fprintf(stderr, "%s: out of memory\n", oc_progname);
+	fprintf(stderr, "%s: out of memory\n", oc_err_progname);
 	exit(OC_EX_OSERR);
 }
 
 void
-oc_set_progname(const char *argv0)
+oc_err_set_progname(const char *argv0)
 {
 	const char *p = strrchr(argv0, '/');
 
-	oc_progname = p ? p + 1 : argv0;
+	oc_err_progname = p ? p + 1 : argv0;
 	/* Every program starts here, before it reads a secret. */
 	oc_proc_harden();
 }

@@ -38,7 +38,7 @@
 
 #include "oc.h"
 
-static void oc_atomic_abort(struct oc_atomic *);
+static void oc_file_atomic_abort(struct oc_atomic *);
 
 static const char *
 file_kind(mode_t m)
@@ -123,7 +123,7 @@ oc_file_read(const char *path, size_t max, char **data, size_t *len,
 		}
 		oc_buf_add(&b, chunk, (size_t)n);
 	}
-	oc_wipe(chunk, sizeof chunk);
+	oc_secret_wipe(chunk, sizeof chunk);
 	close(fd);
 	if (b.data == NULL)
 		oc_buf_add(&b, "", 0);
@@ -174,7 +174,7 @@ oc_file_read_settled(const char *path, size_t max, oc_text_check_fn check,
 			return -1;
 		if (check(path, *data, *len, arg, err) == 0)
 			return 0;
-		oc_wipe(*data, *len);
+		oc_secret_wipe(*data, *len);
 		free(*data);
 		*data = NULL;
 		*len = 0;
@@ -200,7 +200,7 @@ oc_file_read_settled(const char *path, size_t max, oc_text_check_fn check,
 }
 
 char *
-oc_dirname_dup(const char *path)
+oc_file_dirname_dup(const char *path)
 {
 	const char *s = strrchr(path, '/');
 
@@ -212,7 +212,7 @@ oc_dirname_dup(const char *path)
 }
 
 int
-oc_path_exists(const char *path)
+oc_file_exists(const char *path)
 {
 	struct stat st;
 
@@ -230,7 +230,7 @@ give_to_dir_owner(int fd, const struct stat *parent)
 }
 
 int
-oc_mkdirs(const char *path, mode_t mode, struct oc_err *err)
+oc_file_mkdirs(const char *path, mode_t mode, struct oc_err *err)
 {
 	char *p = oc_xstrdup(path), *s;
 	struct stat st, parent;
@@ -385,7 +385,7 @@ atomic_begin(struct oc_atomic *a, const char *path, struct oc_err *err)
 	if (write_target(path, &a->target, &st, &exists, err) == -1)
 		return -1;
 	a->path = oc_xstrdup(path);
-	a->dir = oc_dirname_dup(a->target);
+	a->dir = oc_file_dirname_dup(a->target);
 	base = strrchr(a->target, '/');
 	base = base ? base + 1 : a->target;
 	/* Its owner keeps it: root can give it back, anyone else only
@@ -405,7 +405,7 @@ atomic_begin(struct oc_atomic *a, const char *path, struct oc_err *err)
 		unsigned r;
 
 		r = (unsigned)rand() ^ (unsigned)getpid() ^
-		    (unsigned)oc_now_ms() * 2654435761u;
+		    (unsigned)oc_time_now_ms() * 2654435761u;
 		free(a->tmp);
 		a->tmp = oc_xasprintf("%s/.%s.tmp-%ld-%08x", a->dir, base,
 		    (long)getpid(), r);
@@ -445,7 +445,7 @@ atomic_begin(struct oc_atomic *a, const char *path, struct oc_err *err)
 	}
 	return 0;
 fail:
-	oc_atomic_abort(a);
+	oc_file_atomic_abort(a);
 	return -1;
 }
 
@@ -486,7 +486,7 @@ atomic_ready(struct oc_atomic *a, mode_t mode, struct oc_err *err)
 	}
 	return 0;
 fail:
-	oc_atomic_abort(a);
+	oc_file_atomic_abort(a);
 	return -1;
 }
 
@@ -513,10 +513,10 @@ atomic_rename(struct oc_atomic *a, struct oc_lock *guard, struct oc_err *err)
 		(void)fsync(dfd);
 		close(dfd);
 	}
-	oc_atomic_abort(a);
+	oc_file_atomic_abort(a);
 	return 0;
 fail:
-	oc_atomic_abort(a);
+	oc_file_atomic_abort(a);
 	return -1;
 }
 
@@ -530,7 +530,7 @@ atomic_finish(struct oc_atomic *a, mode_t mode, struct oc_lock *guard,
 }
 
 int
-oc_write_atomic_pair(const char *const path[2], const char *const data[2],
+oc_file_write_atomic_pair(const char *const path[2], const char *const data[2],
     const size_t len[2], mode_t mode, struct oc_lock *guard,
     struct oc_err *err)
 {
@@ -559,12 +559,12 @@ oc_write_atomic_pair(const char *const path[2], const char *const data[2],
 	return 0;
 fail:
 	for (i = 0; i < 2; i++)
-		oc_atomic_abort(&a[i]);
+		oc_file_atomic_abort(&a[i]);
 	return -1;
 }
 
 static void
-oc_atomic_abort(struct oc_atomic *a)
+oc_file_atomic_abort(struct oc_atomic *a)
 {
 	if (a->f != NULL)
 		(void)fclose(a->f);
@@ -610,7 +610,7 @@ cookie_close(void *cookie)
 #endif
 
 FILE *
-oc_atomic_open(struct oc_atomic *a, const char *path, struct oc_err *err)
+oc_file_atomic_open(struct oc_atomic *a, const char *path, struct oc_err *err)
 {
 #ifdef HAVE_FOPENCOOKIE
 	cookie_io_functions_t io = { NULL, cookie_write, NULL, cookie_close };
@@ -626,20 +626,20 @@ oc_atomic_open(struct oc_atomic *a, const char *path, struct oc_err *err)
 	if (a->f == NULL) {
 		oc_err_set(err, OC_EX_CANTCREAT, "cannot write %s: %s", path,
 		    strerror(errno));
-		oc_atomic_abort(a);
+		oc_file_atomic_abort(a);
 		return NULL;
 	}
 	return a->f;
 }
 
 int
-oc_atomic_commit(struct oc_atomic *a, mode_t mode, struct oc_err *err)
+oc_file_atomic_commit(struct oc_atomic *a, mode_t mode, struct oc_err *err)
 {
 	return atomic_finish(a, mode, NULL, err);
 }
 
 int
-oc_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+oc_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
     struct oc_lock *guard, struct oc_err *err)
 {
 	struct oc_atomic a;
@@ -649,7 +649,7 @@ oc_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 	if (write_all(a.fd, data, len) == -1) {
 		oc_err_set(err, OC_EX_CANTCREAT, "cannot write %s: %s", path,
 		    strerror(errno));
-		oc_atomic_abort(&a);
+		oc_file_atomic_abort(&a);
 		return -1;
 	}
 	return atomic_finish(&a, mode, guard, err);
@@ -661,7 +661,7 @@ sweep_dir(const char *dir, const char *base, int64_t min_age_ms)
 {
 	char *prefix = oc_xasprintf(".%s.tmp-", base);
 	size_t plen = strlen(prefix);
-	int64_t now = oc_now_ms();
+	int64_t now = oc_time_now_ms();
 	struct dirent *de;
 	DIR *d;
 
@@ -704,7 +704,7 @@ sweep_dir(const char *dir, const char *base, int64_t min_age_ms)
 void
 oc_file_sweep_temps(const char *path, int64_t min_age_ms)
 {
-	char *dir = oc_dirname_dup(path), *real;
+	char *dir = oc_file_dirname_dup(path), *real;
 	const char *base = strrchr(path, '/');
 	struct stat lst;
 
@@ -714,7 +714,7 @@ oc_file_sweep_temps(const char *path, int64_t min_age_ms)
 	/* A symlinked file is replaced beside its target: sweep there too. */
 	if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) &&
 	    (real = realpath(path, NULL)) != NULL) {
-		dir = oc_dirname_dup(real);
+		dir = oc_file_dirname_dup(real);
 		base = strrchr(real, '/');
 		sweep_dir(dir, base ? base + 1 : real, min_age_ms);
 		free(dir);

@@ -195,7 +195,7 @@ config_secret(const struct oc_ctx *ctx, json_object *v, const char *path,
 		s = oc_text_trim_js_dup(json_object_get_string(v));
 	}
 	if (*s == '\0') {
-		oc_free_secret(s);
+		oc_secret_free(s);
 		return 0;
 	}
 	*configured = 1;
@@ -248,7 +248,7 @@ oc_gateway_target_free(struct oc_gw_target *t)
 {
 	if (t == NULL)
 		return;
-	oc_free_secret(t->secret);
+	oc_secret_free(t->secret);
 	t->secret = NULL;
 }
 
@@ -705,7 +705,7 @@ attempt(const struct oc_gw_target *t, const char *agent_id, long budget,
 
 	/* A gateway before 2026.9: the weaker refresh, with a budget of its
 	 * own as OpenClaw's second callGateway has. */
-	ws.deadline = oc_mono_ms() + budget;
+	ws.deadline = oc_time_mono_ms() + budget;
 	{
 		char p[400];
 
@@ -741,7 +741,7 @@ static void
 oc_gateway_refresh(const struct oc_gw_target *t, const char *agent_id,
     long budget, struct oc_gw_outcome *o)
 {
-	int64_t start = oc_mono_ms(), deadline = start + budget, retry;
+	int64_t start = oc_time_mono_ms(), deadline = start + budget, retry;
 
 	o->port = t->port;
 	o->budget_ms = budget;
@@ -752,7 +752,7 @@ oc_gateway_refresh(const struct oc_gw_target *t, const char *agent_id,
 	while (attempt(t, agent_id, budget, deadline, &retry, o)) {
 		struct timespec ts;
 
-		if (oc_mono_ms() + retry >= deadline)
+		if (oc_time_mono_ms() + retry >= deadline)
 			break;
 		if (retry < 10)
 			retry = 10;
@@ -761,7 +761,7 @@ oc_gateway_refresh(const struct oc_gw_target *t, const char *agent_id,
 		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 			;
 	}
-	o->elapsed_ms = (long)(oc_mono_ms() - start);
+	o->elapsed_ms = (long)(oc_time_mono_ms() - start);
 }
 
 /* ---- what the commands say ---- */
@@ -798,7 +798,7 @@ gateway_runs(int port)
 	char msg[256];
 	enum oc_ws_status st;
 
-	oc_ws_init(&ws, oc_mono_ms() + oc_gateway_timeout_ms());
+	oc_ws_init(&ws, oc_time_mono_ms() + oc_gateway_timeout_ms());
 	st = oc_ws_open(&ws, port, msg, sizeof msg);
 	oc_ws_close(&ws);
 	return st != OC_WS_REFUSED;
@@ -811,11 +811,11 @@ oc_gateway_reload_after_write(const struct oc_ctx *ctx, const char *agent_id,
 	struct oc_gw_target t;
 	struct oc_gw_outcome *o = &r->o;
 	struct oc_err err;
-	int64_t start = oc_mono_ms();
+	int64_t start = oc_time_mono_ms();
 
 	memset(r, 0, sizeof *r);
 	/* OpenClaw's CLI sees its dotenv files (a token kept there). */
-	(void)oc_env_load(ctx, &err);
+	(void)oc_dotenv_load(ctx, &err);
 	if (oc_gateway_target(ctx, 1, &t, o) == 0)
 		oc_gateway_refresh(&t, agent_id, oc_gateway_timeout_ms(), o);
 	else if (o->result == OC_GW_NO_TOKEN && t.port > 0 &&
@@ -824,7 +824,7 @@ oc_gateway_reload_after_write(const struct oc_ctx *ctx, const char *agent_id,
 		outcome(o, OC_GW_NOT_RUNNING, "no gateway is listening on "
 		    "127.0.0.1:%d", t.port);
 	oc_gateway_target_free(&t);
-	o->elapsed_ms = (long)(oc_mono_ms() - start);
+	o->elapsed_ms = (long)(oc_time_mono_ms() - start);
 	switch (o->result) {
 	case OC_GW_REFRESHED:
 		report(r, NULL, "gateway: refreshed (127.0.0.1:%d, %ld ms)",
@@ -880,11 +880,11 @@ oc_gateway_reload_env(const struct oc_ctx *ctx, struct oc_gw_report *r)
 	struct oc_err err;
 	char wsmsg[256];
 	enum oc_ws_status st;
-	int64_t start = oc_mono_ms();
+	int64_t start = oc_time_mono_ms();
 	const char *env = ctx->paths.env_path;
 
 	memset(r, 0, sizeof *r);
-	(void)oc_env_load(ctx, &err);
+	(void)oc_dotenv_load(ctx, &err);
 	if (oc_gateway_target(ctx, 0, &t, o) == -1) {
 		oc_gateway_target_free(&t);
 		report(r, "warning", "the gateway was not told (%s); a running "
@@ -900,7 +900,7 @@ oc_gateway_reload_env(const struct oc_ctx *ctx, struct oc_gw_report *r)
 	oc_ws_init(&ws, start + oc_gateway_timeout_ms());
 	st = oc_ws_open(&ws, t.port, wsmsg, sizeof wsmsg);
 	oc_ws_close(&ws);
-	o->elapsed_ms = (long)(oc_mono_ms() - start);
+	o->elapsed_ms = (long)(oc_time_mono_ms() - start);
 	if (st == OC_WS_REFUSED) {
 		outcome(o, OC_GW_NOT_RUNNING, "no gateway is listening on "
 		    "127.0.0.1:%d", t.port);

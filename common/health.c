@@ -33,7 +33,7 @@
 #define DEFAULT_MODEL "claude-opus-4-6"
 
 const char *
-oc_verdict_name(enum oc_verdict v)
+oc_health_verdict_name(enum oc_verdict v)
 {
 	switch (v) {
 	case OC_V_OK:
@@ -66,7 +66,7 @@ envkey_var_dup(const char *provider)
 	if (!oc_envkeys_gateway(provider, &k))
 		return NULL;
 	var = k.var;
-	oc_free_secret(k.value);
+	oc_secret_free(k.value);
 	return var;
 }
 
@@ -319,13 +319,13 @@ profile_health(struct oc_hprofile *hp, const struct oc_cred *c,
 	hp->label = c->email != NULL ? c->email : c->display_name;
 	if (c->entry == OC_CE_OK) {
 		hp->provider = c->provider;
-		hp->type = oc_ctype_name(c->type);
+		hp->type = oc_cred_type_name(c->type);
 	} else
 		hp->type = c->type_raw != NULL ? c->type_raw : "-";
 }
 
 int
-oc_hscope_has(const struct oc_hscope *sc, const char *provider,
+oc_health_scope_has(const struct oc_hscope *sc, const char *provider,
     const char *profile_id)
 {
 	size_t i;
@@ -372,7 +372,7 @@ oc_health_load(struct oc_health *h, const struct oc_ctx *ctx, int64_t now,
 		profile_health(hp, &h->store.creds[i], h->store.rules, now,
 		    warn_ms);
 		hp->out_of_scope = hp->status != OC_HS_IGNORED &&
-		    !oc_hscope_has(scope, hp->provider, hp->id);
+		    !oc_health_scope_has(scope, hp->provider, hp->id);
 		hp->critical = scope != NULL && scope->crit_ms > 0 &&
 		    hp->status == OC_HS_EXPIRING &&
 		    hp->remaining_ms <= scope->crit_ms;
@@ -476,7 +476,7 @@ oc_health_load(struct oc_health *h, const struct oc_ctx *ctx, int64_t now,
 	}
 	for (j = 0; j < h->nprov; j++)
 		if (h->prov[j].missing &&
-		    oc_hscope_has(scope, h->prov[j].id, NULL)) {
+		    oc_health_scope_has(scope, h->prov[j].id, NULL)) {
 			exp_or_missing = 1;
 			h->nmissing++;
 		}

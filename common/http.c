@@ -312,7 +312,7 @@ oc_http_run_opts(const struct oc_http_req *reqs, size_t n,
 	if (o->deadline > 0) {
 		/* the caller's deadline ends the run: what came by then is
 		 * kept, the rest is "deadline" */
-		left = oc_mono_left(o->deadline);
+		left = oc_time_mono_left(o->deadline);
 		if (left < budget) {
 			io.timeout_ms = left;
 			cut = 1;
@@ -399,7 +399,7 @@ oc_http_res_free(struct oc_http_res *res, size_t n)
 		free(res[i].id);
 		free(res[i].error);
 		if (res[i].body != NULL) {
-			oc_wipe(res[i].body, res[i].body_len);
+			oc_secret_wipe(res[i].body, res[i].body_len);
 			free(res[i].body);
 		}
 		oc_json_wipe_put(res[i].headers);

@@ -53,7 +53,7 @@ oc_import_init(struct oc_import *imp, enum oc_import_src src,
 		if (path != NULL)
 			imp->path = oc_xstrdup(path);
 		else if (ch != NULL && *ch != '\0') {
-			char *dir = oc_expand_home_dup(ch, ctx->paths.home);
+			char *dir = oc_ctx_expand_home_dup(ch, ctx->paths.home);
 
 			imp->path = oc_xasprintf("%s/auth.json", dir);
 			free(dir);
@@ -149,7 +149,7 @@ read_source(struct oc_import *imp, char **text, size_t *len, int64_t *mtime)
 		oc_buf_add(&b, chunk, (size_t)n);
 	}
 	saved = errno;
-	oc_wipe(chunk, sizeof chunk);
+	oc_secret_wipe(chunk, sizeof chunk);
 	if (fd != STDIN_FILENO)
 		close(fd);
 	if (n == -1) {
@@ -282,7 +282,7 @@ oc_import_read(struct oc_import *imp, int64_t now)
 	if (read_source(imp, &text, &len, &mtime) == -1)
 		return -1;
 	r = oc_import_parse(imp, text, len, mtime, now);
-	oc_wipe(text, len);
+	oc_secret_wipe(text, len);
 	free(text);
 	return r;
 }
@@ -397,7 +397,7 @@ merge_into(json_object *stored, json_object *cred)
 int
 oc_import_apply(struct oc_import *imp, struct oc_txn *t, int64_t now)
 {
-	const struct oc_cred *have = oc_store_get(oc_txn_store(t),
+	const struct oc_cred *have = oc_store_get(oc_store_txn_store(t),
 	    imp->profile_id);
 	json_object *stored = NULL;
 	int64_t e;
@@ -418,7 +418,7 @@ oc_import_apply(struct oc_import *imp, struct oc_txn *t, int64_t now)
 			return 0;
 		}
 		imp->store_has = 1;
-		stored = oc_txn_profile(t, imp->profile_id);
+		stored = oc_store_txn_profile(t, imp->profile_id);
 		if (stored != NULL && same_cred(stored, imp->cred)) {
 			oc_json_wipe_put(stored);
 			decide(imp, OC_IMPORT_UNCHANGED, NULL, 0);
@@ -448,7 +448,7 @@ oc_import_apply(struct oc_import *imp, struct oc_txn *t, int64_t now)
 		json_object_deep_copy(imp->cred, &stored, NULL);
 	} else
 		merge_into(stored, imp->cred);
-	oc_txn_put(t, imp->profile_id, stored);
+	oc_store_txn_put(t, imp->profile_id, stored);
 	imp->store_has = 1;
 	decide(imp, OC_IMPORT_IMPORTED, NULL, 0);
 	return 1;

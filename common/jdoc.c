@@ -131,22 +131,22 @@ emit(struct oc_buf *b, struct oc_jval v, const struct oc_jdoc_edit *ev,
 	size_t nm = 0, cap = 0, i, j;
 	int first = 1, depth = level;
 
-	if (v.p != NULL && oc_jval_type(v) != OC_JT_OBJECT) {
+	if (v.p != NULL && oc_jscan_type(v) != OC_JT_OBJECT) {
 		/* A change below something that is not an object: it
 		 * becomes one, as OpenClaw's own writer would make it. */
 		v.p = NULL;
 		v.n = 0;
 	}
 	if (v.p != NULL) {
-		oc_jiter_init(&it, v);
-		while (oc_jiter_next(&it, &k, &val)) {
+		oc_jscan_iter_init(&it, v);
+		while (oc_jscan_iter_next(&it, &k, &val)) {
 			if (nm == cap) {
 				cap = cap ? cap * 2 : 16;
 				m = oc_xrealloc(m, cap * sizeof *m);
 			}
 			m[nm].key = k;
 			m[nm].val = val;
-			m[nm].name = oc_jstr_dup(k);
+			m[nm].name = oc_jscan_str_dup(k);
 			m[nm].pos = nm;
 			m[nm].skip = 0;
 			m[nm].last = nm;

@@ -36,7 +36,7 @@ oc_jscan_check(const char *name, const char *text, size_t len,
 /* ---- walking a checked text ---- */
 
 enum oc_jtype
-oc_jval_type(struct oc_jval v)
+oc_jscan_type(struct oc_jval v)
 {
 	if (v.p == NULL || v.n == 0)
 		return OC_JT_NONE;
@@ -121,7 +121,7 @@ skip_value(const char *p, const char *end)
 }
 
 void
-oc_jiter_init(struct oc_jiter *it, struct oc_jval v)
+oc_jscan_iter_init(struct oc_jiter *it, struct oc_jval v)
 {
 	it->end = v.p + v.n;
 	it->p = v.p != NULL && v.n > 0 && (*v.p == '{' || *v.p == '[') ?
@@ -131,7 +131,7 @@ oc_jiter_init(struct oc_jiter *it, struct oc_jval v)
 /* The next member of an object (key and value) or element of an array
  * (key.p NULL); 0 at the end. */
 int
-oc_jiter_next(struct oc_jiter *it, struct oc_jval *key, struct oc_jval *val)
+oc_jscan_iter_next(struct oc_jiter *it, struct oc_jval *key, struct oc_jval *val)
 {
 	const char *p = skip_ws(it->p, it->end), *e;
 
@@ -161,11 +161,11 @@ oc_jiter_next(struct oc_jiter *it, struct oc_jval *key, struct oc_jval *val)
 }
 
 char *
-oc_jstr_dup(struct oc_jval s)
+oc_jscan_str_dup(struct oc_jval s)
 {
 	char *buf;
 
-	if (oc_jval_type(s) != OC_JT_STRING)
+	if (oc_jscan_type(s) != OC_JT_STRING)
 		return NULL;
 	buf = oc_xmalloc(3 * s.n + 1);
 	oc_json_unquote(s.p, s.n, buf);
@@ -188,13 +188,13 @@ plain(struct oc_jval s)
 }
 
 int
-oc_jstr_eq(struct oc_jval s, const char *want)
+oc_jscan_str_eq(struct oc_jval s, const char *want)
 {
 	size_t n = strlen(want);
 	char small[64], *buf;
 	int r;
 
-	if (oc_jval_type(s) != OC_JT_STRING)
+	if (oc_jscan_type(s) != OC_JT_STRING)
 		return 0;
 	/* the usual case: nothing to decode, compare in place */
 	if (plain(s))
@@ -207,11 +207,11 @@ oc_jstr_eq(struct oc_jval s, const char *want)
 }
 
 int
-oc_jnum(struct oc_jval v, double *d)
+oc_jscan_num(struct oc_jval v, double *d)
 {
 	char small[64], *buf, *end;
 
-	if (oc_jval_type(v) != OC_JT_NUMBER)
+	if (oc_jscan_type(v) != OC_JT_NUMBER)
 		return 0;
 	buf = v.n < sizeof small ? small : oc_xmalloc(v.n + 1);
 	memcpy(buf, v.p, v.n);
@@ -223,18 +223,18 @@ oc_jnum(struct oc_jval v, double *d)
 }
 
 int
-oc_jobj_get(struct oc_jval obj, const char *key, struct oc_jval *val)
+oc_jscan_get(struct oc_jval obj, const char *key, struct oc_jval *val)
 {
 	struct oc_jiter it;
 	struct oc_jval k, v;
 	int found = 0;
 
-	if (oc_jval_type(obj) != OC_JT_OBJECT)
+	if (oc_jscan_type(obj) != OC_JT_OBJECT)
 		return 0;
 	/* the last of duplicate keys wins, as in JSON.parse */
-	oc_jiter_init(&it, obj);
-	while (oc_jiter_next(&it, &k, &v))
-		if (oc_jstr_eq(k, key)) {
+	oc_jscan_iter_init(&it, obj);
+	while (oc_jscan_iter_next(&it, &k, &v))
+		if (oc_jscan_str_eq(k, key)) {
 			*val = v;
 			found = 1;
 		}

@@ -40,7 +40,7 @@ static json_object *
 must(json_object *o)
 {
 	if (o == NULL)
-		oc_oom();
+		oc_err_oom();
 	return o;
 }
 
@@ -292,7 +292,7 @@ js_space(const unsigned char *p, const unsigned char *end)
 	size_t n = (size_t)(end - p) < 3 ? (size_t)(end - p) : 3;
 
 	memcpy(c, p, n);
-	return oc_js_space_len(c);
+	return oc_text_js_space_len(c);
 }
 
 /* A JavaScript line terminator at p (LF, CR, U+2028, U+2029). */
@@ -758,7 +758,7 @@ attach(struct jp *j, json_object *v)
 	top = &j->st[j->nst - 1];
 	if (!top->obj) {
 		if (json_object_array_add(top->o, v) != 0)
-			oc_oom();
+			oc_err_oom();
 		return;
 	}
 	k = j->key.data != NULL ? j->key.data : "";
@@ -767,11 +767,11 @@ attach(struct jp *j, json_object *v)
 		 * alive through the replacement and free it here. */
 		json_object_get(old);
 		if (json_object_object_add(top->o, k, v) != 0)
-			oc_oom();
+			oc_err_oom();
 		oc_json_wipe_put(old);
 	} else if (json_object_object_add_ex(top->o, k, v,
 	    JSON_C_OBJECT_ADD_KEY_IS_NEW) != 0)
-		oc_oom();
+		oc_err_oom();
 }
 
 static void
@@ -1318,7 +1318,7 @@ oc_json_wipe_put(json_object *o)
 		case json_type_string:
 			/* json-c's own writable buffer; the accessor is
 			 * const only */
-			oc_wipe((char *)(uintptr_t)json_object_get_string(o),
+			oc_secret_wipe((char *)(uintptr_t)json_object_get_string(o),
 			    (size_t)json_object_get_string_len(o));
 			break;
 		case json_type_array:

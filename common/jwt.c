@@ -32,7 +32,7 @@ b64_value(unsigned char c)
 }
 
 int
-oc_b64url_decode(const char *s, size_t len, char **out, size_t *outlen)
+oc_jwt_b64url_decode(const char *s, size_t len, char **out, size_t *outlen)
 {
 	char *d;
 	size_t i, n = 0, cap;
@@ -54,7 +54,7 @@ oc_b64url_decode(const char *s, size_t len, char **out, size_t *outlen)
 		if (v < 0) {
 			/* d is not terminated yet: wipe what was allocated,
 			 * not up to a NUL that is not there. */
-			oc_wipe(d, cap);
+			oc_secret_wipe(d, cap);
 			free(d);
 			return -1;
 		}
@@ -88,11 +88,11 @@ oc_jwt_payload(const char *token, json_object **out)
 	p1++;
 	if ((p2 = strchr(p1, '.')) == NULL)
 		p2 = p1 + strlen(p1);
-	if (oc_b64url_decode(p1, (size_t)(p2 - p1), &text, &len) == -1)
+	if (oc_jwt_b64url_decode(p1, (size_t)(p2 - p1), &text, &len) == -1)
 		return -1;
 	r = oc_json_parse("JWT payload", text, len, out, &err);
 	/* The payload may hold a NUL: wipe by length. */
-	oc_wipe(text, len);
+	oc_secret_wipe(text, len);
 	free(text);
 	if (r == -1)
 		return -1;

@@ -14,11 +14,11 @@
 #include "oc.h"
 
 void
-oc_pick_free(struct oc_pick *p)
+oc_keypick_free(struct oc_pick *p)
 {
 	if (p == NULL)
 		return;
-	oc_free_secret(p->secret);
+	oc_secret_free(p->secret);
 	free(p->source);
 	free(p->profile_id);
 	free(p->var);
@@ -57,7 +57,7 @@ profile_secret(const struct oc_ctx *ctx, struct oc_store *s, const char *id,
 {
 	const struct oc_cred *c = oc_store_get(s, id);
 	char why[256];
-	int64_t now = oc_now_ms(), e = 0;
+	int64_t now = oc_time_now_ms(), e = 0;
 	int valid, access;
 
 	*out = NULL;
@@ -73,11 +73,11 @@ profile_secret(const struct oc_ctx *ctx, struct oc_store *s, const char *id,
 		return -1;
 	}
 	if (c->type != OC_CT_OAUTH)
-		return oc_cred_resolve(ctx, c, out, err);
+		return oc_secretref_resolve_cred(ctx, c, out, err);
 	valid = oc_cred_expires_valid(c, &e);
 	access = oc_rules_secret_string(c->secret);
 	if (access && (!c->has_expires || (valid && now < e)))
-		return oc_cred_resolve(ctx, c, out, err);
+		return oc_secretref_resolve_cred(ctx, c, out, err);
 	if (!refresh) {
 		oc_err_set(err, OC_EX_NEG, "profile %s: the access token has "
 		    "expired", id);
@@ -106,13 +106,13 @@ profile_secret(const struct oc_ctx *ctx, struct oc_store *s, const char *id,
 			return -1;
 		}
 		if (!oc_rules_secret_string(c2->secret) ||
-		    !oc_cred_expires_valid(c2, &e) || oc_now_ms() >= e) {
+		    !oc_cred_expires_valid(c2, &e) || oc_time_now_ms() >= e) {
 			oc_store_close(&s2);
 			oc_err_set(err, OC_EX_NEG, "profile %s: still expired "
 			    "after its refresh", id);
 			return -1;
 		}
-		rc = oc_cred_resolve(ctx, c2, out, err);
+		rc = oc_secretref_resolve_cred(ctx, c2, out, err);
 		oc_store_close(&s2);
 		return rc;
 	}
@@ -175,9 +175,9 @@ config_key(const struct oc_ctx *ctx, const char *provider, struct oc_pick *p,
 	}
 	if (r == 0 && json_object_is_type(k, json_type_string)) {
 		v = oc_xstrdup(json_object_get_string(k));
-		oc_token_normalize(v, 0);
+		oc_secret_token_normalize(v, 0);
 		if (*v == '\0' || nonsecret_marker(v)) {
-			oc_free_secret(v);
+			oc_secret_free(v);
 			v = NULL;
 		} else if (env_marker(v)) {
 			/* The name of the variable that holds the key. */
@@ -185,14 +185,14 @@ config_key(const struct oc_ctx *ctx, const char *provider, struct oc_pick *p,
 			char *ev = e ? oc_xstrdup(e) : NULL;
 
 			if (ev != NULL)
-				oc_token_normalize(ev, 0);
+				oc_secret_token_normalize(ev, 0);
 			if (ev != NULL && *ev == '\0') {
-				oc_free_secret(ev);
+				oc_secret_free(ev);
 				ev = NULL;
 			}
 			if (ev != NULL)
 				p->var = oc_xstrdup(v);
-			oc_free_secret(v);
+			oc_secret_free(v);
 			v = ev;
 		}
 	}
@@ -205,7 +205,7 @@ config_key(const struct oc_ctx *ctx, const char *provider, struct oc_pick *p,
 }
 
 int
-oc_keys_pick(const struct oc_ctx *ctx, const char *provider,
+oc_keypick_resolve(const struct oc_ctx *ctx, const char *provider,
     const char *profile, int refresh, int wait_ms, struct oc_pick *p,
     struct oc_err *err)
 {
@@ -245,7 +245,7 @@ oc_keys_pick(const struct oc_ctx *ctx, const char *provider,
 			return -1;
 		}
 	}
-	oc_order_effective(&s, ctx->config, provider, oc_now_ms(), &o);
+	oc_order_effective(&s, ctx->config, provider, oc_time_now_ms(), &o);
 	for (i = 0; i < o.nuse; i++) {
 		struct oc_err e;
 

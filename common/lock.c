@@ -107,7 +107,7 @@ judge_oauth(json_object *o, int64_t now)
 	c = oc_json_get_str(o, "createdAt");
 	if (c == NULL)
 		return 0;
-	return oc_parse_iso8601(c, &created) == -1 ||
+	return oc_time_parse_iso8601(c, &created) == -1 ||
 	    now - created > OC_LOCK_OAUTH_STALE_MS;
 }
 
@@ -151,7 +151,7 @@ judge(int fd, const struct stat *st, const char *path, int64_t now,
 		return 1;
 	}
 	c = oc_json_get_str(o, "createdAt");
-	stale = c == NULL || oc_parse_iso8601(c, &created) == -1 ||
+	stale = c == NULL || oc_time_parse_iso8601(c, &created) == -1 ||
 	    now - created > OC_LOCK_STALE_MS;
 	oc_json_wipe_put(o);
 	return stale;
@@ -216,7 +216,7 @@ sweep(const char *lockpath)
 		free(x);
 	}
 	if (strcmp(base, "auth-profiles.json.lock") == 0) {
-		char *dir = oc_dirname_dup(lockpath);
+		char *dir = oc_file_dirname_dup(lockpath);
 		char *st = oc_xasprintf("%s/auth-state.json", dir);
 
 		oc_file_sweep_temps(st, 0);
@@ -244,7 +244,7 @@ sleep_ms(long ms)
 static int
 lock_temp(const char *path, int oauth, char **tmp, struct oc_err *err)
 {
-	char *dir = oc_dirname_dup(path), iso[40], body[128];
+	char *dir = oc_file_dirname_dup(path), iso[40], body[128];
 	const char *base = strrchr(path, '/');
 	int fd = -1, n, tries;
 
@@ -254,7 +254,7 @@ lock_temp(const char *path, int oauth, char **tmp, struct oc_err *err)
 		free(*tmp);
 		*tmp = oc_xasprintf("%s/.%s.tmp-%ld-%08x", dir, base,
 		    (long)getpid(), (unsigned)rand() ^
-		    (unsigned)oc_now_ms() * 2654435761u);
+		    (unsigned)oc_time_now_ms() * 2654435761u);
 		fd = open(*tmp, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW |
 		    O_CLOEXEC, 0600);
 		if (fd == -1 && errno != EEXIST)
@@ -270,7 +270,7 @@ lock_temp(const char *path, int oauth, char **tmp, struct oc_err *err)
 		*tmp = NULL;
 		return -1;
 	}
-	oc_iso8601(oc_now_ms(), iso, sizeof iso);
+	oc_time_iso8601(oc_time_now_ms(), iso, sizeof iso);
 	if (oauth)
 		n = snprintf(body, sizeof body, "{\"pid\":%ld,\"createdAt\":"
 		    "\"%s\",\"starttime\":%lld}\n", (long)getpid(), iso,
@@ -294,7 +294,7 @@ static int
 acquire(struct oc_lock *l, const char *path, int wait_ms, int oauth,
     struct oc_err *err)
 {
-	int64_t start = oc_now_ms(), now;
+	int64_t start = oc_time_now_ms(), now;
 	long backoff = 5;
 	unsigned seed = (unsigned)getpid() ^ (unsigned)start;
 	struct stat st;
@@ -342,9 +342,9 @@ acquire(struct oc_lock *l, const char *path, int wait_ms, int oauth,
 			    "cannot create lock %s: %s", path, strerror(saved));
 			return -1;
 		}
-		now = oc_now_ms();
+		now = oc_time_now_ms();
 		break_if_stale(path, now, oauth);
-		if (!oc_path_exists(path))
+		if (!oc_file_exists(path))
 			continue;
 		if (now - start >= wait_ms) {
 			(void)unlink(tmp);

@@ -180,7 +180,7 @@ oc_oauth_skip_reason(const char *id, json_object *p)
 			reason = "no OAuth client configured "
 			    "(set GEMINI_CLI_OAUTH_CLIENT_ID and _SECRET)";
 		free(cid);
-		oc_free_secret(sec);
+		oc_secret_free(sec);
 	}
 	free(prov);
 	return reason;
@@ -259,14 +259,14 @@ build_body(const struct rule *r, json_object *p, const char *refresh,
 		form_add(b, "refresh_token", refresh);
 		if (secret != NULL)
 			form_add(b, "client_secret", secret);
-		oc_free_secret(secret);
+		oc_secret_free(secret);
 	} else {
 		char *cid = gemini_client_dup(p, 0);
 		char *sec = gemini_client_dup(p, 1);
 
 		if (cid == NULL || sec == NULL) {
 			free(cid);
-			oc_free_secret(sec);
+			oc_secret_free(sec);
 			oc_err_set(err, OC_EX_NEG, "google-gemini-cli: no OAuth "
 			    "client: set GEMINI_CLI_OAUTH_CLIENT_ID and "
 			    "GEMINI_CLI_OAUTH_CLIENT_SECRET");
@@ -277,7 +277,7 @@ build_body(const struct rule *r, json_object *p, const char *refresh,
 		form_add(b, "refresh_token", refresh);
 		form_add(b, "grant_type", "refresh_token");
 		free(cid);
-		oc_free_secret(sec);
+		oc_secret_free(sec);
 	}
 	return 0;
 }
@@ -373,8 +373,8 @@ struct tokens {
 static void
 tokens_free(struct tokens *t)
 {
-	oc_free_secret(t->access);
-	oc_free_secret(t->refresh);
+	oc_secret_free(t->access);
+	oc_secret_free(t->refresh);
 	free(t->account_id);
 	free(t->client_id);
 	memset(t, 0, sizeof *t);
@@ -416,7 +416,7 @@ parse_tokens(const char *id, const struct rule *r,
 
 		if (a == NULL || !(exp_in == exp_in) || exp_in > 1e12 ||
 		    exp_in < -1e12) {
-			oc_free_secret(a);
+			oc_secret_free(a);
 			oc_json_wipe_put(o);
 			oc_err_set(err, OC_EX_DATAERR, "%s: malformed token "
 			    "response (no access_token); the profile is "
@@ -501,7 +501,7 @@ request(const char *id, const struct rule *r, json_object *p,
 	    (strcmp(res[0].error, "connect") == 0 ||
 	    strcmp(res[0].error, "dns") == 0))
 		*unsent = 1;	/* the refresh token never left */
-	if (judge(id, r, &res[0], oc_now_ms(), t, err) == 0) {
+	if (judge(id, r, &res[0], oc_time_now_ms(), t, err) == 0) {
 		t->client_id = client_id;
 		client_id = NULL;
 		rc = 0;
@@ -510,7 +510,7 @@ out:
 	if (res != NULL) {
 		/* The body held the new tokens. */
 		if (res[0].body != NULL)
-			oc_wipe(res[0].body, res[0].body_len);
+			oc_secret_wipe(res[0].body, res[0].body_len);
 		oc_http_res_free(res, 1);
 	}
 	if (rc == -1)
@@ -558,10 +558,10 @@ static int
 reapply_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 {
 	struct refresh_arg *a = arg;
-	const struct oc_cred *c = oc_store_get(oc_txn_store(t), a->id);
+	const struct oc_cred *c = oc_store_get(oc_store_txn_store(t), a->id);
 	json_object *p;
 
-	if (c == NULL || (p = oc_txn_profile(t, a->id)) == NULL) {
+	if (c == NULL || (p = oc_store_txn_profile(t, a->id)) == NULL) {
 		oc_err_set(err, OC_EX_NEG, "%s: removed while it was being "
 		    "refreshed; the new tokens were not stored", a->id);
 		return -1;
@@ -576,7 +576,7 @@ reapply_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 		return 0;
 	}
 	apply_tokens(p, &a->t);
-	oc_txn_put(t, a->id, p);
+	oc_store_txn_put(t, a->id, p);
 	a->res->status = OC_REFRESH_REFRESHED;
 	a->res->reason = NULL;
 	a->res->expires = a->t.expires;
@@ -587,17 +587,17 @@ static int
 refresh_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 {
 	struct refresh_arg *a = arg;
-	const struct oc_cred *c = oc_store_get(oc_txn_store(t), a->id);
-	json_object *p = c != NULL ? oc_txn_profile(t, a->id) : NULL;
+	const struct oc_cred *c = oc_store_get(oc_store_txn_store(t), a->id);
+	json_object *p = c != NULL ? oc_store_txn_profile(t, a->id) : NULL;
 	const struct rule *r;
 	const char *why;
 	char *prov;
-	int64_t now = oc_now_ms(), e = 0;
+	int64_t now = oc_time_now_ms(), e = 0;
 	int valid;
 
 	if (c == NULL) {
 		oc_err_set(err, OC_EX_NEG, "no such profile: %s (in %s)", a->id,
-		    oc_txn_target_name(t, a->id));
+		    oc_store_txn_target_name(t, a->id));
 		return -1;
 	}
 	if ((why = oc_oauth_skip_reason(a->id, p)) != NULL) {
@@ -636,7 +636,7 @@ refresh_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 	}
 	a->have = 1;
 	apply_tokens(p, &a->t);
-	oc_txn_put(t, a->id, p);
+	oc_store_txn_put(t, a->id, p);
 	a->res->status = OC_REFRESH_REFRESHED;
 	a->res->reason = NULL;
 	a->res->expires = a->t.expires;
@@ -663,7 +663,7 @@ random_claim(unsigned char *b, size_t n)
 	}
 	if (got != (ssize_t)n) {
 		size_t i;
-		unsigned seed = (unsigned)getpid() ^ (unsigned)oc_now_ms();
+		unsigned seed = (unsigned)getpid() ^ (unsigned)oc_time_now_ms();
 
 		for (i = 0; i < n; i++)
 			b[i] = (unsigned char)rand_r(&seed);
@@ -792,17 +792,17 @@ static int
 claim_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 {
 	struct claim_arg *a = arg;
-	const struct oc_cred *c = oc_store_get(oc_txn_store(t), a->id);
-	json_object *p = c != NULL ? oc_txn_profile(t, a->id) : NULL;
+	const struct oc_cred *c = oc_store_get(oc_store_txn_store(t), a->id);
+	json_object *p = c != NULL ? oc_store_txn_profile(t, a->id) : NULL;
 	const char *why;
-	int64_t now = oc_now_ms(), e = 0;
+	int64_t now = oc_time_now_ms(), e = 0;
 	int valid;
 
 	if (c == NULL || p == NULL) {
 		if (p != NULL)
 			oc_json_wipe_put(p);
 		oc_err_set(err, OC_EX_NEG, "no such profile: %s (in %s)", a->id,
-		    oc_txn_target_name(t, a->id));
+		    oc_store_txn_target_name(t, a->id));
 		return -1;
 	}
 	if (c->fence == 1) {
@@ -847,7 +847,7 @@ claim_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 	}
 	a->fence = fenced(a, 0);
 	/* the change wipes what it is handed: a copy of its own */
-	oc_txn_put(t, a->id, fenced(a, 0));
+	oc_store_txn_put(t, a->id, fenced(a, 0));
 	a->claimed = 1;
 	return 1;
 }
@@ -860,7 +860,7 @@ static int
 settle_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 {
 	struct claim_arg *a = arg;
-	json_object *cur = oc_txn_profile(t, a->id), *p = NULL;
+	json_object *cur = oc_store_txn_profile(t, a->id), *p = NULL;
 	int ours = cur != NULL && oc_json_equal(cur, a->fence);
 
 	(void)err;
@@ -875,7 +875,7 @@ settle_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 		json_object_deep_copy(a->original, &p, NULL);
 	else
 		p = fenced(a, 1);
-	oc_txn_put(t, a->id, p);
+	oc_store_txn_put(t, a->id, p);
 	return 1;
 }
 
@@ -910,8 +910,8 @@ refresh_claimed(const struct oc_ctx *ctx, const char *id, int64_t within_ms,
 	lockpath = oc_oauth_lock_path_dup(ctx->paths.state_dir,
 	    c->provider_raw, id);
 	oc_store_close(&s);
-	dir = oc_dirname_dup(lockpath);
-	if (oc_mkdirs(dir, 0700, err) == -1) {
+	dir = oc_file_dirname_dup(lockpath);
+	if (oc_file_mkdirs(dir, 0700, err) == -1) {
 		free(dir);
 		free(lockpath);
 		return -1;
@@ -1004,7 +1004,7 @@ oc_oauth_refresh_profile(const struct oc_ctx *ctx, const char *id,
 	}
 	if (a.have)
 		tokens_free(&a.t);
-	oc_free_secret(a.sent_refresh);
+	oc_secret_free(a.sent_refresh);
 	if (r == -1) {
 		res->status = OC_REFRESH_FAILED;
 		return -1;
@@ -1022,7 +1022,7 @@ oc_oauth_refresh(const struct oc_ctx *ctx, const char *profile_id,
 	    err) == -1)
 		return -1;
 	if (res.status == OC_REFRESH_SKIPPED) {
-		char *prov = oc_profile_provider_dup(profile_id);
+		char *prov = oc_provider_of_profile_dup(profile_id);
 
 		/* Another CLI's login is renewed by that CLI. */
 		oc_err_set(err, OC_EX_NEG, "%s: not refreshed: %s; run: %s",

@@ -52,7 +52,7 @@ void oc_err_set(struct oc_err *, int, const char *, ...)
 void oc_err_clear(struct oc_err *);
 
 /* ---- memory: these abort the program on out-of-memory ---- */
-void oc_oom(void) __attribute__((noreturn));	/* exit 71 */
+void oc_err_oom(void) __attribute__((noreturn));	/* exit 71 */
 void *oc_xmalloc(size_t);
 void *oc_xcalloc(size_t, size_t);
 void *oc_xrealloc(void *, size_t);
@@ -60,8 +60,8 @@ char *oc_xstrdup(const char *);
 char *oc_xstrndup(const char *, size_t);
 char *oc_xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 /* Overwrite then free a buffer that held a secret. */
-void oc_free_secret(char *);
-void oc_wipe(void *, size_t);
+void oc_secret_free(char *);
+void oc_secret_wipe(void *, size_t);
 
 /* A growable byte buffer; data is always NUL-terminated. */
 struct oc_buf {
@@ -76,18 +76,18 @@ void oc_buf_addc(struct oc_buf *, char);
 void oc_buf_free(struct oc_buf *);	/* wipes: buffers may hold secrets */
 
 /* ---- time ---- */
-int64_t oc_now_ms(void);	/* OC_NOW_MS in the environment overrides (tests) */
+int64_t oc_time_now_ms(void);	/* OC_NOW_MS in the environment overrides (tests) */
 /* The monotonic clock in ms, for timeouts (never frozen by OC_NOW_MS). */
-int64_t oc_mono_ms(void);
+int64_t oc_time_mono_ms(void);
 /* The ms from now to a deadline on that clock, at least 1 (a deadline
  * already passed still leaves one try). */
-int64_t oc_mono_left(int64_t deadline);
+int64_t oc_time_mono_left(int64_t deadline);
 /* "2026-11-21T23:40:00.000Z" for an epoch in ms, into buf (>= 32 bytes). */
-void oc_iso8601(int64_t, char *, size_t);
+void oc_time_iso8601(int64_t, char *, size_t);
 /* Parse ISO-8601 UTC ("...Z" or "+00:00", optional millis); -1 if invalid. */
-int oc_parse_iso8601(const char *, int64_t *);
+int oc_time_parse_iso8601(const char *, int64_t *);
 /* "3h 12m", "2d 4h", "45s", "expired 3h ago" style spans, into buf. */
-void oc_format_span(int64_t ms, char *, size_t);
+void oc_time_format_span(int64_t ms, char *, size_t);
 
 /* ---- durations (ms s m h d, composites "1h30m"; a bare number is in
  * default_unit, one of 'd', 'h', 'm', 's' or 0 for milliseconds) ---- */
@@ -112,7 +112,7 @@ char *oc_provider_auth_dup(const char *);
 char *oc_provider_env_dup(const char *);
 /* Provider part of a profile id "<provider>:<name>", normalised; NULL when
  * the id has no colon. */
-char *oc_profile_provider_dup(const char *id);
+char *oc_provider_of_profile_dup(const char *id);
 
 /* ---- files ---- */
 /* Read a whole file (bounded at max bytes). Missing: returns -1 with
@@ -133,16 +133,16 @@ int oc_file_read_settled(const char *path, size_t max, oc_text_check_fn,
  * With a guard, the rename happens only while that lock is still held
  * (oc_lock_commit_begin); the temp file is removed otherwise. */
 struct oc_lock;
-int oc_write_atomic(const char *path, const void *, size_t, mode_t,
+int oc_file_write_atomic(const char *path, const void *, size_t, mode_t,
     struct oc_lock *guard, struct oc_err *);
 /* Two files replaced together (a store and its auth-state.json): both
  * temps are written and fsynced before either is renamed, so a full disk
  * or a failed write leaves both as they were. */
-int oc_write_atomic_pair(const char *const path[2], const char *const data[2],
+int oc_file_write_atomic_pair(const char *const path[2], const char *const data[2],
     const size_t len[2], mode_t, struct oc_lock *guard, struct oc_err *);
 /* The same in steps, for output streamed rather than held in memory:
- * oc_atomic_open makes the temp (the same policy) and returns a stream on
- * it; oc_atomic_commit flushes it, sets mode (umask aside), fsyncs and
+ * oc_file_atomic_open makes the temp (the same policy) and returns a stream on
+ * it; oc_file_atomic_commit flushes it, sets mode (umask aside), fsyncs and
  * renames it over path. Either failing removes the
  * temp and leaves path as it was. */
 struct oc_atomic {
@@ -151,23 +151,23 @@ struct oc_atomic {
 	FILE *f;
 	int werrno;		/* the first failed write's errno */
 };
-FILE *oc_atomic_open(struct oc_atomic *, const char *path, struct oc_err *);
-int oc_atomic_commit(struct oc_atomic *, mode_t, struct oc_err *);
+FILE *oc_file_atomic_open(struct oc_atomic *, const char *path, struct oc_err *);
+int oc_file_atomic_commit(struct oc_atomic *, mode_t, struct oc_err *);
 /* The policy for every file written (file.c, oc(7) FILES): regular files
  * only (anything else OC_EX_DATAERR, readers too, never blocking); a
  * symlink is followed when it and its target have one owner, else refused;
  * owner and group kept (as root, new files and directories take their
  * directory's); temps swept by oc_file_sweep_temps. */
 /* mkdir -p with mode for every directory created. */
-int oc_mkdirs(const char *path, mode_t, struct oc_err *);
+int oc_file_mkdirs(const char *path, mode_t, struct oc_err *);
 /* Remove the temp files (".<name>.tmp-<pid>-<hex>") that writers of path
  * killed before their rename left, beside it (and beside its target when
  * it is a symlink): those whose pid is dead, and older than min_age_ms.
  * Call it under the lock that guards path (oc_lock_acquire does, for the
  * file its lock guards and for the lock's own temps). */
 void oc_file_sweep_temps(const char *path, int64_t min_age_ms);
-char *oc_dirname_dup(const char *);
-int oc_path_exists(const char *);
+char *oc_file_dirname_dup(const char *);
+int oc_file_exists(const char *);
 
 /* ---- JSON (common/json.c) ---- */
 /*
@@ -277,10 +277,10 @@ json_object *oc_ctx_agent_entry(json_object *config, const char *id);
 /* Two paths name the same directory. */
 int oc_ctx_same_dir(const char *, const char *);
 /* Expand a leading "~" or "~/" against home. */
-char *oc_expand_home_dup(const char *path, const char *home);
+char *oc_ctx_expand_home_dup(const char *path, const char *home);
 /* The ids in the config's agents.list, NULL-terminated; NULL when none. */
 char **oc_ctx_agent_ids_dup(json_object *config);
-void oc_strv_free(char **);
+void oc_xstrv_free(char **);
 
 /* ---- config writes ---- */
 /* Lock the config (<config>.lock, same protocol as the store lock), re-read
@@ -348,23 +348,23 @@ struct oc_jiter {
  * assumes a checked text. */
 int oc_jscan_check(const char *name, const char *text, size_t len,
     struct oc_jval *root, struct oc_err *);
-enum oc_jtype oc_jval_type(struct oc_jval);
-void oc_jiter_init(struct oc_jiter *, struct oc_jval);
+enum oc_jtype oc_jscan_type(struct oc_jval);
+void oc_jscan_iter_init(struct oc_jiter *, struct oc_jval);
 /* Next object member (key, value) or array element (key.p NULL); 0 at
  * the end. */
-int oc_jiter_next(struct oc_jiter *, struct oc_jval *key, struct oc_jval *val);
+int oc_jscan_iter_next(struct oc_jiter *, struct oc_jval *key, struct oc_jval *val);
 /* The decoded string (owned), NULL when not a string. */
-char *oc_jstr_dup(struct oc_jval);
-int oc_jstr_eq(struct oc_jval, const char *);
+char *oc_jscan_str_dup(struct oc_jval);
+int oc_jscan_str_eq(struct oc_jval, const char *);
 /* 1 and the value for a number, else 0. */
-int oc_jnum(struct oc_jval, double *);
+int oc_jscan_num(struct oc_jval, double *);
 /* The member's value (the last of duplicates), 1 if found. */
-int oc_jobj_get(struct oc_jval obj, const char *key, struct oc_jval *val);
+int oc_jscan_get(struct oc_jval obj, const char *key, struct oc_jval *val);
 
 /* ---- text.c: strings as JavaScript sees them ---- */
 /* Length in bytes of the JavaScript white-space character (\s) at s, 0 if
  * none. s is NUL-terminated. */
-size_t oc_js_space_len(const char *s);
+size_t oc_text_js_space_len(const char *s);
 /* String.prototype.trim of s[0..n): the kept part is s[*off..*off+*len). */
 void oc_text_trim_js(const char *s, size_t n, size_t *off, size_t *len);
 char *oc_text_trim_js_dup(const char *);	/* owned */
@@ -431,8 +431,8 @@ struct oc_cred {
 	int layer;		/* the store layer it came from */
 	struct oc_jval raw;	/* its JSON, in the layer's text */
 };
-const char *oc_ctype_name(enum oc_ctype);
-enum oc_ctype oc_ctype_parse(const char *);
+const char *oc_cred_type_name(enum oc_ctype);
+enum oc_ctype oc_cred_type_parse(const char *);
 /* OpenClaw's reason code for an entry it drops, NULL for OC_CE_OK. */
 const char *oc_cred_entry_reason(enum oc_centry);
 /* Read the profile p (a span of a checked text) stored under id. */
@@ -459,7 +459,7 @@ enum oc_hstatus {
 };
 /* The last status: --prometheus lists every one, OC_HS_OK to it. */
 #define OC_HS_LAST OC_HS_IGNORED
-const char *oc_hstatus_name(enum oc_hstatus);
+const char *oc_rules_hstatus_name(enum oc_hstatus);
 const char *oc_rules_name(enum oc_rules);
 /* normalizeSecretInputString: not empty after JavaScript's trim. */
 int oc_rules_secret_string(const char *);
@@ -519,7 +519,7 @@ enum oc_era {
 	OC_ERA_C,	/* per-agent SQLite */
 	OC_ERA_D	/* shared SQLite */
 };
-const char *oc_era_name(enum oc_era);
+const char *oc_store_era_name(enum oc_era);
 /* One place a store is kept: a backend's files or rows. A store reads
  * up to two: the agent's own, and the one it inherits (the main agent's,
  * or the shared store), its own winning. */
@@ -607,28 +607,28 @@ typedef int (*oc_txn_fn)(struct oc_txn *, void *arg, struct oc_err *);
 int oc_store_update(const struct oc_ctx *, int wait_ms, oc_txn_fn, void *,
     struct oc_err *);
 /* The store as re-read for this change. */
-struct oc_store *oc_txn_store(struct oc_txn *);
+struct oc_store *oc_store_txn_store(struct oc_txn *);
 /* A copy of the stored profile as a tree, to change and put back (owned);
  * NULL when there is none or it is not an object. */
-json_object *oc_txn_profile(struct oc_txn *, const char *id);
+json_object *oc_store_txn_profile(struct oc_txn *, const char *id);
 /* Store p (taken, and wiped when the change ends: never a tree the caller
  * keeps using) as profile id: in the layer that holds it, else where new
  * profiles go. */
-void oc_txn_put(struct oc_txn *, const char *id, json_object *p);
+void oc_store_txn_put(struct oc_txn *, const char *id, json_object *p);
 /* Remove a profile and its order, lastGood and usageStats entries from
  * every layer. 1 if it was stored. */
-int oc_txn_remove(struct oc_txn *, const char *id);
+int oc_store_txn_remove(struct oc_txn *, const char *id);
 /* Set (ids taken, an array) or clear (NULL) the agent's own order for a
  * provider; a differently spelled key for it is replaced. 1 if changed. */
-int oc_txn_set_order(struct oc_txn *, const char *provider, json_object *ids);
+int oc_store_txn_set_order(struct oc_txn *, const char *provider, json_object *ids);
 /* Reset the cooldown fields of the given profiles (all when n is 0). 1 if
  * anything changed. */
-int oc_txn_usage_clear(struct oc_txn *, char *const *ids, size_t n);
+int oc_store_txn_usage_clear(struct oc_txn *, char *const *ids, size_t n);
 /* Where a put of id would go, for messages. */
-const char *oc_txn_target_name(struct oc_txn *, const char *id);
+const char *oc_store_txn_target_name(struct oc_txn *, const char *id);
 /* Add to the routing map key of the layer new profiles go to the members
  * of map (taken) it does not have yet; the number added. */
-int oc_txn_routing_add(struct oc_txn *, const char *key, json_object *map);
+int oc_store_txn_routing_add(struct oc_txn *, const char *key, json_object *map);
 /* Run fn over a store opened for reading and write nothing (--dry-run). */
 int oc_store_dry_run(const struct oc_ctx *, oc_txn_fn, void *,
     struct oc_err *);
@@ -675,12 +675,12 @@ struct oc_migrate {
 };
 /* Import the agent's retired JSON store into its SQLite owner store as
  * doctor --fix does, offline and auth-only (see store-migrate.c). */
-int oc_migrate_run(const struct oc_ctx *, int dry_run, int wait_ms,
+int oc_store_migrate_run(const struct oc_ctx *, int dry_run, int wait_ms,
     struct oc_migrate *, struct oc_err *);
-void oc_migrate_free(struct oc_migrate *);
+void oc_store_migrate_free(struct oc_migrate *);
 
 /* Release what a layer holds, wiping its text (store.c). */
-void oc_layer_free(struct oc_layer *);
+void oc_store_layer_free(struct oc_layer *);
 
 /* ---- store-json.c: the JSON-file backend (eras A and B) ---- */
 /* Set up layer as the files in dir (owner as in struct oc_layer). */
@@ -745,14 +745,14 @@ void oc_order_free(struct oc_order *);
 
 /* ---- reading a secret (oc-profile(1) add) ---- */
 /* From stdin, or on a tty from /dev/tty with echo off after prompt. At most
- * max bytes. Caller frees with oc_free_secret. */
+ * max bytes. Caller frees with oc_secret_free. */
 int oc_secret_read(const char *prompt, size_t max, char **out,
     struct oc_err *);
 /* OpenClaw's paste normalisation: drop CR/LF/U+2028/U+2029, trim; for
  * anthropic tokens strip all whitespace. In place. */
-void oc_token_normalize(char *, int strip_all_ws);
+void oc_secret_token_normalize(char *, int strip_all_ws);
 /* Validate an anthropic setup-token; -1 with OC_EX_DATAERR otherwise. */
-int oc_anthropic_token_check(const char *, struct oc_err *);
+int oc_secret_anthropic_check(const char *, struct oc_err *);
 
 /* ---- output ---- */
 /* Colour only when stdout is a tty and NO_COLOR is unset. */
@@ -763,26 +763,26 @@ struct oc_table {
 	char **cells;		/* rows * ncols */
 	size_t rows;
 };
-void oc_table_init(struct oc_table *, int ncols);
-void oc_table_add(struct oc_table *, const char *const *cells);
-void oc_table_print(struct oc_table *, FILE *);
-void oc_table_free(struct oc_table *);
+void oc_out_table_init(struct oc_table *, int ncols);
+void oc_out_table_add(struct oc_table *, const char *const *cells);
+void oc_out_table_print(struct oc_table *, FILE *);
+void oc_out_table_free(struct oc_table *);
 /* Print JSON (2-space) and a newline. */
 void oc_json_print(FILE *, json_object *);
 /* Text from elsewhere (a provider's error message, a server's words) made
  * fit for one line of a diagnostic: controls, line separators and bidi
  * overrides become spaces, runs of spaces one, bytes that are not UTF-8
  * '?', at most max characters (then "..."). Owned. */
-char *oc_oneline_dup(const char *text, size_t max);
+char *oc_out_oneline_dup(const char *text, size_t max);
 
 /* ---- common command plumbing ---- */
-extern const char *oc_progname;
-void oc_set_progname(const char *argv0);
+extern const char *oc_err_progname;
+void oc_err_set_progname(const char *argv0);
 /* "prog: message" on stderr. */
-void oc_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+void oc_out_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 /* Print err (prefixed with the program name) and return its code. */
-int oc_report(const struct oc_err *);
-void oc_version(void);
+int oc_out_report(const struct oc_err *);
+void oc_out_version(void);
 /* What a command says about the store it opened (stderr): files others
  * can read, a JSON store OpenClaw no longer reads or refuses the agent
  * for. */
@@ -847,7 +847,7 @@ struct oc_cmd {
 	/* Report a usage error (msg may be ""); returns the exit status.
 	 * Default: msg and the usage on stderr, 64. */
 	int (*on_usage_error)(struct oc_cmd *, const char *msg);
-	/* Report a failure to open the context. Default: oc_report. */
+	/* Report a failure to open the context. Default: oc_out_report. */
 	int (*on_error)(struct oc_cmd *, const struct oc_err *);
 	void *data;			/* the command's own options */
 	int no_permute;			/* options stop at the first operand */
@@ -874,7 +874,7 @@ void oc_cli_reload(const struct oc_ctx *, const struct oc_cli *);
 void oc_cli_reload_env(const struct oc_ctx *, const struct oc_cli *);
 
 /* ---- child processes (common/proc.c) ---- */
-/* Every command calls this first (oc_set_progname does): no core dumps
+/* Every command calls this first (oc_err_set_progname does): no core dumps
  * (RLIMIT_CORE 0), not dumpable (no ptrace attach or /proc/<pid>/environ,
  * mem reads by other processes of the user). */
 void oc_proc_harden(void);
@@ -964,7 +964,7 @@ struct oc_http_res {
  * (OC_EX_UNAVAILABLE / OC_EX_SOFTWARE-like errors in err). */
 int oc_http_run(const struct oc_http_req *reqs, size_t n, int concurrency,
     struct oc_http_res **res, struct oc_err *);
-/* The same, with a deadline (oc_mono_ms; 0: none) for the whole run:
+/* The same, with a deadline (oc_time_mono_ms; 0: none) for the whole run:
  * the helper is stopped there, the answers that came are kept and the
  * others get error "deadline". progress, when set, is called as each
  * answer comes (done of n). */
@@ -1008,7 +1008,7 @@ void oc_http_header_line(json_object **hdrs, size_t *total, const char *line,
 /* ==== env files and SecretRefs (keys) ==== */
 /* Load OpenClaw's dotenv files into the process environment; a variable
  * already set always wins. */
-int oc_env_load(const struct oc_ctx *, struct oc_err *);
+int oc_dotenv_load(const struct oc_ctx *, struct oc_err *);
 /* The provider's candidate keys from the environment, in OpenClaw's
  * rotation order (oc-keys(1) list), trimmed and deduplicated. */
 struct oc_envkey {
@@ -1019,10 +1019,10 @@ int oc_envkeys_collect(const char *provider, struct oc_envkey **out,
     size_t *n);
 void oc_envkeys_free(struct oc_envkey *, size_t n);
 /* The secret of a profile: inline, "${VAR}" form, or keyRef/tokenRef
- * through config secrets.providers. *out is owned (oc_free_secret). -1
+ * through config secrets.providers. *out is owned (oc_secret_free). -1
  * with err: OC_EX_NOPERM for an insecure file, OC_EX_NEG when the ref does
  * not resolve (the message never contains a secret). */
-int oc_cred_resolve(const struct oc_ctx *, const struct oc_cred *,
+int oc_secretref_resolve_cred(const struct oc_ctx *, const struct oc_cred *,
     char **out, struct oc_err *);
 /* The one env key the gateway itself would take for the provider
  * (OpenClaw's resolveEnvApiKey: the provider's known variables in table
@@ -1035,12 +1035,12 @@ int oc_envkeys_is_known_var(const char *name);
 char *oc_envkeys_base_dup(const char *provider);
 /* OpenClaw's rate-limit rule (isApiKeyRateLimitError): a case-insensitive
  * substring match. Returns the pattern that matched, or NULL. */
-const char *oc_ratelimit_match(const char *text, size_t len);
+const char *oc_envkeys_ratelimit_match(const char *text, size_t len);
 
 /* dotenv files, parsed as OpenClaw's dotenv 17 parses them. */
 struct oc_dotenv_entry {
 	char *key;
-	char *value;		/* a secret: freed with oc_free_secret */
+	char *value;		/* a secret: freed with oc_secret_free */
 	size_t start, end;	/* the entry's bytes in the original text: from
 				 * the start of the line holding the key to the
 				 * end of the line where the value ends (line
@@ -1059,11 +1059,11 @@ char *oc_dotenv_quote_dup(const char *value);
  * the entry for VAR (the first, dropping later duplicates) or append one,
  * keep every other byte, write atomically, mode 0600. *replaced (may be
  * NULL) tells whether an entry existed. */
-int oc_env_set(const char *path, const char *var, const char *value,
+int oc_dotenv_set(const char *path, const char *var, const char *value,
     int wait_ms, int *replaced, struct oc_err *);
 /* Resolve a SecretRef object {source, provider, id} or an inline
  * "${VAR}" string (as in config models.providers.<id>.apiKey). 1 resolved
- * (*out owned), 0 not a reference, -1 with err as oc_cred_resolve. */
+ * (*out owned), 0 not a reference, -1 with err as oc_secretref_resolve_cred. */
 int oc_secretref_resolve(const struct oc_ctx *, json_object *ref,
     char **out, struct oc_err *);
 
@@ -1080,7 +1080,7 @@ int oc_secretref_exec_reply(const char *provider, const char *id,
  * first when refresh is set), then the environment (oc_envkeys_gateway),
  * then config models.providers.<id>.apiKey. profile pins one profile. */
 struct oc_pick {
-	char *secret;		/* owned; oc_free_secret */
+	char *secret;		/* owned; oc_secret_free */
 	char *source;		/* "profile:ID", "env: VAR",
 				 * "config: models.providers.P.apiKey" */
 	char *profile_id;	/* NULL unless from a profile */
@@ -1090,10 +1090,10 @@ struct oc_pick {
 				 * code 0 when none */
 	char *skipped_id;
 };
-int oc_keys_pick(const struct oc_ctx *, const char *provider,
+int oc_keypick_resolve(const struct oc_ctx *, const char *provider,
     const char *profile, int refresh, int wait_ms, struct oc_pick *,
     struct oc_err *);
-void oc_pick_free(struct oc_pick *);
+void oc_keypick_free(struct oc_pick *);
 
 /* ==== OAuth (sync) ==== */
 /* Refresh an OpenClaw-owned oauth profile under the store lock (re-read,
@@ -1105,7 +1105,7 @@ int oc_oauth_refresh(const struct oc_ctx *, const char *profile_id,
 
 /* JWT payloads (no signature check: we read claims, we do not trust them).
  * Decodes base64url or base64, padding optional; *out owned, NUL-ended. */
-int oc_b64url_decode(const char *, size_t, char **out, size_t *outlen);
+int oc_jwt_b64url_decode(const char *, size_t, char **out, size_t *outlen);
 int oc_jwt_payload(const char *token, json_object **out);
 /* The "exp" claim x 1000 when it is a number > 0, else 0. */
 int64_t oc_jwt_exp_ms(const char *token);
@@ -1275,7 +1275,7 @@ struct oc_hscope {
 };
 /* Whether a credential is in the scope (profile_id NULL: a provider's
  * env or config key, or the provider itself). NULL scope: everything. */
-int oc_hscope_has(const struct oc_hscope *, const char *provider,
+int oc_health_scope_has(const struct oc_hscope *, const char *provider,
     const char *profile_id);
 struct oc_health {
 	int64_t now, warn_ms;
@@ -1308,13 +1308,13 @@ void oc_routes_free(struct oc_health *);
 int oc_health_load(struct oc_health *, const struct oc_ctx *, int64_t now,
     int64_t warn_ms, const struct oc_hscope *, struct oc_err *);
 void oc_health_free(struct oc_health *);
-const char *oc_verdict_name(enum oc_verdict);
+const char *oc_health_verdict_name(enum oc_verdict);
 
 /* ---- probes (common/probe.c) ---- */
 struct oc_probe_opts {
 	long timeout_ms;	/* per request */
 	int concurrency;
-	int64_t deadline;	/* oc_mono_ms when every probe ends; 0: none */
+	int64_t deadline;	/* oc_time_mono_ms when every probe ends; 0: none */
 	/* called as each answer comes (done of n requests) */
 	void (*progress)(size_t done, size_t n, void *arg);
 	void *arg;
@@ -1364,26 +1364,26 @@ struct oc_check {
 	int concurrency;
 	int64_t crit_ms;	/* -c, 0: none */
 	int64_t deadline_ms;	/* -t, 0: none */
-	/* set by oc_check_decide: */
+	/* set by oc_checkfmt_decide: */
 	enum oc_verdict verdict;
 	int exit_code;
 	char reason[512];
 	const struct oc_probe_result **probe_by_profile;	/* owned */
 };
 /* The verdict (health, and rejected probes) and its one-line reason. */
-void oc_check_decide(struct oc_check *);
-void oc_check_free(struct oc_check *);
-void oc_check_text(const struct oc_check *, FILE *);
-void oc_check_json(const struct oc_check *, FILE *);
-void oc_check_json_error(int code, const char *msg, FILE *);
+void oc_checkfmt_decide(struct oc_check *);
+void oc_checkfmt_free(struct oc_check *);
+void oc_checkfmt_text(const struct oc_check *, FILE *);
+void oc_checkfmt_json(const struct oc_check *, FILE *);
+void oc_checkfmt_json_error(int code, const char *msg, FILE *);
 /* No OpenClaw state for this user: where it was looked for (dir: the
  * state or agent directory found missing). */
-void oc_check_json_no_state(const char *state_dir, const char *dir, FILE *);
-void oc_check_nagios(const struct oc_check *, FILE *);
+void oc_checkfmt_json_no_state(const char *state_dir, const char *dir, FILE *);
+void oc_checkfmt_nagios(const struct oc_check *, FILE *);
 /* 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN for an oc-check exit code. */
-int oc_check_nagios_code(int exit_code);
+int oc_checkfmt_nagios_code(int exit_code);
 /* c NULL: only oc_check_up 0 and the time, for a run that failed. */
-void oc_check_prometheus(const struct oc_check *, const char *agent,
+void oc_checkfmt_prometheus(const struct oc_check *, const char *agent,
     FILE *);
 
 /* ==== ws.c: a WebSocket client (RFC 6455) to 127.0.0.1 only ==== */
@@ -1397,7 +1397,7 @@ enum oc_ws_status {
 };
 struct oc_ws {
 	int fd;
-	int64_t deadline;	/* oc_mono_ms; every wait ends there */
+	int64_t deadline;	/* oc_time_mono_ms; every wait ends there */
 	struct oc_buf in;	/* received, not yet taken */
 	int upgraded;		/* the HTTP upgrade succeeded */
 	int sent_close, peer_closed;

@@ -210,7 +210,7 @@ oc_order_effective_for(struct oc_store *s, json_object *config,
 		if (dup || listed(o->excluded, o->nexcluded, base[i]))
 			continue;
 		if (c != NULL && c->type != OC_CT_UNKNOWN)
-			e.type = oc_ctype_name(c->type);
+			e.type = oc_cred_type_name(c->type);
 		if (why != NULL) {
 			e.reason = why;
 			add_entry(&o->excluded, &o->nexcluded, e);

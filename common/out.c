@@ -14,7 +14,7 @@
 #include "oc.h"
 
 void
-oc_table_init(struct oc_table *t, int ncols)
+oc_out_table_init(struct oc_table *t, int ncols)
 {
 	t->ncols = ncols;
 	t->cells = NULL;
@@ -22,7 +22,7 @@ oc_table_init(struct oc_table *t, int ncols)
 }
 
 void
-oc_table_add(struct oc_table *t, const char *const *cells)
+oc_out_table_add(struct oc_table *t, const char *const *cells)
 {
 	int i;
 
@@ -35,7 +35,7 @@ oc_table_add(struct oc_table *t, const char *const *cells)
 }
 
 void
-oc_table_print(struct oc_table *t, FILE *f)
+oc_out_table_print(struct oc_table *t, FILE *f)
 {
 	size_t *w = oc_xcalloc((size_t)t->ncols, sizeof *w), r;
 	int c;
@@ -63,7 +63,7 @@ oc_table_print(struct oc_table *t, FILE *f)
 }
 
 void
-oc_table_free(struct oc_table *t)
+oc_out_table_free(struct oc_table *t)
 {
 	size_t i;
 
@@ -76,11 +76,11 @@ oc_table_free(struct oc_table *t)
 }
 
 void
-oc_warnx(const char *fmt, ...)
+oc_out_warnx(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", oc_progname);
+	fprintf(stderr, "%s: ", oc_err_progname);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -88,16 +88,16 @@ oc_warnx(const char *fmt, ...)
 }
 
 int
-oc_report(const struct oc_err *err)
+oc_out_report(const struct oc_err *err)
 {
-	oc_warnx("%s", err->msg[0] ? err->msg : "unknown error");
+	oc_out_warnx("%s", err->msg[0] ? err->msg : "unknown error");
 	return err->code ? err->code : 1;
 }
 
 void
-oc_version(void)
+oc_out_version(void)
 {
-	printf("%s (%s) %s\n", oc_progname, PACKAGE_NAME, PACKAGE_VERSION);
+	printf("%s (%s) %s\n", oc_err_progname, PACKAGE_NAME, PACKAGE_VERSION);
 }
 
 /* A code point that must not reach a terminal from text we did not write:
@@ -114,7 +114,7 @@ unprintable(unsigned long cp)
 }
 
 char *
-oc_oneline_dup(const char *text, size_t max)
+oc_out_oneline_dup(const char *text, size_t max)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	struct oc_buf b = { 0 };

@@ -187,9 +187,9 @@ target_free(struct target *t)
 	size_t i;
 
 	free(t->url);
-	oc_free_secret(t->secret);
+	oc_secret_free(t->secret);
 	for (i = 0; t->headers != NULL && t->headers[i]; i++)
-		oc_free_secret(t->headers[i]);
+		oc_secret_free(t->headers[i]);
 	free(t->headers);
 }
 
@@ -326,13 +326,13 @@ profile_secret(const struct oc_ctx *ctx, const struct oc_hprofile *hp,
 	 * (unset, insecure file, failing command) is this profile's result,
 	 * not the run's */
 	oc_err_clear(&rerr);
-	if (oc_cred_resolve(ctx, c, secret, &rerr) == -1) {
+	if (oc_secretref_resolve_cred(ctx, c, secret, &rerr) == -1) {
 		*secret = NULL;
 		skip(r, "unknown", "unresolved_ref", oc_xstrdup(rerr.msg));
 		goto out;
 	}
 	if (!oc_rules_secret_input(*secret)) {
-		oc_free_secret(*secret);
+		oc_secret_free(*secret);
 		*secret = NULL;
 		skip(r, "unknown", "missing_credential", oc_xstrdup(
 		    "not probed: empty secret"));
@@ -422,7 +422,7 @@ scrub(char *s, const char *secret)
 	out = oc_xstrdup(b.data != NULL ? b.data : "");
 	oc_buf_free(&b);
 	free(m);
-	oc_free_secret(s);
+	oc_secret_free(s);
 	return out;
 }
 
@@ -484,7 +484,7 @@ oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
 	struct oc_http_res *res = NULL;
 	size_t cap = 0, nt = 0, i, j;
 	const struct oc_hscope *sc = h->scope;
-	int64_t t0 = oc_mono_ms();
+	int64_t t0 = oc_time_mono_ms();
 	int rc = -1;
 
 	memset(s, 0, sizeof *s);
@@ -533,14 +533,14 @@ oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
 			if (x == 0)
 				continue;
 			if (k == K_NONE) {
-				oc_free_secret(secret);
+				oc_secret_free(secret);
 				skip(r, "no_model", "no_model",
 				    no_request_msg(pv->id));
 				continue;
 			}
 			add_target(&tv, &nt, s, r, k, base, secret);
 		}
-		if (nprof == 0 && oc_hscope_has(sc, pv->id, NULL)) {
+		if (nprof == 0 && oc_health_scope_has(sc, pv->id, NULL)) {
 			/* no profiles: the env key, else the config key */
 			struct oc_envkey ek = { NULL, NULL };
 			const char *var = NULL;
@@ -562,7 +562,7 @@ oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
 			r->mode = var && strstr(var, "OAUTH_TOKEN") ? "oauth" :
 			    "api_key";
 			if (k == K_NONE) {
-				oc_free_secret(secret);
+				oc_secret_free(secret);
 				skip(r, "no_model", "no_model",
 				    no_request_msg(pv->id));
 			} else
@@ -578,7 +578,7 @@ oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
 
 		if (o->deadline > 0) {
 			/* no request outlives the deadline */
-			int64_t left = oc_mono_left(o->deadline);
+			int64_t left = oc_time_mono_left(o->deadline);
 
 			if (each <= 0 || left < each)
 				each = (long)left;
@@ -608,7 +608,7 @@ oc_probe_run(struct oc_probe_set *s, const struct oc_ctx *ctx,
 		s->nsent += s->r[i].request != NULL;
 		s->nreached += s->r[i].http_status > 0;
 	}
-	s->duration_ms = (long)(oc_mono_ms() - t0);
+	s->duration_ms = (long)(oc_time_mono_ms() - t0);
 	rc = 0;
 out:
 	if (res != NULL)

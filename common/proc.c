@@ -92,7 +92,7 @@ oc_proc_env_free(char **env)
 	if (env == NULL)
 		return;
 	for (i = 0; env[i] != NULL; i++)
-		oc_free_secret(env[i]);
+		oc_secret_free(env[i]);
 	free(env);
 }
 
@@ -351,7 +351,7 @@ drain(int fd, int is_err, struct oc_proc_io *io, size_t *total, int *toobig)
 			return 1;
 		*total += (size_t)n;
 		if (io->max_out > 0 && *total > io->max_out) {
-			oc_wipe(buf, sizeof buf);
+			oc_secret_wipe(buf, sizeof buf);
 			*toobig = 1;
 			return 0;
 		}
@@ -363,7 +363,7 @@ drain(int fd, int is_err, struct oc_proc_io *io, size_t *total, int *toobig)
 			oc_buf_add(io->out, buf, (size_t)n);
 		if (!is_err && io->on_out != NULL)
 			io->on_out(buf, (size_t)n, io->arg);
-		oc_wipe(buf, (size_t)n);
+		oc_secret_wipe(buf, (size_t)n);
 	}
 }
 
@@ -371,7 +371,7 @@ enum oc_proc_end
 oc_proc_run(struct oc_proc *pr, struct oc_proc_io *io, int *status)
 {
 	struct sigaction ign, old_pipe;
-	int64_t start = oc_mono_ms(), last = start;
+	int64_t start = oc_time_mono_ms(), last = start;
 	enum oc_proc_end end = OC_PROC_EXITED;
 	size_t sent = 0, total = 0;
 	int toobig = 0, exited = 0, st = 0;
@@ -398,7 +398,7 @@ oc_proc_run(struct oc_proc *pr, struct oc_proc_io *io, int *status)
 	for (;;) {
 		struct pollfd pf[3];
 		int np = 0, i, wait = -1;
-		int64_t now = oc_mono_ms();
+		int64_t now = oc_time_mono_ms();
 
 		if (io->timeout_ms > 0 && now - start >= io->timeout_ms) {
 			end = OC_PROC_TIMEOUT;
@@ -450,7 +450,7 @@ oc_proc_run(struct oc_proc *pr, struct oc_proc_io *io, int *status)
 			if (r != 0)
 				close_fd(pf[i].fd == pr->out ? &pr->out :
 				    &pr->err);
-			last = oc_mono_ms();
+			last = oc_time_mono_ms();
 		}
 		if (toobig) {
 			end = OC_PROC_TOOBIG;

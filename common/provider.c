@@ -64,7 +64,7 @@ oc_provider_env_dup(const char *p)
 }
 
 char *
-oc_profile_provider_dup(const char *id)
+oc_provider_of_profile_dup(const char *id)
 {
 	const char *c = strchr(id, ':');
 	char *raw, *n;

@@ -88,7 +88,7 @@ env_var(const char *p, enum oc_rules rules, char **owned)
 	if (rules != OC_RULES_2026_9) {
 		if (!oc_envkeys_gateway(p, &ek))
 			return NULL;
-		oc_free_secret(ek.value);
+		oc_secret_free(ek.value);
 		*owned = ek.var;
 		return ek.var;
 	}
@@ -128,8 +128,8 @@ model_primary(json_object *m)
 	    json_object_get_string(m) : oc_json_get_str(m, "primary");
 	if (s == NULL)
 		return NULL;
-	while (oc_js_space_len(s) != 0)
-		s += oc_js_space_len(s);
+	while (oc_text_js_space_len(s) != 0)
+		s += oc_text_js_space_len(s);
 	return *s ? s : NULL;
 }
 
@@ -715,7 +715,7 @@ provider_scoped_out(const struct oc_health *h, const char *provider)
 
 	if (h->scope == NULL)
 		return 0;
-	if (!oc_hscope_has(h->scope, provider, NULL) &&
+	if (!oc_health_scope_has(h->scope, provider, NULL) &&
 	    h->scope->nprofiles == 0)
 		return 1;	/* another provider than -p's */
 	for (i = 0; i < h->np; i++)
@@ -735,7 +735,7 @@ static int
 route_in_scope(const struct oc_health *h, const struct oc_route *r)
 {
 	if (r->selected != NULL)
-		return oc_hscope_has(h->scope, r->provider, r->selected);
+		return oc_health_scope_has(h->scope, r->provider, r->selected);
 	return !provider_scoped_out(h, r->provider);
 }
 
@@ -780,7 +780,7 @@ verdict_2026_9(struct oc_health *h, const struct oc_ctx *ctx)
 			r->status = "missing";
 			bad = 1;
 			expired |= hp->status == OC_HS_EXPIRED;
-			oc_format_span(hp->remaining_ms, left, sizeof left);
+			oc_time_format_span(hp->remaining_ms, left, sizeof left);
 			issue(h, 1, hp->status == OC_HS_EXPIRED ?
 			    hp->remaining_ms : INT64_MAX,
 			    "%s %s (selected for %s)",
@@ -792,7 +792,7 @@ verdict_2026_9(struct oc_health *h, const struct oc_ctx *ctx)
 			expiring = 1;
 			/* -c: as bad as expired */
 			bad |= hp->critical;
-			oc_format_span(hp->remaining_ms, left, sizeof left);
+			oc_time_format_span(hp->remaining_ms, left, sizeof left);
 			issue(h, hp->critical ? 2 : 0, hp->remaining_ms, "%s "
 			    "expires in %s (selected for %s)", hp->id, left,
 			    r->ref);
@@ -908,7 +908,7 @@ verdict_2026_7(struct oc_health *h, const struct oc_ctx *ctx)
 			r->status = "expiring";
 			expiring = 1;
 			bad |= hw->critical;
-			oc_format_span(hw->remaining_ms, left, sizeof left);
+			oc_time_format_span(hw->remaining_ms, left, sizeof left);
 			issue(h, hw->critical ? 2 : 0, hw->remaining_ms, "%s "
 			    "expires in %s (provider %s)", hw->id, left,
 			    r->provider);

@@ -44,7 +44,7 @@ oc_rules_secret_string(const char *s)
 	if (s == NULL)
 		return 0;
 	while (*s != '\0') {
-		if ((l = oc_js_space_len(s)) == 0)
+		if ((l = oc_text_js_space_len(s)) == 0)
 			return 1;
 		s += l;
 	}
@@ -63,7 +63,7 @@ oc_rules_secret_input(const char *s)
 		return 0;
 	while (*p) {
 		if (*p < 0x80) {
-			if (oc_js_space_len((const char *)p) == 0)
+			if (oc_text_js_space_len((const char *)p) == 0)
 				return 1;
 			p++;
 		} else if ((*p == 0xc2 || *p == 0xc3) && (p[1] & 0xc0) == 0x80) {
@@ -92,7 +92,7 @@ oc_rules_secret_ref(json_object *r)
 		const char *s = json_object_get_string(r), *q;
 		size_t n, l;
 
-		while ((l = oc_js_space_len(s)) != 0)
+		while ((l = oc_text_js_space_len(s)) != 0)
 			s += l;
 		n = strlen(s);
 		while (n > 0 && s[n - 1] == ' ')
@@ -139,22 +139,22 @@ malformed_key(const char *k)
 	const char *p;
 
 	if (k == NULL || strncasecmp(k, "openclaw", 8) != 0 ||
-	    oc_js_space_len(k + 8) == 0)
+	    oc_text_js_space_len(k + 8) == 0)
 		return 0;
-	for (p = k + 8; oc_js_space_len(p) != 0; p += oc_js_space_len(p))
+	for (p = k + 8; oc_text_js_space_len(p) != 0; p += oc_text_js_space_len(p))
 		;
 	if (strncasecmp(p, "onboard", 7) != 0)
 		return 0;
 	for (p += 7; *p != '\0'; p++) {
-		size_t l = oc_js_space_len(p);
+		size_t l = oc_text_js_space_len(p);
 
 		if (l == 0)
 			continue;
-		while (oc_js_space_len(p) != 0)
-			p += oc_js_space_len(p);
+		while (oc_text_js_space_len(p) != 0)
+			p += oc_text_js_space_len(p);
 		if (strncasecmp(p, "--auth-choice", 13) == 0 &&
 		    (p[13] == '\0' || p[13] == '=' ||
-		    oc_js_space_len(p + 13) != 0))
+		    oc_text_js_space_len(p + 13) != 0))
 			return 1;
 		p--;
 	}
@@ -178,7 +178,7 @@ cred_ref_valid(const struct oc_cred *c)
 /* ---- health: `models status` ---- */
 
 const char *
-oc_hstatus_name(enum oc_hstatus s)
+oc_rules_hstatus_name(enum oc_hstatus s)
 {
 	switch (s) {
 	case OC_HS_OK:
@@ -442,7 +442,7 @@ oc_rules_ineligible(const struct oc_cred *c, json_object *cfg,
 	    rules)))
 		return "provider_mismatch";
 	cmode = oc_json_get_str(cfg, "mode");
-	if (cmode != NULL && strcmp(cmode, oc_ctype_name(c->type)) != 0 &&
+	if (cmode != NULL && strcmp(cmode, oc_cred_type_name(c->type)) != 0 &&
 	    !(strcmp(cmode, "oauth") == 0 && c->type == OC_CT_TOKEN))
 		return "mode_mismatch";
 	switch (c->type) {

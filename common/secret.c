@@ -18,7 +18,7 @@
 #include "oc.h"
 
 void
-oc_wipe(void *p, size_t n)
+oc_secret_wipe(void *p, size_t n)
 {
 	if (p == NULL)
 		return;
@@ -32,11 +32,11 @@ oc_wipe(void *p, size_t n)
 }
 
 void
-oc_free_secret(char *s)
+oc_secret_free(char *s)
 {
 	if (s == NULL)
 		return;
-	oc_wipe(s, strlen(s));
+	oc_secret_wipe(s, strlen(s));
 	free(s);
 }
 
@@ -171,7 +171,7 @@ utf8_next(const unsigned char *s, unsigned *cp)
  * removes inner white space (Anthropic tokens never contain any).
  */
 void
-oc_token_normalize(char *s, int strip_all_ws)
+oc_secret_token_normalize(char *s, int strip_all_ws)
 {
 	unsigned char *r = (unsigned char *)s, *w = (unsigned char *)s;
 	size_t n, len;
@@ -204,7 +204,7 @@ oc_token_normalize(char *s, int strip_all_ws)
 #define ANTHROPIC_TOKEN_MIN 80
 
 int
-oc_anthropic_token_check(const char *t, struct oc_err *err)
+oc_secret_anthropic_check(const char *t, struct oc_err *err)
 {
 	if (strncmp(t, ANTHROPIC_TOKEN_PREFIX,
 	    strlen(ANTHROPIC_TOKEN_PREFIX)) != 0) {

@@ -220,7 +220,7 @@ secure_path(const struct pathcheck *pc, const char *path, char **effective,
 
 			if (!json_object_is_type(d, json_type_string))
 				continue;
-			x = oc_expand_home_dup(json_object_get_string(d),
+			x = oc_ctx_expand_home_dup(json_object_get_string(d),
 			    pc->home ? pc->home : "/");
 			in = inside_dir(x, eff);
 			free(x);
@@ -362,7 +362,7 @@ read_checked(const char *label, const char *path, const struct stat *want,
 		}
 		oc_buf_add(&b, chunk, (size_t)n);
 	}
-	oc_wipe(chunk, sizeof chunk);
+	oc_secret_wipe(chunk, sizeof chunk);
 	close(fd);
 	if (n == -1) {
 		oc_buf_free(&b);
@@ -384,7 +384,7 @@ js_index(const char *s)
 	int neg = 0, digits = 0;
 	size_t l;
 
-	while ((l = oc_js_space_len(s)) != 0)
+	while ((l = oc_text_js_space_len(s)) != 0)
 		s += l;
 	if (*s == '+' || *s == '-')
 		neg = *s++ == '-';
@@ -483,7 +483,7 @@ resolve_file(const struct oc_ctx *ctx, json_object *pcfg, const char *name,
 		    "expects ref id \"value\"", name);
 		goto out;
 	}
-	full = oc_expand_home_dup(path, ctx->paths.home ? ctx->paths.home :
+	full = oc_ctx_expand_home_dup(path, ctx->paths.home ? ctx->paths.home :
 	    "/");
 	pc.label = label;
 	pc.home = ctx->paths.home;
@@ -537,7 +537,7 @@ resolve_file(const struct oc_ctx *ctx, json_object *pcfg, const char *name,
 	}
 out:
 	if (data != NULL) {
-		oc_wipe(data, len);
+		oc_secret_wipe(data, len);
 		free(data);
 	}
 	free(eff);
@@ -623,7 +623,7 @@ exec_parse(const char *name, const struct ref *r, const char *stdout_text,
 		char *all = oc_xstrndup(stdout_text, len);
 
 		t = oc_text_trim_js_dup(all);
-		oc_free_secret(all);
+		oc_secret_free(all);
 	}
 	if (*t == '\0') {
 		oc_err_set(err, OC_EX_NEG, "exec provider \"%s\" returned "
@@ -672,7 +672,7 @@ exec_parse(const char *name, const struct ref *r, const char *stdout_text,
 		const char *m = oc_json_get_str(e, "message");
 		/* The provider's own words go to a terminal: one line of
 		 * printable text, cut short (they are not ours). */
-		char *mt = m ? oc_oneline_dup(m, 200) : NULL;
+		char *mt = m ? oc_out_oneline_dup(m, 200) : NULL;
 
 		if (mt != NULL && *mt != '\0')
 			oc_err_set(err, OC_EX_NEG, "exec provider \"%s\" "
@@ -698,7 +698,7 @@ exec_parse(const char *name, const struct ref *r, const char *stdout_text,
 	rc = 0;
 out:
 	oc_json_wipe_put(o);
-	oc_free_secret(t);
+	oc_secret_free(t);
 	return rc;
 }
 
@@ -790,7 +790,7 @@ resolve_exec(const struct oc_ctx *ctx, json_object *pcfg, const char *name,
 	sp.path = eff;
 	sp.argv = argv;
 	sp.envp = envp;
-	sp.dir = dir = oc_dirname_dup(eff);
+	sp.dir = dir = oc_file_dirname_dup(eff);
 	sp.new_pgrp = 1;
 	sp.in = sp.out = sp.err = OC_PROC_PIPE;
 	if (oc_proc_spawn(&pr, &sp, &perr) == -1) {
@@ -841,7 +841,7 @@ out:
 	oc_buf_free(&o);
 	oc_buf_free(&reqtext);
 	free(dir);
-	oc_strv_free(argv);
+	oc_xstrv_free(argv);
 	oc_proc_env_free(envp);
 	free(eff);
 	free(label);
@@ -896,20 +896,20 @@ resolve_ref(const struct oc_ctx *ctx, const struct ref *r, char **out,
 		return -1;
 	t = oc_text_trim_js_dup(value);
 	if (*t == '\0') {
-		oc_free_secret(t);
-		oc_free_secret(value);
+		oc_secret_free(t);
+		oc_secret_free(value);
 		oc_err_set(err, OC_EX_NEG, "secret reference \"%s:%s:%s\" "
 		    "resolved to a non-string or empty value", r->source,
 		    r->provider, r->id);
 		return -1;
 	}
-	oc_free_secret(t);
+	oc_secret_free(t);
 	*out = value;
 	return 0;
 }
 
 int
-oc_cred_resolve(const struct oc_ctx *ctx, const struct oc_cred *c,
+oc_secretref_resolve_cred(const struct oc_ctx *ctx, const struct oc_cred *c,
     char **out, struct oc_err *err)
 {
 	struct ref r = { 0 };
@@ -958,19 +958,19 @@ oc_cred_resolve(const struct oc_ctx *ctx, const struct oc_cred *c,
 		ref_free(&r);
 		if (rc == -1)
 			return -1;
-		oc_token_normalize(v, 0);
+		oc_secret_token_normalize(v, 0);
 		*out = v;
 		return 0;
 	}
 	json_object_put(ref);
 	if (c->secret != NULL) {
 		v = oc_xstrdup(c->secret);
-		oc_token_normalize(v, 0);
+		oc_secret_token_normalize(v, 0);
 		if (*v != '\0') {
 			*out = v;
 			return 0;
 		}
-		oc_free_secret(v);
+		oc_secret_free(v);
 	}
 	oc_err_set(err, OC_EX_NEG, "profile %s has no %s%s", c->id,
 	    c->type == OC_CT_TOKEN ? "token" : "key", c->ref_json != NULL ?
@@ -1000,7 +1000,7 @@ oc_secretref_resolve(const struct oc_ctx *ctx, json_object *v, char **out,
 	ref_free(&r);
 	if (rc == -1)
 		return -1;
-	oc_token_normalize(*out, 0);
+	oc_secret_token_normalize(*out, 0);
 	return 1;
 }
 

@@ -76,7 +76,7 @@ block(uint32_t h[8], const unsigned char *p)
 	h[5] += f;
 	h[6] += g;
 	h[7] += hh;
-	oc_wipe(w, sizeof w);
+	oc_secret_wipe(w, sizeof w);
 }
 
 static void
@@ -107,7 +107,7 @@ oc_sha256(const void *data, size_t len, unsigned char out[32])
 		out[4 * i + 2] = (unsigned char)(h[i] >> 8);
 		out[4 * i + 3] = (unsigned char)h[i];
 	}
-	oc_wipe(tail, sizeof tail);
+	oc_secret_wipe(tail, sizeof tail);
 }
 
 void

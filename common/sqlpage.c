@@ -572,7 +572,7 @@ wal_scan(struct oc_sqlpage *db)
 	}
 out:
 	if (f != NULL) {
-		oc_wipe(f, fsz);
+		oc_secret_wipe(f, fsz);
 		free(f);
 	}
 	free(pgs);
@@ -625,7 +625,7 @@ wal_stale(struct oc_sqlpage *db)
 	stale = 0;
 out:
 	if (f != NULL) {
-		oc_wipe(f, fsz);
+		oc_secret_wipe(f, fsz);
 		free(f);
 	}
 	close(fd);
@@ -997,7 +997,7 @@ col_dup(struct oc_sqlpage *db, const struct payload *pl, const struct col *c,
 	*out = oc_xmalloc((size_t)c->len + 1);
 	if (payload_read(db, pl, c->off, (size_t)c->len,
 	    (unsigned char *)*out) == -1) {
-		oc_wipe(*out, (size_t)c->len);
+		oc_secret_wipe(*out, (size_t)c->len);
 		free(*out);
 		*out = NULL;
 		return -1;
@@ -1022,7 +1022,7 @@ col_eq(struct oc_sqlpage *db, const struct payload *pl, const struct col *c,
 	if (col_dup(db, pl, c, &t) == -1)
 		return -1;
 	eq = memcmp(t, s, n) == 0;
-	oc_wipe(t, n);
+	oc_secret_wipe(t, n);
 	free(t);
 	return eq;
 }
@@ -1658,15 +1658,15 @@ sqlpage_free(struct oc_sqlpage *db)
 	wal_forget(db);
 	for (i = 0; i < DEPTH_MAX; i++)
 		if (db->lvl[i] != NULL) {
-			oc_wipe(db->lvl[i], db->pgsz);
+			oc_secret_wipe(db->lvl[i], db->pgsz);
 			free(db->lvl[i]);
 		}
 	if (db->ov != NULL) {
-		oc_wipe(db->ov, db->pgsz);
+		oc_secret_wipe(db->ov, db->pgsz);
 		free(db->ov);
 	}
 	if (db->rec != NULL) {
-		oc_wipe(db->rec, db->reccap);
+		oc_secret_wipe(db->rec, db->reccap);
 		free(db->rec);
 	}
 	for (i = 0; i < db->ntables; i++) {
@@ -1876,7 +1876,7 @@ get_text(struct oc_sqlpage *db, const char *table, const char *keycol,
 	}
 out:
 	if (s.out != NULL) {
-		oc_wipe(s.out, s.len);
+		oc_secret_wipe(s.out, s.len);
 		free(s.out);
 	}
 	free(td.c);

@@ -7,7 +7,7 @@
  * Ownership: a struct oc_sqlpage is owned by whoever opened it and released
  * by oc_sqlpage_close, which also says whether the reads can be trusted; the
  * text oc_sqlpage_get_text returns is the caller's (it may hold secrets:
- * wipe it, e.g. oc_free_secret). The *why strings are static.
+ * wipe it, e.g. oc_secret_free). The *why strings are static.
  *
  * Every function that can fail returns 0 when it succeeded, 1 when the
  * answer must come from libsqlite3 instead (*why says why: not a WAL-mode

@@ -37,7 +37,7 @@ int
 oc_store_json_exists(const char *dir)
 {
 	char *p = in_dir(dir, "auth-profiles.json");
-	int r = oc_path_exists(p);
+	int r = oc_file_exists(p);
 
 	free(p);
 	return r;
@@ -47,7 +47,7 @@ int
 oc_store_json_split(const char *dir)
 {
 	char *p = in_dir(dir, "auth-state.json");
-	int r = oc_path_exists(p);
+	int r = oc_file_exists(p);
 
 	free(p);
 	return r;
@@ -67,12 +67,12 @@ check_doc(const char *path, const char *text, size_t len, void *arg,
 	}
 	if (oc_jscan_check(path, text, len, root, err) == -1)
 		return -1;
-	if (oc_jval_type(*root) != OC_JT_OBJECT) {
+	if (oc_jscan_type(*root) != OC_JT_OBJECT) {
 		oc_err_set(err, OC_EX_DATAERR, "%s: not a JSON object", path);
 		return -1;
 	}
-	if (oc_jobj_get(*root, "profiles", &v) &&
-	    oc_jval_type(v) != OC_JT_OBJECT) {
+	if (oc_jscan_get(*root, "profiles", &v) &&
+	    oc_jscan_type(v) != OC_JT_OBJECT) {
 		oc_err_set(err, OC_EX_DATAERR, "%s: \"profiles\" is not an "
 		    "object", path);
 		return -1;
@@ -84,7 +84,7 @@ static int
 read_doc(const char *path, struct oc_doc *d, struct oc_err *err)
 {
 	if (d->text != NULL) {
-		oc_wipe(d->text, d->len);
+		oc_secret_wipe(d->text, d->len);
 		free(d->text);
 	}
 	d->text = NULL;
@@ -107,13 +107,13 @@ json_load(struct oc_layer *l, struct oc_err *err)
 {
 	struct json_be *b = l->bd;
 
-	l->split = oc_path_exists(b->state);
+	l->split = oc_file_exists(b->state);
 	if (read_doc(b->store, &l->creds, err) == -1)
 		return -1;
 	if (l->split && read_doc(b->state, &l->state, err) == -1)
 		return -1;
 	if (!l->split && l->state.text != NULL) {
-		oc_wipe(l->state.text, l->state.len);
+		oc_secret_wipe(l->state.text, l->state.len);
 		free(l->state.text);
 		l->state.text = NULL;
 	}
@@ -126,7 +126,7 @@ json_begin(struct oc_layer *l, int wait_ms, struct oc_err *err)
 	struct json_be *b = l->bd;
 
 	/* The lock lives in the agent dir, which may not exist yet. */
-	if (oc_mkdirs(b->dir, 0700, err) == -1)
+	if (oc_file_mkdirs(b->dir, 0700, err) == -1)
 		return -1;
 	return oc_lock_acquire(&b->lk, b->lock, wait_ms, err);
 }
@@ -165,12 +165,12 @@ json_commit(struct oc_layer *l, struct oc_err *err)
 	/* a change to both (rm: the profile and the order naming it) is
 	 * made whole or not at all */
 	if (l->state.changed && l->creds.changed)
-		return oc_write_atomic_pair(path, text, len, 0600, &b->lk, err);
+		return oc_file_write_atomic_pair(path, text, len, 0600, &b->lk, err);
 	if (l->state.changed)
-		return oc_write_atomic(b->state, text[0], len[0], 0600, &b->lk,
+		return oc_file_write_atomic(b->state, text[0], len[0], 0600, &b->lk,
 		    err);
 	if (l->creds.changed)
-		return oc_write_atomic(b->store, text[1], len[1], 0600, &b->lk,
+		return oc_file_write_atomic(b->store, text[1], len[1], 0600, &b->lk,
 		    err);
 	return 0;
 }
@@ -210,10 +210,10 @@ json_describe(const struct oc_layer *l)
 	json_object_object_add(j, "dir", json_object_new_string(b->dir));
 	json_object_object_add(j, "store", json_object_new_string(b->store));
 	json_object_object_add(j, "storeExists",
-	    json_object_new_boolean(oc_path_exists(b->store)));
+	    json_object_new_boolean(oc_file_exists(b->store)));
 	json_object_object_add(j, "authState", json_object_new_string(b->state));
 	json_object_object_add(j, "layout", json_object_new_string(
-	    oc_path_exists(b->state) ? "auth-state.json" : "inline"));
+	    oc_file_exists(b->state) ? "auth-state.json" : "inline"));
 	json_object_object_add(j, "lock", json_object_new_string(b->lock));
 	return j;
 }

@@ -105,10 +105,10 @@ legacy_routing(const struct oc_layer *l, const char *key)
 	json_object *o = NULL;
 	struct oc_err err;
 
-	if ((l->split && l->state.text != NULL && oc_jobj_get(l->state.root,
-	    key, &v) && oc_jval_type(v) == OC_JT_OBJECT) ||
-	    (l->creds.text != NULL && oc_jobj_get(l->creds.root, key, &v) &&
-	    oc_jval_type(v) == OC_JT_OBJECT))
+	if ((l->split && l->state.text != NULL && oc_jscan_get(l->state.root,
+	    key, &v) && oc_jscan_type(v) == OC_JT_OBJECT) ||
+	    (l->creds.text != NULL && oc_jscan_get(l->creds.root, key, &v) &&
+	    oc_jscan_type(v) == OC_JT_OBJECT))
 		(void)oc_json_parse(key, v.p, v.n, &o, &err);
 	return o;
 }
@@ -157,11 +157,11 @@ prepare(struct run *r, const struct oc_layer *l)
 
 	r->profiles = json_object_new_object();
 	r->renames = json_object_new_object();
-	if (l->creds.text != NULL && oc_jobj_get(l->creds.root, "profiles",
-	    &profiles) && oc_jval_type(profiles) == OC_JT_OBJECT) {
-		oc_jiter_init(&it, profiles);
-		while (oc_jiter_next(&it, &k, &v)) {
-			char *id = oc_jstr_dup(k), *to;
+	if (l->creds.text != NULL && oc_jscan_get(l->creds.root, "profiles",
+	    &profiles) && oc_jscan_type(profiles) == OC_JT_OBJECT) {
+		oc_jscan_iter_init(&it, profiles);
+		while (oc_jscan_iter_next(&it, &k, &v)) {
+			char *id = oc_jscan_str_dup(k), *to;
 			struct oc_cred c;
 			json_object *p = NULL, *n;
 			struct oc_err err;
@@ -314,7 +314,7 @@ static int
 import_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 {
 	struct run *r = arg;
-	struct oc_store *s = oc_txn_store(t);
+	struct oc_store *s = oc_store_txn_store(t);
 	int changed = 0, i;
 
 	(void)err;
@@ -335,7 +335,7 @@ import_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 			continue;
 		}
 		json_object_deep_copy(p, &copy, NULL);
-		oc_txn_put(t, id, copy);
+		oc_store_txn_put(t, id, copy);
 		item(r->m, from ? from : id, id, from ? "renamed" : "imported",
 		    NULL);
 		changed = 1;
@@ -346,7 +346,7 @@ import_edit(struct oc_txn *t, void *arg, struct oc_err *err)
 		if (r->routing[i] == NULL)
 			continue;
 		json_object_deep_copy(r->routing[i], &copy, NULL);
-		r->m->nrouting += (size_t)oc_txn_routing_add(t,
+		r->m->nrouting += (size_t)oc_store_txn_routing_add(t,
 		    routing_keys[i], copy);
 	}
 	return changed || r->m->nrouting > 0;
@@ -402,7 +402,7 @@ archive(const char *src, int v9, char **out, struct oc_err *err)
 
 		free(dst);
 		if (v9) {
-			oc_iso8601(oc_now_ms(), iso, sizeof iso);
+			oc_time_iso8601(oc_time_now_ms(), iso, sizeof iso);
 			for (q = iso; *q; q++)
 				if (*q == ':')
 					*q = '-';
@@ -413,7 +413,7 @@ archive(const char *src, int v9, char **out, struct oc_err *err)
 			}
 			if (n != (ssize_t)sizeof u) {
 				unsigned seed = (unsigned)getpid() ^
-				    (unsigned)oc_now_ms() ^ (unsigned)tries;
+				    (unsigned)oc_time_now_ms() ^ (unsigned)tries;
 				size_t i;
 
 				for (i = 0; i < sizeof u; i++)
@@ -428,7 +428,7 @@ archive(const char *src, int v9, char **out, struct oc_err *err)
 			    u[15]);
 		} else
 			dst = oc_xasprintf("%s.sqlite-import.%lld.bak", src,
-			    (long long)oc_now_ms() + tries);
+			    (long long)oc_time_now_ms() + tries);
 		if (link(src, dst) == 0) {
 			if (unlink(src) == -1) {
 				(void)unlink(dst);
@@ -513,7 +513,7 @@ config_edit(json_object *cfg, void *arg, struct oc_err *err)
 }
 
 int
-oc_migrate_run(const struct oc_ctx *ctx, int dry_run, int wait_ms,
+oc_store_migrate_run(const struct oc_ctx *ctx, int dry_run, int wait_ms,
     struct oc_migrate *m, struct oc_err *err)
 {
 	struct oc_store s;
@@ -596,7 +596,7 @@ oc_migrate_run(const struct oc_ctx *ctx, int dry_run, int wait_ms,
 out:
 	if (locked)
 		l.be->end(&l);
-	oc_layer_free(&l);
+	oc_store_layer_free(&l);
 	oc_store_close(&s);
 	free(state_src);
 	if (r.profiles != NULL)
@@ -610,7 +610,7 @@ out:
 }
 
 void
-oc_migrate_free(struct oc_migrate *m)
+oc_store_migrate_free(struct oc_migrate *m)
 {
 	size_t i;
 

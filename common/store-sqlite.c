@@ -312,7 +312,7 @@ get_cell(sqlite3 *db, const char *path, const char *table, const char *kcol,
 	}
 	sqlite3_finalize(st);
 	if (r != SQLITE_DONE) {
-		oc_free_secret(*out);
+		oc_secret_free(*out);
 		*out = NULL;
 		return db_error(err, db, path, "cannot read the store");
 	}
@@ -555,7 +555,7 @@ static void
 doc_clear(struct oc_doc *d)
 {
 	if (d->text != NULL) {
-		oc_wipe(d->text, d->len);
+		oc_secret_wipe(d->text, d->len);
 		free(d->text);
 	}
 	d->text = NULL;
@@ -572,9 +572,9 @@ parse_cell(const char *name, struct oc_doc *d, int creds, struct oc_err *err)
 		return 0;
 	if (memchr(d->text, '\0', d->len) != NULL ||
 	    oc_jscan_check(name, d->text, d->len, &d->root, err) == -1 ||
-	    oc_jval_type(d->root) != OC_JT_OBJECT || (creds &&
-	    oc_jobj_get(d->root, "profiles", &v) &&
-	    oc_jval_type(v) != OC_JT_OBJECT)) {
+	    oc_jscan_type(d->root) != OC_JT_OBJECT || (creds &&
+	    oc_jscan_get(d->root, "profiles", &v) &&
+	    oc_jscan_type(v) != OC_JT_OBJECT)) {
 		if (err->code == 0 || err->msg[0] == '\0' ||
 		    strstr(err->msg, "invalid JSON") == NULL)
 			oc_err_set(err, OC_EX_DATAERR, "%s: not a credential "
@@ -877,7 +877,7 @@ put_cell(struct sql_be *b, const struct cells *c, int state,
 	if (d->next != NULL) {
 		sqlite3_bind_text(st, 2, d->next, (int)d->nextlen,
 		    SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, (sqlite3_int64)oc_now_ms());
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)oc_time_now_ms());
 	}
 	r = sqlite3_step(st);
 	sqlite3_finalize(st);
@@ -897,8 +897,8 @@ check_next(const struct sql_be *b, const struct oc_doc *d, int creds,
 	if (d->next == NULL)
 		return 0;
 	if (oc_jscan_check("new", d->next, d->nextlen, &root, &e2) == -1 ||
-	    oc_jval_type(root) != OC_JT_OBJECT || (creds && (!oc_jobj_get(
-	    root, "profiles", &v) || oc_jval_type(v) != OC_JT_OBJECT))) {
+	    oc_jscan_type(root) != OC_JT_OBJECT || (creds && (!oc_jscan_get(
+	    root, "profiles", &v) || oc_jscan_type(v) != OC_JT_OBJECT))) {
 		oc_err_set(err, OC_EX_CANTCREAT, "%s: internal error: the new "
 		    "cell is not a store object; nothing was written", b->path);
 		return -1;
@@ -1069,10 +1069,10 @@ shared_owner(struct oc_sqlite_facts *f, const char *cell, size_t n)
 
 	f->shared_store_row = 1;
 	if (oc_jscan_check("auth.sharedStore", cell, n, &root, &e2) == 0 &&
-	    oc_jval_type(root) == OC_JT_OBJECT &&
-	    oc_jobj_get(root, "location", &v) && oc_jstr_eq(v, "state-db")) {
-		oc_jiter_init(&it, root);
-		while (oc_jiter_next(&it, &k, &v))
+	    oc_jscan_type(root) == OC_JT_OBJECT &&
+	    oc_jscan_get(root, "location", &v) && oc_jscan_str_eq(v, "state-db")) {
+		oc_jscan_iter_init(&it, root);
+		while (oc_jscan_iter_next(&it, &k, &v))
 			keys++;
 		f->state_db_owner = keys == 1;
 	}

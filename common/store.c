@@ -24,7 +24,7 @@ static const char *const routing_keys[3] = { "order", "lastGood",
     "usageStats" };
 
 const char *
-oc_era_name(enum oc_era e)
+oc_store_era_name(enum oc_era e)
 {
 	static const char *const n[] = { "A", "B", "C", "D" };
 
@@ -50,11 +50,11 @@ static const struct oc_doc *
 routing_doc(const struct oc_layer *l, const char *key, struct oc_jval *v)
 {
 	if (l->split && l->state.text != NULL &&
-	    oc_jobj_get(l->state.root, key, v) &&
-	    oc_jval_type(*v) == OC_JT_OBJECT)
+	    oc_jscan_get(l->state.root, key, v) &&
+	    oc_jscan_type(*v) == OC_JT_OBJECT)
 		return &l->state;
-	if (l->creds.text != NULL && oc_jobj_get(l->creds.root, key, v) &&
-	    oc_jval_type(*v) == OC_JT_OBJECT)
+	if (l->creds.text != NULL && oc_jscan_get(l->creds.root, key, v) &&
+	    oc_jscan_type(*v) == OC_JT_OBJECT)
 		return &l->creds;
 	return NULL;
 }
@@ -292,12 +292,12 @@ add_layer_creds(struct oc_store *s, int li, size_t *cap)
 	struct oc_jval profiles, k, v;
 	struct oc_jiter it;
 
-	if (l->creds.text == NULL || !oc_jobj_get(l->creds.root, "profiles",
-	    &profiles) || oc_jval_type(profiles) != OC_JT_OBJECT)
+	if (l->creds.text == NULL || !oc_jscan_get(l->creds.root, "profiles",
+	    &profiles) || oc_jscan_type(profiles) != OC_JT_OBJECT)
 		return;
-	oc_jiter_init(&it, profiles);
-	while (oc_jiter_next(&it, &k, &v)) {
-		char *id = oc_jstr_dup(k);
+	oc_jscan_iter_init(&it, profiles);
+	while (oc_jscan_iter_next(&it, &k, &v)) {
+		char *id = oc_jscan_str_dup(k);
 
 		if (s->ncreds == *cap) {
 			*cap = *cap ? *cap * 2 : 32;
@@ -446,26 +446,26 @@ build_view(struct oc_store *s)
 }
 
 void
-oc_layer_free(struct oc_layer *l)
+oc_store_layer_free(struct oc_layer *l)
 {
 	if (l->be != NULL && l->be->free != NULL)
 		l->be->free(l);
 	free(l->name);
 	free(l->file);
 	if (l->creds.text != NULL) {
-		oc_wipe(l->creds.text, l->creds.len);
+		oc_secret_wipe(l->creds.text, l->creds.len);
 		free(l->creds.text);
 	}
 	if (l->state.text != NULL) {
-		oc_wipe(l->state.text, l->state.len);
+		oc_secret_wipe(l->state.text, l->state.len);
 		free(l->state.text);
 	}
 	if (l->creds.next != NULL) {
-		oc_wipe(l->creds.next, l->creds.nextlen);
+		oc_secret_wipe(l->creds.next, l->creds.nextlen);
 		free(l->creds.next);
 	}
 	if (l->state.next != NULL) {
-		oc_wipe(l->state.next, l->state.nextlen);
+		oc_secret_wipe(l->state.next, l->state.nextlen);
 		free(l->state.next);
 	}
 	memset(l, 0, sizeof *l);
@@ -572,7 +572,7 @@ setup(struct oc_store *s, const struct oc_ctx *ctx, struct oc_err *err)
 		for (i = 0; i < 2 && s->legacy_json == NULL; i++) {
 			char *f = oc_xasprintf("%s/%s", p->agent_dir, names[i]);
 
-			if (oc_path_exists(f))
+			if (oc_file_exists(f))
 				s->legacy_json = f;
 			else
 				free(f);
@@ -581,7 +581,7 @@ setup(struct oc_store *s, const struct oc_ctx *ctx, struct oc_err *err)
 			char *f = oc_xasprintf("%s/credentials/oauth.json",
 			    p->state_dir);
 
-			if (oc_path_exists(f))
+			if (oc_file_exists(f))
 				s->legacy_json = f;
 			else
 				free(f);
@@ -591,7 +591,7 @@ setup(struct oc_store *s, const struct oc_ctx *ctx, struct oc_err *err)
 		char **ids = oc_ctx_agent_ids_dup(ctx->config);
 
 		s->multi_agent = ids != NULL && ids[0] != NULL && ids[1] != NULL;
-		oc_strv_free(ids);
+		oc_xstrv_free(ids);
 	}
 	s->agent_explicit = p->agent_source != NULL &&
 	    strcmp(p->agent_source, "option") == 0;
@@ -657,7 +657,7 @@ oc_store_close(struct oc_store *s)
 		if (s->routing[i] != NULL)
 			oc_json_wipe_put(s->routing[i]);
 	for (i = 0; i < s->nlayers; i++)
-		oc_layer_free(&s->layer[i]);
+		oc_store_layer_free(&s->layer[i]);
 	free(s->legacy_json);
 	memset(s, 0, sizeof *s);
 }
@@ -688,7 +688,7 @@ oc_store_describe(const struct oc_store *s)
 	size_t i;
 
 	json_object_object_add(j, "era", json_object_new_string(
-	    oc_era_name(s->era)));
+	    oc_store_era_name(s->era)));
 	json_object_object_add(j, "rules", json_object_new_string(
 	    oc_rules_name(s->rules)));
 	json_object_object_add(j, "backend", json_object_new_string(
@@ -745,7 +745,7 @@ struct oc_txn {
 };
 
 struct oc_store *
-oc_txn_store(struct oc_txn *t)
+oc_store_txn_store(struct oc_txn *t)
 {
 	return &t->s;
 }
@@ -787,19 +787,19 @@ stored_in(const struct oc_layer *l, const char *id)
 {
 	struct oc_jval profiles, v;
 
-	return l->creds.text != NULL && oc_jobj_get(l->creds.root, "profiles",
-	    &profiles) && oc_jobj_get(profiles, id, &v);
+	return l->creds.text != NULL && oc_jscan_get(l->creds.root, "profiles",
+	    &profiles) && oc_jscan_get(profiles, id, &v);
 }
 
 json_object *
-oc_txn_profile(struct oc_txn *t, const char *id)
+oc_store_txn_profile(struct oc_txn *t, const char *id)
 {
 	const struct oc_cred *c = oc_store_get(&t->s, id);
 	json_object *o = NULL;
 	struct oc_err err;
 
 	if (c == NULL || c->raw.p == NULL ||
-	    oc_jval_type(c->raw) != OC_JT_OBJECT)
+	    oc_jscan_type(c->raw) != OC_JT_OBJECT)
 		return NULL;
 	if (oc_json_parse(id, c->raw.p, c->raw.n, &o, &err) == -1)
 		return NULL;
@@ -815,13 +815,13 @@ layer_of(struct oc_txn *t, const char *id)
 }
 
 const char *
-oc_txn_target_name(struct oc_txn *t, const char *id)
+oc_store_txn_target_name(struct oc_txn *t, const char *id)
 {
 	return t->s.layer[layer_of(t, id)].name;
 }
 
 void
-oc_txn_put(struct oc_txn *t, const char *id, json_object *p)
+oc_store_txn_put(struct oc_txn *t, const char *id, json_object *p)
 {
 	pend(t, layer_of(t, id), 0, "profiles", id, p);
 }
@@ -861,10 +861,10 @@ put_routing(struct oc_txn *t, int li, const char *key, json_object *m)
 		pend(t, li, 0, key, NULL, m);
 		return;
 	}
-	state_has = l->state.text != NULL && oc_jobj_get(l->state.root, key,
-	    &v) && oc_jval_type(v) == OC_JT_OBJECT;
+	state_has = l->state.text != NULL && oc_jscan_get(l->state.root, key,
+	    &v) && oc_jscan_type(v) == OC_JT_OBJECT;
 	pend(t, li, 1, key, NULL, m);
-	if (l->creds.text != NULL && oc_jobj_get(l->creds.root, key, &v) &&
+	if (l->creds.text != NULL && oc_jscan_get(l->creds.root, key, &v) &&
 	    (!state_has || m == NULL))
 		pend(t, li, 0, key, NULL, NULL);
 }
@@ -915,7 +915,7 @@ drop_last_good(json_object *lg, const char *id)
 }
 
 int
-oc_txn_remove(struct oc_txn *t, const char *id)
+oc_store_txn_remove(struct oc_txn *t, const char *id)
 {
 	int existed = 0;
 	size_t li;
@@ -954,7 +954,7 @@ oc_txn_remove(struct oc_txn *t, const char *id)
 }
 
 int
-oc_txn_set_order(struct oc_txn *t, const char *provider, json_object *ids)
+oc_store_txn_set_order(struct oc_txn *t, const char *provider, json_object *ids)
 {
 	json_object *m = pending_routing(t, 0, "order"), *old = NULL;
 	char *want = oc_provider_norm_dup(provider), *key = NULL;
@@ -1011,7 +1011,7 @@ oc_txn_set_order(struct oc_txn *t, const char *provider, json_object *ids)
 }
 
 int
-oc_txn_usage_clear(struct oc_txn *t, char *const *ids, size_t n)
+oc_store_txn_usage_clear(struct oc_txn *t, char *const *ids, size_t n)
 {
 	int changed = 0;
 	size_t li, f, i;
@@ -1091,7 +1091,7 @@ render(struct oc_txn *t, int li, int state)
 	if (out == NULL)
 		return 0;
 	if (d->text != NULL && len == d->len && memcmp(out, d->text, len) == 0) {
-		oc_wipe(out, len);
+		oc_secret_wipe(out, len);
 		free(out);
 		return 0;
 	}
@@ -1113,11 +1113,11 @@ drop_empty_state(struct oc_doc *d)
 	if (!d->changed || d->next == NULL ||
 	    oc_jscan_check("state", d->next, d->nextlen, &root, &err) == -1)
 		return;
-	oc_jiter_init(&it, root);
-	while (oc_jiter_next(&it, &k, &v))
-		if (!oc_jstr_eq(k, "version"))
+	oc_jscan_iter_init(&it, root);
+	while (oc_jscan_iter_next(&it, &k, &v))
+		if (!oc_jscan_str_eq(k, "version"))
 			return;
-	oc_wipe(d->next, d->nextlen);
+	oc_secret_wipe(d->next, d->nextlen);
 	free(d->next);
 	d->next = NULL;
 	d->nextlen = 0;
@@ -1245,7 +1245,7 @@ oc_store_dry_run(const struct oc_ctx *ctx, oc_txn_fn fn, void *arg,
 }
 
 int
-oc_txn_routing_add(struct oc_txn *t, const char *key, json_object *map)
+oc_store_txn_routing_add(struct oc_txn *t, const char *key, json_object *map)
 {
 	json_object *m = pending_routing(t, t->s.target, key);
 	int added = 0;

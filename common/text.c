@@ -3,7 +3,7 @@
  * text.c - strings as JavaScript sees them, for the places where oc-tools
  * must cut or compare text exactly as OpenClaw does: String.prototype.trim
  * removes the ECMAScript WhiteSpace and LineTerminator code points
- * (oc_js_space_len), not C's isspace set.
+ * (oc_text_js_space_len), not C's isspace set.
  */
 #include "config.h"
 
@@ -12,7 +12,7 @@
 #include "oc.h"
 
 size_t
-oc_js_space_len(const char *p)
+oc_text_js_space_len(const char *p)
 {
 	const unsigned char *s = (const unsigned char *)p;
 
@@ -39,12 +39,12 @@ oc_text_trim_js(const char *s, size_t n, size_t *off, size_t *len)
 {
 	size_t a = 0, l, k;
 
-	while (a < n && (l = oc_js_space_len(s + a)) != 0 && a + l <= n)
+	while (a < n && (l = oc_text_js_space_len(s + a)) != 0 && a + l <= n)
 		a += l;
 	while (n > a) {
 		/* a white-space code point is 1 to 3 bytes long */
 		for (k = 1; k <= 3 && k <= n - a; k++)
-			if (oc_js_space_len(s + n - k) == k)
+			if (oc_text_js_space_len(s + n - k) == k)
 				break;
 		if (k > 3 || k > n - a)
 			break;

@@ -14,7 +14,7 @@
 #include "oc.h"
 
 int64_t
-oc_now_ms(void)
+oc_time_now_ms(void)
 {
 	const char *o = getenv("OC_NOW_MS");
 	struct timespec ts;
@@ -31,7 +31,7 @@ oc_now_ms(void)
 }
 
 int64_t
-oc_mono_ms(void)
+oc_time_mono_ms(void)
 {
 	struct timespec ts;
 
@@ -40,15 +40,15 @@ oc_mono_ms(void)
 }
 
 int64_t
-oc_mono_left(int64_t deadline)
+oc_time_mono_left(int64_t deadline)
 {
-	int64_t left = deadline - oc_mono_ms();
+	int64_t left = deadline - oc_time_mono_ms();
 
 	return left < 1 ? 1 : left;
 }
 
 void
-oc_iso8601(int64_t ms, char *buf, size_t sz)
+oc_time_iso8601(int64_t ms, char *buf, size_t sz)
 {
 	time_t t = (time_t)(ms / 1000);
 	struct tm tm;
@@ -68,7 +68,7 @@ oc_iso8601(int64_t ms, char *buf, size_t sz)
 }
 
 int
-oc_parse_iso8601(const char *s, int64_t *out)
+oc_time_parse_iso8601(const char *s, int64_t *out)
 {
 	struct tm tm;
 	const char *p;
@@ -110,7 +110,7 @@ oc_parse_iso8601(const char *s, int64_t *out)
 }
 
 void
-oc_format_span(int64_t ms, char *buf, size_t sz)
+oc_time_format_span(int64_t ms, char *buf, size_t sz)
 {
 	/* The magnitude in unsigned arithmetic: -INT64_MIN does not fit. */
 	uint64_t a = ms < 0 ? (uint64_t)0 - (uint64_t)ms : (uint64_t)ms;

@@ -16,7 +16,7 @@ oc_view_state(const struct oc_rules_health *h)
 {
 	if (h->refreshable)
 		return "refreshable";
-	return oc_hstatus_name(h->status);
+	return oc_rules_hstatus_name(h->status);
 }
 
 void
@@ -27,7 +27,7 @@ oc_view_expires(const struct oc_cred *c, char *buf, size_t sz)
 	if (oc_cred_expires_valid(c, &e)) {
 		char iso[40];
 
-		oc_iso8601(e, iso, sizeof iso);
+		oc_time_iso8601(e, iso, sizeof iso);
 		snprintf(buf, sz, "%.16sZ", iso);
 	} else if (c->has_expires)
 		snprintf(buf, sz, "invalid");
@@ -66,7 +66,7 @@ oc_view_cred_json(const struct oc_cred *c, const struct oc_rules_health *h,
 	json_object_object_add(o, "state",
 	    json_object_new_string(oc_view_state(h)));
 	json_object_object_add(o, "status",
-	    json_object_new_string(oc_hstatus_name(h->status)));
+	    json_object_new_string(oc_rules_hstatus_name(h->status)));
 	json_object_object_add(o, "reasonCode", h->reason ?
 	    json_object_new_string(h->reason) : NULL);
 	json_object_object_add(o, "refreshable",
@@ -75,7 +75,7 @@ oc_view_cred_json(const struct oc_cred *c, const struct oc_rules_health *h,
 		char iso[40];
 
 		json_object_object_add(o, "expires", json_object_new_int64(e));
-		oc_iso8601(e, iso, sizeof iso);
+		oc_time_iso8601(e, iso, sizeof iso);
 		json_object_object_add(o, "expiresAt",
 		    json_object_new_string(iso));
 	} else {
@@ -87,7 +87,7 @@ oc_view_cred_json(const struct oc_cred *c, const struct oc_rules_health *h,
 		    oc_mask_dup(c->secret);
 
 		json_object_object_add(o, "secret", json_object_new_string(m));
-		oc_free_secret(m);
+		oc_secret_free(m);
 	} else
 		json_object_object_add(o, "secret", NULL);
 	if (c->ref_json != NULL)

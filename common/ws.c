@@ -168,7 +168,7 @@ random_bytes(unsigned char *p, size_t n)
 		close(fd);
 	}
 	for (; got < n; got++)
-		p[got] = (unsigned char)(rand() ^ (int)oc_mono_ms());
+		p[got] = (unsigned char)(rand() ^ (int)oc_time_mono_ms());
 }
 
 /* ---- the socket, under the deadline ---- */
@@ -191,7 +191,7 @@ wait_fd(struct oc_ws *ws, short events)
 	int r;
 
 	for (;;) {
-		left = ws->deadline - oc_mono_ms();
+		left = ws->deadline - oc_time_mono_ms();
 		if (left <= 0)
 			return 0;
 		pfd.fd = ws->fd;
@@ -302,7 +302,7 @@ fill(struct oc_ws *ws, char *msg, size_t sz)
 		r = recv(ws->fd, buf, sizeof buf, 0);
 		if (r > 0) {
 			oc_buf_add(&ws->in, buf, (size_t)r);
-			oc_wipe(buf, (size_t)r);
+			oc_secret_wipe(buf, (size_t)r);
 			return OC_WS_OK;
 		}
 		if (r == 0) {
@@ -332,7 +332,7 @@ fill(struct oc_ws *ws, char *msg, size_t sz)
 static void
 consume(struct oc_ws *ws, size_t n)
 {
-	oc_wipe(ws->in.data, n);
+	oc_secret_wipe(ws->in.data, n);
 	memmove(ws->in.data, ws->in.data + n, ws->in.len - n);
 	ws->in.len -= n;
 	ws->in.data[ws->in.len] = '\0';
@@ -633,7 +633,7 @@ oc_ws_close(struct oc_ws *ws)
 		goto out;
 	if (ws->upgraded && !ws->sent_close && !ws->peer_closed) {
 		static const char normal[2] = { 0x03, (char)0xe8 };	/* 1000 */
-		int64_t d = oc_mono_ms() + 250;
+		int64_t d = oc_time_mono_ms() + 250;
 
 		/* A short wait for the gateway's close, so it sees a clean
 		 * end rather than a reset; never past the caller's deadline. */

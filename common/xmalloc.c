@@ -18,7 +18,7 @@ oc_xmalloc(size_t n)
 	void *p = malloc(n ? n : 1);
 
 	if (p == NULL)
-		oc_oom();
+		oc_err_oom();
 	return p;
 }
 
@@ -28,7 +28,7 @@ oc_xcalloc(size_t n, size_t m)
 	void *p = calloc(n ? n : 1, m ? m : 1);
 
 	if (p == NULL)
-		oc_oom();
+		oc_err_oom();
 	return p;
 }
 
@@ -38,7 +38,7 @@ oc_xrealloc(void *p, size_t n)
 	void *q = realloc(p, n ? n : 1);
 
 	if (q == NULL)
-		oc_oom();
+		oc_err_oom();
 	return q;
 }
 
@@ -48,7 +48,7 @@ oc_xstrdup(const char *s)
 	char *p = strdup(s);
 
 	if (p == NULL)
-		oc_oom();
+		oc_err_oom();
 	return p;
 }
 
@@ -58,7 +58,7 @@ oc_xstrndup(const char *s, size_t n)
 	char *p = strndup(s, n);
 
 	if (p == NULL)
-		oc_oom();
+		oc_err_oom();
 	return p;
 }
 
@@ -73,12 +73,12 @@ oc_xasprintf(const char *fmt, ...)
 	n = vasprintf(&p, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		oc_oom();
+		oc_err_oom();
 	return p;
 }
 
 void
-oc_strv_free(char **v)
+oc_xstrv_free(char **v)
 {
 	size_t i;
 

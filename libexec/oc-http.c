@@ -103,7 +103,7 @@ struct xfer {
 static void __attribute__((noreturn))
 oom(void)
 {
-	fprintf(stderr, "%s: out of memory\n", oc_progname);
+	fprintf(stderr, "%s: out of memory\n", oc_err_progname);
 	exit(71);
 }
 
@@ -114,7 +114,7 @@ bad_input(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: malformed input: ", oc_progname);
+	fprintf(stderr, "%s: malformed input: ", oc_err_progname);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -128,7 +128,7 @@ slist_wipe_free(struct curl_slist *l)
 	struct curl_slist *p;
 
 	for (p = l; p != NULL; p = p->next)
-		oc_wipe(p->data, strlen(p->data));
+		oc_secret_wipe(p->data, strlen(p->data));
 	curl_slist_free_all(l);
 }
 
@@ -144,20 +144,20 @@ read_input(struct oc_buf *in, struct oc_http_doc *doc)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			oc_wipe(chunk, sizeof chunk);
-			fprintf(stderr, "%s: stdin: %s\n", oc_progname,
+			oc_secret_wipe(chunk, sizeof chunk);
+			fprintf(stderr, "%s: stdin: %s\n", oc_err_progname,
 			    strerror(errno));
 			exit(OC_EX_USAGE);
 		}
 		if (r == 0)
 			break;
 		if (in->len + (size_t)r > HTTP_INPUT_MAX) {
-			oc_wipe(chunk, sizeof chunk);
+			oc_secret_wipe(chunk, sizeof chunk);
 			bad_input("larger than %d bytes", HTTP_INPUT_MAX);
 		}
 		oc_buf_add(in, chunk, (size_t)r);
 	}
-	oc_wipe(chunk, sizeof chunk);
+	oc_secret_wipe(chunk, sizeof chunk);
 	if (oc_http_doc_parse(in->data ? in->data : "", in->len, doc,
 	    &err) == -1)
 		bad_input("%s", err.msg);
@@ -224,7 +224,7 @@ static void
 setopt_fail(CURLcode c)
 {
 	/* Only an option libcurl was built without can fail here. */
-	fprintf(stderr, "%s: libcurl: %s\n", oc_progname,
+	fprintf(stderr, "%s: libcurl: %s\n", oc_err_progname,
 	    curl_easy_strerror(c));
 	exit(OC_EX_UNAVAILABLE);
 }
@@ -291,7 +291,7 @@ xfer_start(CURLM *multi, struct xfer *x, const char *ua)
 	} else {
 		SETOPT(x->easy, CURLOPT_CUSTOMREQUEST, x->method);
 	}
-	x->start_ms = oc_mono_ms();
+	x->start_ms = oc_time_mono_ms();
 	if (curl_multi_add_handle(multi, x->easy) != CURLM_OK)
 		oom();
 }
@@ -379,7 +379,7 @@ emit(struct xfer *x, CURLcode c)
 	    json_object_new_string("") :
 	    json_object_new_string_len(x->resp.data, (int)x->resp.len));
 	json_object_object_add(o, "elapsedMs",
-	    json_object_new_int64(oc_mono_ms() - x->start_ms));
+	    json_object_new_int64(oc_time_mono_ms() - x->start_ms));
 	free(e);
 
 	oc_json_dump(&line, o, 0);
@@ -387,7 +387,7 @@ emit(struct xfer *x, CURLcode c)
 	/* write(2), not stdio: no copy of the body left in a stdio buffer,
 	 * and each line goes out as soon as its transfer is done. */
 	if (write_all(line.data, line.len) < 0) {
-		fprintf(stderr, "%s: stdout: %s\n", oc_progname,
+		fprintf(stderr, "%s: stdout: %s\n", oc_err_progname,
 		    strerror(errno));
 		exit(74);
 	}
@@ -401,7 +401,7 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: %s < requests.json\n"
 	    "oc-tools internal HTTP helper; see the protocol in "
-	    "libexec/oc-http.c\n", oc_progname);
+	    "libexec/oc-http.c\n", oc_err_progname);
 }
 
 int
@@ -415,7 +415,7 @@ main(int argc, char *argv[])
 	CURLM *multi;
 	char ua[64];
 
-	oc_set_progname(argv[0]);
+	oc_err_set_progname(argv[0]);
 	if (argc == 2 && (strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "--help") == 0)) {
 		usage(stdout);
@@ -423,7 +423,7 @@ main(int argc, char *argv[])
 	}
 	if (argc == 2 && (strcmp(argv[1], "-V") == 0 ||
 	    strcmp(argv[1], "--version") == 0)) {
-		oc_version();
+		oc_out_version();
 		return 0;
 	}
 	if (argc != 1) {
@@ -450,7 +450,7 @@ main(int argc, char *argv[])
 	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "%s: libcurl initialisation failed\n",
-		    oc_progname);
+		    oc_err_progname);
 		return OC_EX_UNAVAILABLE;
 	}
 	snprintf(ua, sizeof ua, "oc-tools/%s", PACKAGE_VERSION);
@@ -491,7 +491,7 @@ main(int argc, char *argv[])
 		if (mc == CURLM_OK && reaped == 0 && done < n)
 			mc = curl_multi_poll(multi, NULL, 0, 1000, NULL);
 		if (mc != CURLM_OK) {
-			fprintf(stderr, "%s: libcurl: %s\n", oc_progname,
+			fprintf(stderr, "%s: libcurl: %s\n", oc_err_progname,
 			    curl_multi_strerror(mc));
 			return OC_EX_UNAVAILABLE;
 		}

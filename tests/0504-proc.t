@@ -22,7 +22,7 @@ core_limit() { awk '/^Max core file size/ {print $5}' "/proc/$1/limits"; }
 # --- 11. no core dumps, not dumpable
 t_home
 if [ -x "$LC" ]; then
-	is "$("$LC" harden)" "dumpable 0 core 0" "11: oc_set_progname makes a program non-dumpable, with no core limit"
+	is "$("$LC" harden)" "dumpable 0 core 0" "11: oc_err_set_progname makes a program non-dumpable, with no core limit"
 else
 	skip "11: no lib-check"
 fi

@@ -3,7 +3,7 @@
 # Defects reachable through the library only (issue 12, defect 16), on
 # liboc itself (tests/progs/lib-check): the parsers never read past the
 # length they are given (texts end at an inaccessible page, so a read past
-# them faults with or without a sanitizer); oc_format_span of INT64_MIN;
+# them faults with or without a sanitizer); oc_time_format_span of INT64_MIN;
 # the response header handling of oc-http with a NUL in a name. (The
 # dotenv quoter and U+2028/9: tests/0503-dotenv.t.)
 . "${OC_SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
@@ -15,9 +15,9 @@ is "$rc" 0 "16: no parser reads past the end of its text (exit 0, not a fault)"
 like "$out" '^ok [0-9]+ texts' "16: every text tried"
 
 run "$LC" span min
-is "$out" "106751991167d 7h" "16: oc_format_span(INT64_MIN): the magnitude, no overflow"
+is "$out" "106751991167d 7h" "16: oc_time_format_span(INT64_MIN): the magnitude, no overflow"
 run "$LC" span 9223372036854775807
-is "$out" "106751991167d 7h" "16: oc_format_span(INT64_MAX)"
+is "$out" "106751991167d 7h" "16: oc_time_format_span(INT64_MAX)"
 run "$LC" span -90000
 is "$out" "1m" "16: a negative span: its magnitude"
 

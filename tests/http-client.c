@@ -30,19 +30,19 @@ main(int argc, char *argv[])
 	int64_t conc = 4, t;
 	int rc = 0;
 
-	oc_set_progname(argv[0]);
+	oc_err_set_progname(argv[0]);
 	(void)argc;
 	while ((r = read(STDIN_FILENO, chunk, sizeof chunk)) > 0)
 		oc_buf_add(&in, chunk, (size_t)r);
 	if (oc_json_parse("stdin", in.data ? in.data : "", in.len, &doc,
 	    &err) < 0) {
-		rc = oc_report(&err);
+		rc = oc_out_report(&err);
 		goto out;
 	}
 	oc_json_get_i64(doc, "concurrency", &conc);
 	list = oc_json_get(doc, "requests");
 	if (list == NULL || !json_object_is_type(list, json_type_array)) {
-		oc_warnx("no requests array");
+		oc_out_warnx("no requests array");
 		rc = OC_EX_USAGE;
 		goto out;
 	}
@@ -74,7 +74,7 @@ main(int argc, char *argv[])
 	}
 
 	if (oc_http_run(reqs, n, (int)conc, &res, &err) < 0) {
-		rc = oc_report(&err);
+		rc = oc_out_report(&err);
 		goto out;
 	}
 	for (i = 0; i < n; i++) {

@@ -31,7 +31,7 @@ roundtrip(const char *value)
 	CHECK(strcmp(v[2].key, "B") == 0 && strcmp(v[2].value, "2") == 0);
 	oc_dotenv_free(v, n);
 	oc_buf_free(&t);
-	oc_free_secret(q);
+	oc_secret_free(q);
 }
 
 int

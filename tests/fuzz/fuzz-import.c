@@ -51,8 +51,8 @@ store_ctx(void)
 	unsetenv("OPENCLAW_CONFIG_PATH");
 	agent = oc_xasprintf("%s/agents/main/agent", dir);
 	store = oc_xasprintf("%s/auth-profiles.json", agent);
-	CHECK(oc_mkdirs(agent, 0700, &err) == 0);
-	CHECK(oc_write_atomic(store, filled, strlen(filled), 0600, NULL,
+	CHECK(oc_file_mkdirs(agent, 0700, &err) == 0);
+	CHECK(oc_file_write_atomic(store, filled, strlen(filled), 0600, NULL,
 	    &err) == 0);
 	CHECK(oc_ctx_open(&ctx, NULL, &err) == 0);
 	free(store);

@@ -21,7 +21,7 @@ same(struct oc_jval v, json_object *o)
 	char *s;
 	size_t i, n;
 
-	switch (oc_jval_type(v)) {
+	switch (oc_jscan_type(v)) {
 	case OC_JT_NULL:
 		CHECK(o == NULL);
 		break;
@@ -32,7 +32,7 @@ same(struct oc_jval v, json_object *o)
 	case OC_JT_NUMBER:
 		CHECK(json_object_is_type(o, json_type_int) ||
 		    json_object_is_type(o, json_type_double));
-		CHECK(oc_jnum(v, &d) == 1);
+		CHECK(oc_jscan_num(v, &d) == 1);
 		if (json_object_is_type(o, json_type_double))
 			CHECK(d == json_object_get_double(o) ||
 			    (isnan(d) && isnan(json_object_get_double(o))));
@@ -41,18 +41,18 @@ same(struct oc_jval v, json_object *o)
 		break;
 	case OC_JT_STRING:
 		CHECK(json_object_is_type(o, json_type_string));
-		s = oc_jstr_dup(v);
+		s = oc_jscan_str_dup(v);
 		CHECK(s != NULL);
 		CHECK(strlen(s) == (size_t)json_object_get_string_len(o));
 		CHECK(memcmp(s, json_object_get_string(o), strlen(s)) == 0);
-		CHECK(oc_jstr_eq(v, json_object_get_string(o)));
+		CHECK(oc_jscan_str_eq(v, json_object_get_string(o)));
 		free(s);
 		break;
 	case OC_JT_ARRAY:
 		CHECK(json_object_is_type(o, json_type_array));
 		n = json_object_array_length(o);
-		oc_jiter_init(&it, v);
-		for (i = 0; oc_jiter_next(&it, &k, &e); i++) {
+		oc_jscan_iter_init(&it, v);
+		for (i = 0; oc_jscan_iter_next(&it, &k, &e); i++) {
 			CHECK(k.p == NULL);
 			CHECK(i < n);
 			same(e, json_object_array_get_idx(o, i));
@@ -61,17 +61,17 @@ same(struct oc_jval v, json_object *o)
 		break;
 	case OC_JT_OBJECT:
 		CHECK(json_object_is_type(o, json_type_object));
-		oc_jiter_init(&it, v);
-		while (oc_jiter_next(&it, &k, &e)) {
+		oc_jscan_iter_init(&it, v);
+		while (oc_jscan_iter_next(&it, &k, &e)) {
 			json_object *m;
 			struct oc_jval last;
 
 			CHECK(k.p != NULL);
-			s = oc_jstr_dup(k);
+			s = oc_jscan_str_dup(k);
 			CHECK(s != NULL);
 			CHECK(json_object_object_get_ex(o, s, &m));
 			/* the member the tree kept is the last duplicate */
-			CHECK(oc_jobj_get(v, s, &last) == 1);
+			CHECK(oc_jscan_get(v, s, &last) == 1);
 			if (last.p == e.p)
 				same(e, m);
 			free(s);

@@ -16,9 +16,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_object *p = NULL;
 	size_t olen;
 
-	if (oc_b64url_decode((const char *)data, size, &out, &olen) == 0) {
+	if (oc_jwt_b64url_decode((const char *)data, size, &out, &olen) == 0) {
 		CHECK(olen <= size / 4 * 3 + 2);
-		oc_wipe(out, olen);
+		oc_secret_wipe(out, olen);
 		free(out);
 	}
 	if (oc_jwt_payload(s, &p) == 0)

@@ -2,7 +2,7 @@
 /*
  * fuzz-secretref - an exec SecretRef provider's reply (OpenClaw's
  * parseExecValues, common/secretref.c), in JSON-only and raw mode, and
- * oc_oneline_dup, which makes the provider's own error message fit a
+ * oc_out_oneline_dup, which makes the provider's own error message fit a
  * terminal: no crash, leak or undefined behaviour; every error message is
  * one line of printable text.
  */
@@ -44,14 +44,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (oc_secretref_exec_reply("vault", "openai/key",
 		    (const char *)data, size, mode, &v, &err) == 0) {
 			CHECK(v != NULL);
-			oc_free_secret(v);
+			oc_secret_free(v);
 			v = NULL;
 		} else {
 			CHECK(err.code == OC_EX_NEG);
 			CHECK(oneline_ok(err.msg));
 		}
 	}
-	l = oc_oneline_dup(s, 200);
+	l = oc_out_oneline_dup(s, 200);
 	CHECK(oneline_ok(l));
 	CHECK(strlen(l) <= 200 * 4 + 3);
 	free(l);

@@ -186,7 +186,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 				CHECK(memcmp(out, ref, len) == 0);
 			}
 			if (out != NULL)
-				oc_free_secret(out);
+				oc_secret_free(out);
 			out = NULL;
 			free(ref);
 			ref = NULL;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * fuzz-time - durations (oc_duration_parse), ISO-8601 (oc_parse_iso8601)
- * and spans (oc_format_span): no crash or undefined behaviour; a parsed
+ * fuzz-time - durations (oc_duration_parse), ISO-8601 (oc_time_parse_iso8601)
+ * and spans (oc_time_format_span): no crash or undefined behaviour; a parsed
  * duration is not negative; a parsed time written back reads back the same;
  * a span of any int64 has no sign and fits its buffer.
  */
@@ -24,15 +24,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(ms >= 0);
 		else
 			CHECK(err.code == OC_EX_USAGE);
-	if (oc_parse_iso8601(s, &t) == 0 && t > -62135596800000LL &&
+	if (oc_time_parse_iso8601(s, &t) == 0 && t > -62135596800000LL &&
 	    t < 253402300800000LL) {
-		oc_iso8601(t, iso, sizeof iso);
-		CHECK(oc_parse_iso8601(iso, &t2) == 0);
+		oc_time_iso8601(t, iso, sizeof iso);
+		CHECK(oc_time_parse_iso8601(iso, &t2) == 0);
 		CHECK(t == t2);
 	}
 	if (size >= 8) {
 		memcpy(&ms, data, sizeof ms);
-		oc_format_span(ms, buf, sizeof buf);
+		oc_time_format_span(ms, buf, sizeof buf);
 		CHECK(strchr(buf, '-') == NULL);
 		CHECK(strlen(buf) < sizeof buf - 1);
 	}

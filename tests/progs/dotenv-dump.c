@@ -32,7 +32,7 @@ main(int argc, char **argv)
 	}
 	if (oc_dotenv_parse(text, len, &v, &n, &err) == -1) {
 		fprintf(stderr, "dotenv-dump: %s\n", err.msg);
-		oc_free_secret(text);
+		oc_secret_free(text);
 		return err.code;
 	}
 	o = spans ? json_object_new_array() : json_object_new_object();
@@ -58,6 +58,6 @@ main(int argc, char **argv)
 	oc_json_print(stdout, o);
 	json_object_put(o);
 	oc_dotenv_free(v, n);
-	oc_free_secret(text);
+	oc_secret_free(text);
 	return 0;
 }

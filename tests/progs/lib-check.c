@@ -6,13 +6,13 @@
  *   lib-check guarded       every parser on texts that end at a page
  *                           followed by an inaccessible one: a read past
  *                           the end faults, with or without ASan
- *   lib-check span MS       oc_format_span(MS); "min" for INT64_MIN
+ *   lib-check span MS       oc_time_format_span(MS); "min" for INT64_MIN
  *   lib-check quote HEX     oc_dotenv_quote_dup of the bytes HEX, and what
  *                           "VAR=<that>" parses back to, as hex
  *   lib-check header HEX... oc_http_header_line over lines given as hex;
  *                           the header object as JSON
  *   lib-check harden        the dumpable flag and the core limit after
- *                           oc_set_progname
+ *                           oc_err_set_progname
  */
 #include "config.h"
 
@@ -103,7 +103,7 @@ main(int argc, char **argv)
 		int64_t ms = strcmp(argv[2], "min") == 0 ? INT64_MIN :
 		    (int64_t)strtoll(argv[2], NULL, 10);
 
-		oc_format_span(ms, buf, sizeof buf);
+		oc_time_format_span(ms, buf, sizeof buf);
 		printf("%s\n", buf);
 		return 0;
 	}
@@ -152,7 +152,7 @@ main(int argc, char **argv)
 	if (argc == 2 && strcmp(argv[1], "harden") == 0) {
 		struct rlimit rl;
 
-		oc_set_progname(argv[0]);
+		oc_err_set_progname(argv[0]);
 		getrlimit(RLIMIT_CORE, &rl);
 		printf("dumpable %d core %llu\n", prctl(PR_GET_DUMPABLE, 0, 0,
 		    0, 0), (unsigned long long)rl.rlim_cur);

@@ -36,7 +36,7 @@ main(int argc, char **argv)
 	fflush(stdout);
 	if (fgets(line, sizeof line, stdin) == NULL)
 		line[0] = '\0';
-	if (oc_write_atomic(argv[2], argv[3], strlen(argv[3]), 0600, &lock,
+	if (oc_file_write_atomic(argv[2], argv[3], strlen(argv[3]), 0600, &lock,
 	    &err) == -1) {
 		fprintf(stderr, "lock-hold: %s\n", err.msg);
 		rc = err.code;

@@ -57,7 +57,7 @@ one(const char *mode, const char *path, struct oc_buf *res, struct oc_err *err)
 			oc_buf_adds(res, q);
 		else
 			oc_err_set(err, OC_EX_DATAERR, "cannot be written");
-		oc_free_secret(q);
+		oc_secret_free(q);
 	} else {
 		r = strcmp(mode, "json5") == 0 ?
 		    oc_json_parse_lenient(path, text, len, &o, err) :

@@ -81,7 +81,7 @@ try_reader(const struct req *q, char **val, size_t *len, long *uv,
 	}
 	changed = oc_sqlpage_close(db);
 	if (changed) {
-		oc_wipe(*val, *len);
+		oc_secret_wipe(*val, *len);
 		free(*val);
 		*val = NULL;
 		return X_CHANGED;
@@ -243,7 +243,7 @@ stress(const struct req *q, long count, int retries)
 			fallbacks++;	/* a caller would use libsqlite3 */
 		if (x == X_UNSUP && getenv("SQLPAGE_WHY"))
 			fprintf(stderr, "why: %s\n", why);
-		oc_wipe(val, len);
+		oc_secret_wipe(val, len);
 		free(val);
 	}
 	printf("reads %ld accepted %ld retries %ld fallbacks %ld torn %ld "
@@ -318,7 +318,7 @@ main(int argc, char **argv)
 	if (x == X_FOUND && q.op == OP_UVER)
 		printf("%ld\n", uv);
 	if (val != NULL) {
-		oc_wipe(val, len);
+		oc_secret_wipe(val, len);
 		free(val);
 	}
 	return x;
