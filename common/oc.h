@@ -37,12 +37,13 @@ enum {
 	OC_EX_OK = 0,
 	OC_EX_NEG = 1,		/* a negative answer */
 	OC_EX_EXPIRING = 2,	/* oc-check only */
+	OC_EX_NAGIOS_UNKNOWN = 3,	/* oc-check --nagios only: UNKNOWN */
 	OC_EX_USAGE = 64,
 	OC_EX_DATAERR = 65,	/* unreadable store/config, invalid token */
 	OC_EX_NOINPUT = 66,	/* a named input file does not exist */
 	OC_EX_UNAVAILABLE = 69,	/* a remote service could not be reached */
 	OC_EX_OSERR = 71,	/* out of memory */
-	OC_EX_CANTCREAT = 73,	/* cannot write the store or config */
+	OC_EX_CANTCREAT = 73,	/* cannot write the store, config or output */
 	OC_EX_TEMPFAIL = 75,	/* lock busy past the wait, all keys limited */
 	OC_EX_NOPERM = 77,	/* insecure permissions on a secret file */
 	OC_EX_CONFIG = 78	/* a state these tools must not write */
