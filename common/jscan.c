@@ -131,7 +131,8 @@ oc_jscan_iter_init(struct oc_jiter *it, struct oc_jval v)
 /* The next member of an object (key and value) or element of an array
  * (key.p NULL); 0 at the end. */
 int
-oc_jscan_iter_next(struct oc_jiter *it, struct oc_jval *key, struct oc_jval *val)
+oc_jscan_iter_next(struct oc_jiter *it, struct oc_jval *key,
+    struct oc_jval *val)
 {
 	const char *p = skip_ws(it->p, it->end), *e;
 

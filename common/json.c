@@ -1318,7 +1318,8 @@ oc_json_wipe_put(json_object *o)
 		case json_type_string:
 			/* json-c's own writable buffer; the accessor is
 			 * const only */
-			oc_secret_wipe((char *)(uintptr_t)json_object_get_string(o),
+			oc_secret_wipe(
+			    (char *)(uintptr_t)json_object_get_string(o),
 			    (size_t)json_object_get_string_len(o));
 			break;
 		case json_type_array:
