@@ -95,6 +95,34 @@ rand_str() {
 }
 anthropic_token() { printf 'sk-ant-oat01-%s' "$(rand_str 90)"; }
 
+# peer_find: the wrapper of the reference OpenClaw (2026.3.24) in PEER:
+# $OC_PEER, else the one ../shared/peer/openclaw.sh installs and prints,
+# under a lock (tests run in parallel, and two npm installs into one cache
+# collide, leaving a wrapper with nothing behind it). Returns 1, with
+# PEER_WHY, when there is none, or when the installed one does not run.
+peer_find() {
+	PEER=${OC_PEER:-}
+	PEER_WHY=
+	inst=$OC_SRCDIR/../shared/peer/openclaw.sh
+	if [ -z "$PEER" ] && [ -f "$inst" ]; then
+		if command -v flock >/dev/null 2>&1; then
+			PEER=$(flock "${TMPDIR:-/tmp}/oc-peer-install.lock" timeout 900 bash "$inst" 2>/dev/null) || PEER=
+		else
+			PEER=$(timeout 900 bash "$inst" 2>/dev/null) || PEER=
+		fi
+		if [ -n "$PEER" ] && ! timeout 120 "$PEER" --version >/dev/null 2>&1; then
+			PEER_WHY="the OpenClaw that ../shared/peer/openclaw.sh installed ($PEER) does not run"
+			PEER=
+			return 1
+		fi
+	fi
+	if [ -z "$PEER" ] || [ ! -x "$PEER" ]; then
+		PEER_WHY="OpenClaw 2026.3.24 is not available (set OC_PEER to its wrapper, or provide ../shared/peer/openclaw.sh)"
+		PEER=
+		return 1
+	fi
+}
+
 # mntns: how to run a command in a mount namespace of its own, where it may
 # mount a small tmpfs (and make it read-only with remount,bind,ro): sets
 # MNTNS to "unshare -m" for root, "unshare -r -m" (a user namespace of its
