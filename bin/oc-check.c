@@ -97,7 +97,7 @@ fail(struct run *r, const struct oc_err *err)
 	case FMT_NAGIOS:
 		printf("OC-CHECK UNKNOWN - %s\n", err->msg);
 		(void)oc_out_report(err);
-		return 3;
+		return OC_EX_NAGIOS_UNKNOWN;
 	case FMT_JSON:
 		/* the error object comes from oc_cli_main, as for every
 		 * command */
@@ -196,7 +196,7 @@ report_no_state(struct run *r, const char *dir)
 	case FMT_NAGIOS:
 		printf("OC-CHECK UNKNOWN - %s (run as the gateway's user, or "
 		    "give --state-dir)\n", msg);
-		return 3;
+		return OC_EX_NAGIOS_UNKNOWN;
 	case FMT_JSON:
 		oc_checkfmt_json_no_state(r->ctx->paths.state_dir, dir, stdout);
 		break;
@@ -336,7 +336,7 @@ usage_error(struct oc_cmd *cmd, const char *msg)
 	if (o->nagios_anywhere) {
 		printf("OC-CHECK UNKNOWN - usage error%s%s (see oc-check "
 		    "--help)\n", msg[0] ? ": " : "", msg);
-		return 3;
+		return OC_EX_NAGIOS_UNKNOWN;
 	}
 	return OC_EX_USAGE;
 }

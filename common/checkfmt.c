@@ -791,7 +791,7 @@ int
 oc_checkfmt_nagios_code(int exit_code)
 {
 	return exit_code == OC_EX_OK ? 0 : exit_code == OC_EX_EXPIRING ? 1 :
-	    exit_code == OC_EX_NEG ? 2 : 3;
+	    exit_code == OC_EX_NEG ? 2 : OC_EX_NAGIOS_UNKNOWN;
 }
 
 /* Perfdata labels may not contain "'" or "="; they are quoted. */

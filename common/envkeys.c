@@ -178,7 +178,8 @@ add_list(struct list *l, const char *var)
 
 		while (*p && (*p == ',' || *p == ';' ||
 		    oc_text_js_space_len(p) != 0))
-			p += (*p == ',' || *p == ';') ? 1 : oc_text_js_space_len(p);
+			p += (*p == ',' || *p == ';') ? 1 :
+			    oc_text_js_space_len(p);
 		if (*p == '\0')
 			break;
 		start = p;

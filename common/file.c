@@ -639,8 +639,8 @@ oc_file_atomic_commit(struct oc_atomic *a, mode_t mode, struct oc_err *err)
 }
 
 int
-oc_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
-    struct oc_lock *guard, struct oc_err *err)
+oc_file_write_atomic(const char *path, const void *data, size_t len,
+    mode_t mode, struct oc_lock *guard, struct oc_err *err)
 {
 	struct oc_atomic a;
 

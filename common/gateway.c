@@ -748,7 +748,8 @@ oc_gateway_refresh(const struct oc_gw_target *t, const char *agent_id,
 	o->result = OC_GW_PROTOCOL;
 	o->msg[0] = '\0';
 	/* A gateway finishing its start-up answers connect UNAVAILABLE with
-	 * retryAfterMs; retry while the budget allows (handshake.md). */
+	 * retryAfterMs (OpenClaw's gateway protocol); retry while the budget
+	 * allows. */
 	while (attempt(t, agent_id, budget, deadline, &retry, o)) {
 		struct timespec ts;
 

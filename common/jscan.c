@@ -131,7 +131,8 @@ oc_jscan_iter_init(struct oc_jiter *it, struct oc_jval v)
 /* The next member of an object (key and value) or element of an array
  * (key.p NULL); 0 at the end. */
 int
-oc_jscan_iter_next(struct oc_jiter *it, struct oc_jval *key, struct oc_jval *val)
+oc_jscan_iter_next(struct oc_jiter *it, struct oc_jval *key,
+    struct oc_jval *val)
 {
 	const char *p = skip_ws(it->p, it->end), *e;
 
@@ -172,8 +173,9 @@ oc_jscan_str_dup(struct oc_jval s)
 	return buf;
 }
 
-/* A string span that decodes to its own bytes: no escape, and no byte
- * that could start a sequence the decoder rewrites (json.c: C0, ED). */
+/* A string span that decodes to its own bytes: no escape, and ASCII only
+ * (the decoder in json.c rewrites bytes that are not UTF-8; text that is
+ * not ASCII is rare here and takes the slow path). */
 static int
 plain(struct oc_jval s)
 {
@@ -181,7 +183,7 @@ plain(struct oc_jval s)
 	size_t i;
 
 	for (i = 0; i < s.n; i++)
-		if (p[i] == '\\' || p[i] == 0xc0 || p[i] == 0xed)
+		if (p[i] == '\\' || p[i] >= 0x80)
 			return 0;
 	return 1;
 }

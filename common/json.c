@@ -87,28 +87,71 @@ special_len(const unsigned char *p, size_t n)
 	return 0;
 }
 
-/* Raw bytes of a string in a file are kept as they are, but for a NUL
- * (JSON5 allows one), which becomes C0 80, and the byte sequences that
- * spell an internal form: they are not UTF-8, and Node reads each of their
- * bytes as U+FFFD, which is what they become. */
+static size_t utf8_at(const unsigned char *, const unsigned char *,
+    unsigned long *);
+
+/* The bytes at p that are not UTF-8 and that a decoder reads as one
+ * U+FFFD (the WHATWG Encoding Standard's maximal subpart, as Node reads a
+ * file): a lead byte and the continuation bytes it allows, up to the first
+ * that does not fit. Only for bytes that do not begin a valid sequence. */
+static size_t
+bad_len(const unsigned char *p, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t need, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		need = 1;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		need = 2;
+		if (p[0] == 0xe0)
+			lo = 0xa0;
+		else if (p[0] == 0xed)
+			hi = 0x9f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		need = 3;
+		if (p[0] == 0xf0)
+			lo = 0x90;
+		else if (p[0] == 0xf4)
+			hi = 0x8f;
+	} else
+		return 1;
+	for (i = 1; i <= need && i < n; i++) {
+		if (p[i] < lo || p[i] > hi)
+			break;
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return i;
+}
+
+/* The text of a string as Node reads it from a file: valid UTF-8 as it
+ * is, a NUL (JSON5 allows one) as C0 80, and each run of bytes that is not
+ * UTF-8 as one U+FFFD (bad_len). So no stored string holds bytes that
+ * could spell an internal form (C0 80, or a surrogate ED A0-BF 80-BF) that
+ * the file never spelled, also where two pieces of a string (around an
+ * escape or a line continuation) meet. */
 static void
 put_raw(struct oc_buf *b, const unsigned char *p, size_t n)
 {
 	size_t i = 0, run = 0, k;
+	unsigned long cp;
 
 	while (i < n) {
 		if (p[i] == 0) {
 			oc_buf_add(b, p + run, i - run);
 			oc_buf_add(b, "\xc0\x80", 2);
 			run = ++i;
-		} else if ((p[i] == 0xc0 || p[i] == 0xed) &&
-		    (k = special_len(p + i, n - i)) != 0) {
-			oc_buf_add(b, p + run, i - run);
-			for (i += k; k > 0; k--)
-				oc_buf_add(b, "\xef\xbf\xbd", 3);
-			run = i;
-		} else
+		} else if (p[i] < 0x80)
 			i++;
+		else if ((k = utf8_at(p + i, p + n, &cp)) != 0)
+			i += k;
+		else {
+			oc_buf_add(b, p + run, i - run);
+			oc_buf_add(b, "\xef\xbf\xbd", 3);
+			i += bad_len(p + i, n - i);
+			run = i;
+		}
 	}
 	oc_buf_add(b, p + run, n - run);
 }
@@ -410,7 +453,7 @@ parse_string(struct jp *j, struct oc_buf *out)
 		}
 		/* Any other character stands for itself. */
 		if ((n = utf8_at(p + 1, end, &cu)) == 0)
-			n = 1;
+			n = bad_len(p + 1, (size_t)(end - p - 1));
 		if (build) {
 			flush_unit(out, &hi);
 			put_raw(out, p + 1, n);
@@ -1277,7 +1320,8 @@ oc_json_wipe_put(json_object *o)
 		case json_type_string:
 			/* json-c's own writable buffer; the accessor is
 			 * const only */
-			oc_secret_wipe((char *)(uintptr_t)json_object_get_string(o),
+			oc_secret_wipe(
+			    (char *)(uintptr_t)json_object_get_string(o),
 			    (size_t)json_object_get_string_len(o));
 			break;
 		case json_type_array:

@@ -780,7 +780,8 @@ verdict_2026_9(struct oc_health *h, const struct oc_ctx *ctx)
 			r->status = "missing";
 			bad = 1;
 			expired |= hp->status == OC_HS_EXPIRED;
-			oc_time_format_span(hp->remaining_ms, left, sizeof left);
+			oc_time_format_span(hp->remaining_ms, left,
+			    sizeof left);
 			issue(h, 1, hp->status == OC_HS_EXPIRED ?
 			    hp->remaining_ms : INT64_MAX,
 			    "%s %s (selected for %s)",
@@ -792,7 +793,8 @@ verdict_2026_9(struct oc_health *h, const struct oc_ctx *ctx)
 			expiring = 1;
 			/* -c: as bad as expired */
 			bad |= hp->critical;
-			oc_time_format_span(hp->remaining_ms, left, sizeof left);
+			oc_time_format_span(hp->remaining_ms, left,
+			    sizeof left);
 			issue(h, hp->critical ? 2 : 0, hp->remaining_ms, "%s "
 			    "expires in %s (selected for %s)", hp->id, left,
 			    r->ref);
@@ -908,7 +910,8 @@ verdict_2026_7(struct oc_health *h, const struct oc_ctx *ctx)
 			r->status = "expiring";
 			expiring = 1;
 			bad |= hw->critical;
-			oc_time_format_span(hw->remaining_ms, left, sizeof left);
+			oc_time_format_span(hw->remaining_ms, left,
+			    sizeof left);
 			issue(h, hw->critical ? 2 : 0, hw->remaining_ms, "%s "
 			    "expires in %s (provider %s)", hw->id, left,
 			    r->provider);

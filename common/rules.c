@@ -141,7 +141,8 @@ malformed_key(const char *k)
 	if (k == NULL || strncasecmp(k, "openclaw", 8) != 0 ||
 	    oc_text_js_space_len(k + 8) == 0)
 		return 0;
-	for (p = k + 8; oc_text_js_space_len(p) != 0; p += oc_text_js_space_len(p))
+	for (p = k + 8; oc_text_js_space_len(p) != 0;
+	    p += oc_text_js_space_len(p))
 		;
 	if (strncasecmp(p, "onboard", 7) != 0)
 		return 0;

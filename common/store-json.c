@@ -165,13 +165,14 @@ json_commit(struct oc_layer *l, struct oc_err *err)
 	/* a change to both (rm: the profile and the order naming it) is
 	 * made whole or not at all */
 	if (l->state.changed && l->creds.changed)
-		return oc_file_write_atomic_pair(path, text, len, 0600, &b->lk, err);
+		return oc_file_write_atomic_pair(path, text, len, 0600, &b->lk,
+		    err);
 	if (l->state.changed)
-		return oc_file_write_atomic(b->state, text[0], len[0], 0600, &b->lk,
-		    err);
+		return oc_file_write_atomic(b->state, text[0], len[0], 0600,
+		    &b->lk, err);
 	if (l->creds.changed)
-		return oc_file_write_atomic(b->store, text[1], len[1], 0600, &b->lk,
-		    err);
+		return oc_file_write_atomic(b->store, text[1], len[1], 0600,
+		    &b->lk, err);
 	return 0;
 }
 

@@ -413,7 +413,8 @@ archive(const char *src, int v9, char **out, struct oc_err *err)
 			}
 			if (n != (ssize_t)sizeof u) {
 				unsigned seed = (unsigned)getpid() ^
-				    (unsigned)oc_time_now_ms() ^ (unsigned)tries;
+				    (unsigned)oc_time_now_ms() ^
+				    (unsigned)tries;
 				size_t i;
 
 				for (i = 0; i < sizeof u; i++)

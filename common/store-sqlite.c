@@ -1070,7 +1070,8 @@ shared_owner(struct oc_sqlite_facts *f, const char *cell, size_t n)
 	f->shared_store_row = 1;
 	if (oc_jscan_check("auth.sharedStore", cell, n, &root, &e2) == 0 &&
 	    oc_jscan_type(root) == OC_JT_OBJECT &&
-	    oc_jscan_get(root, "location", &v) && oc_jscan_str_eq(v, "state-db")) {
+	    oc_jscan_get(root, "location", &v) &&
+	    oc_jscan_str_eq(v, "state-db")) {
 		oc_jscan_iter_init(&it, root);
 		while (oc_jscan_iter_next(&it, &k, &v))
 			keys++;

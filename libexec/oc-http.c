@@ -40,7 +40,7 @@
  *   Exit status: 0 when the input was processed (per-request failures are
  *   in the results), 64 when the input document is malformed (the message
  *   on stderr never quotes the input), 69 when libcurl cannot start, 71 on
- *   out-of-memory, 74 when stdout cannot be written.
+ *   out-of-memory, 73 when stdout cannot be written (oc(7) EXIT STATUS).
  *
  * Transfer rules: TLS peer and host verification are always on; the proxy
  * environment (http_proxy, https_proxy, no_proxy) is honoured as libcurl
@@ -104,7 +104,7 @@ static void __attribute__((noreturn))
 oom(void)
 {
 	fprintf(stderr, "%s: out of memory\n", oc_err_progname);
-	exit(71);
+	exit(OC_EX_OSERR);
 }
 
 /* Input errors name the place, never the content: the document carries
@@ -389,7 +389,7 @@ emit(struct xfer *x, CURLcode c)
 	if (write_all(line.data, line.len) < 0) {
 		fprintf(stderr, "%s: stdout: %s\n", oc_err_progname,
 		    strerror(errno));
-		exit(74);
+		exit(OC_EX_CANTCREAT);
 	}
 	oc_buf_free(&line);
 	oc_json_wipe_put(o);

@@ -5,14 +5,11 @@
 # reference peer cannot be installed.
 . "${OC_SRCDIR:-.}/tests/lib.sh"
 
-peer=${OC_PEER:-}
-if [ -z "$peer" ] && [ -r "$OC_SRCDIR/../shared/peer/openclaw.sh" ]; then
-	peer=$(bash "$OC_SRCDIR/../shared/peer/openclaw.sh" 2>"${TMPDIR:-/tmp}/oc-peer.err") || peer=
-fi
-if [ -z "$peer" ] || [ ! -x "$peer" ]; then
-	echo "1..0 # SKIP reference OpenClaw not available (set OC_PEER, or install it with shared/peer/openclaw.sh)"
+if ! peer_find; then
+	echo "1..0 # SKIP $PEER_WHY"
 	exit 0
 fi
+peer=$PEER
 t_home
 oc() { HOME=$HOME "$peer" "$@"; }
 

@@ -12,12 +12,8 @@
 . "${OC_SRCDIR:-.}/tests/lib.sh"
 . "$OC_SRCDIR/tests/oc-check-states.sh"
 
-PEER=${OC_PEER:-}
-if [ -z "$PEER" ] && [ -f "$OC_SRCDIR/../shared/peer/openclaw.sh" ]; then
-	PEER=$(bash "$OC_SRCDIR/../shared/peer/openclaw.sh" 2>/dev/null) || PEER=
-fi
-if [ -z "$PEER" ] || [ ! -x "$PEER" ]; then
-	echo "1..0 # SKIP reference peer not available (set OC_PEER or install it with ../shared/peer/openclaw.sh)"
+if ! peer_find; then
+	echo "1..0 # SKIP $PEER_WHY"
 	exit 0
 fi
 t_home

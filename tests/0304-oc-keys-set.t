@@ -161,7 +161,7 @@ while [ $i -lt 25 ]; do
 		bad=$((bad + 1)); diag "round $i: the other lines changed"
 	fi
 	# A writer killed between creating the lock and writing its pid
-	# leaves an empty lock, honoured for 30 s (DESIGN.md 4.1): clear it.
+	# leaves an empty lock, honoured for 30 s (oc(7) SAFETY): clear it.
 	rm -f "$ENV.lock"
 	printf '# keep me\nOTHER=1\nBIG=old\n' >"$ENV"
 	i=$((i + 1))

@@ -8,12 +8,8 @@
 # else ../shared/peer/openclaw.sh; without one the test is skipped.
 . "${OC_SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 
-PEER=${OC_PEER:-}
-if [ -z "$PEER" ] && [ -f "$OC_SRCDIR/../shared/peer/openclaw.sh" ]; then
-	PEER=$(timeout 600 bash "$OC_SRCDIR/../shared/peer/openclaw.sh" 2>/dev/null) || PEER=
-fi
-if [ -z "$PEER" ] || [ ! -x "$PEER" ]; then
-	echo "1..0 # SKIP OpenClaw 2026.3.24 is not available (set OC_PEER to its wrapper, or provide ../shared/peer/openclaw.sh)"
+if ! peer_find; then
+	echo "1..0 # SKIP $PEER_WHY"
 	exit 0
 fi
 PD=$(dirname "$PEER")

@@ -9,12 +9,8 @@
 . "$OC_SRCDIR/tests/fake-http.sh"
 
 # Resolve the peer before t_home: the installer caches under the real HOME.
-PEER=${OC_PEER:-}
-if [ -z "$PEER" ] && [ -f "$OC_SRCDIR/../shared/peer/openclaw.sh" ]; then
-	PEER=$(timeout 600 bash "$OC_SRCDIR/../shared/peer/openclaw.sh" 2>/dev/null) || PEER=
-fi
-if [ -z "$PEER" ] || [ ! -x "$PEER" ]; then
-	echo "1..0 # SKIP OpenClaw 2026.3.24 is not available (set OC_PEER to its wrapper, or provide ../shared/peer/openclaw.sh)"
+if ! peer_find; then
+	echo "1..0 # SKIP $PEER_WHY"
 	exit 0
 fi
 

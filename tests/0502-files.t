@@ -177,7 +177,7 @@ run_in sk-eeeeeeeeeeeeeeeeeeeeeeee oc-keys set -p openai
 ok "$([ ! -e "$STATE/..env.tmp-$d1-abcdef01" ]; echo $?)" "14: oc-keys set sweeps a dead writer's .env temp"
 
 # --- fault: a full disk, a read-only file system (root: a small tmpfs)
-if [ "$ROOT" = 1 ] && command -v unshare >/dev/null 2>&1 && unshare -m true 2>/dev/null; then
+if mntns; then
 	t_home
 	put_store '{"version":1,"profiles":{"openai:a":{"type":"api_key","provider":"openai","key":"sk-aaaaaaaaaaaaaaaaaaaaaaaa"}}}'
 	put_config '{"auth":{"profiles":{"openai:a":{"provider":"openai","mode":"api_key"}}}}'
@@ -185,7 +185,7 @@ if [ "$ROOT" = 1 ] && command -v unshare >/dev/null 2>&1 && unshare -m true 2>/d
 	cp "$CONFIG" "$T_TMP/config.before"
 	printf '%s' "$KEY" >"$T_TMP/key"
 	# In a mount namespace of its own: the tmpfs goes when it exits.
-	env T_TMP="$T_TMP" unshare -m sh -c '
+	env T_TMP="$T_TMP" $MNTNS sh -c '
 		set -e
 		mount -t tmpfs -o size=128k tmpfs "$HOME"
 		mkdir -p "$(dirname "$1")" && cp "$T_TMP/store.before" "$1" && chmod 600 "$1"
@@ -198,7 +198,7 @@ if [ "$ROOT" = 1 ] && command -v unshare >/dev/null 2>&1 && unshare -m true 2>/d
 		find "$HOME" -name "*.tmp-*" | wc -l >"$T_TMP/full.tmps"
 		[ -e "$1.lock" ]; echo $? >"$T_TMP/full.lock"
 		rm -f "$HOME/filler"
-		mount -o remount,ro "$HOME"
+		mount -o remount,bind,ro "$HOME"
 		oc-profile add -t api_key openai:b <"$T_TMP/key" >/dev/null 2>"$T_TMP/ro.err"
 		echo $? >"$T_TMP/ro.rc"
 		cmp -s "$1" "$T_TMP/store.before"; echo $? >"$T_TMP/ro.same"
@@ -212,7 +212,7 @@ if [ "$ROOT" = 1 ] && command -v unshare >/dev/null 2>&1 && unshare -m true 2>/d
 	like "$(cat "$T_TMP/ro.err")" 'Read-only file system' "fault: a read-only file system: says so"
 	is "$(cat "$T_TMP/ro.same")" 0 "fault: a read-only file system: the store is as it was"
 else
-	skip "fault: a full disk and a read-only file system need root and mount namespaces"
+	skip "fault: a full disk and a read-only file system: $MNTNS_WHY"
 fi
 
 # --- the size limit (oc(7) SAFETY): over 64 MiB is refused, for readers
@@ -231,7 +231,7 @@ rm -f "$STORE"
 # --- 10. a change to the store and auth-state.json together: the disk
 # fills between the two (the small state fits, the large store does not),
 # and both are left as they were, not an order naming a removed profile
-if [ "$ROOT" = 1 ] && command -v unshare >/dev/null 2>&1 && unshare -m true 2>/dev/null; then
+if mntns; then
 	t_home
 	pad=$(head -c 90000 /dev/zero | tr '\0' p)
 	put_store "{\"version\":1,\"x-pad\":\"$pad\",\"profiles\":{\"openai:a\":{\"type\":\"api_key\",\"provider\":\"openai\",\"key\":\"sk-aaaaaaaaaaaaaaaaaaaaaaaa\"},\"openai:b\":{\"type\":\"api_key\",\"provider\":\"openai\",\"key\":\"$KEY\"}}}"
@@ -240,7 +240,7 @@ if [ "$ROOT" = 1 ] && command -v unshare >/dev/null 2>&1 && unshare -m true 2>/d
 	chmod 600 "$STATE"
 	cp "$STORE" "$T_TMP/pair.store"
 	cp "$STATE" "$T_TMP/pair.state"
-	env T_TMP="$T_TMP" unshare -m sh -c '
+	env T_TMP="$T_TMP" $MNTNS sh -c '
 		set -e
 		mount -t tmpfs -o size=256k tmpfs "$HOME"
 		mkdir -p "$(dirname "$1")" && chmod 700 "$HOME/.openclaw" "$(dirname "$1")"
@@ -267,7 +267,7 @@ if [ "$ROOT" = 1 ] && command -v unshare >/dev/null 2>&1 && unshare -m true 2>/d
 	is "$(cat "$T_TMP/pair2.rc")" 0 "10: with room again, rm succeeds"
 	is "$(cat "$T_TMP/pair2.order")" '{"openai":["openai:a"]}' "10: and both files change together"
 else
-	skip "10: a full disk between two files needs root and mount namespaces"
+	skip "10: a full disk between two files: $MNTNS_WHY"
 fi
 
 # --- fault: SIGKILL at each step of taking the lock and of a replacement

@@ -95,6 +95,53 @@ rand_str() {
 }
 anthropic_token() { printf 'sk-ant-oat01-%s' "$(rand_str 90)"; }
 
+# peer_find: the wrapper of the reference OpenClaw (2026.3.24) in PEER:
+# $OC_PEER, else the one ../shared/peer/openclaw.sh installs and prints,
+# under a lock (tests run in parallel, and two npm installs into one cache
+# collide, leaving a wrapper with nothing behind it). Returns 1, with
+# PEER_WHY, when there is none, or when the installed one does not run.
+peer_find() {
+	PEER=${OC_PEER:-}
+	PEER_WHY=
+	inst=$OC_SRCDIR/../shared/peer/openclaw.sh
+	if [ -z "$PEER" ] && [ -f "$inst" ]; then
+		if command -v flock >/dev/null 2>&1; then
+			PEER=$(flock "${TMPDIR:-/tmp}/oc-peer-install.lock" timeout 900 bash "$inst" 2>/dev/null) || PEER=
+		else
+			PEER=$(timeout 900 bash "$inst" 2>/dev/null) || PEER=
+		fi
+		if [ -n "$PEER" ] && ! timeout 120 "$PEER" --version >/dev/null 2>&1; then
+			PEER_WHY="the OpenClaw that ../shared/peer/openclaw.sh installed ($PEER) does not run"
+			PEER=
+			return 1
+		fi
+	fi
+	if [ -z "$PEER" ] || [ ! -x "$PEER" ]; then
+		PEER_WHY="OpenClaw 2026.3.24 is not available (set OC_PEER to its wrapper, or provide ../shared/peer/openclaw.sh)"
+		PEER=
+		return 1
+	fi
+}
+
+# mntns: how to run a command in a mount namespace of its own, where it may
+# mount a small tmpfs (and make it read-only with remount,bind,ro): sets
+# MNTNS to "unshare -m" for root, "unshare -r -m" (a user namespace of its
+# own) for a user; when neither works here, MNTNS is empty, MNTNS_WHY says
+# why and it returns 1.
+mntns() {
+	MNTNS=
+	MNTNS_WHY=
+	command -v unshare >/dev/null 2>&1 || { MNTNS_WHY="needs unshare (util-linux)"; return 1; }
+	if [ "$(id -u)" = 0 ]; then set -- unshare -m; else set -- unshare -r -m; fi
+	# shellcheck disable=SC2016 # for the inner shell
+	if "$@" sh -c 'd=$(mktemp -d) || exit 1; mount -t tmpfs -o size=64k tmpfs "$d" && mount -o remount,bind,ro "$d" && ! touch "$d/x" 2>/dev/null; r=$?; umount "$d" 2>/dev/null; rmdir "$d"; exit $r' 2>/dev/null; then
+		MNTNS="$*"
+		return 0
+	fi
+	MNTNS_WHY="needs a mount namespace with a tmpfs of its own, which '$*' cannot make here (a container or chroot without the privilege?)"
+	return 1
+}
+
 done_testing() {
 	echo "1..$T_N"
 	[ -n "$T_TMP" ] && rm -rf "$T_TMP"
