@@ -199,13 +199,9 @@ as_user=
 if [ "$ROOT" = 1 ]; then
 	# root writes a read-only directory anyway: run as a user
 	if command -v setpriv >/dev/null 2>&1; then
-		chmod 711 "$T_TMP"
 		chown -R 4242:4242 "$HOME" "$TC"
 		as_user="setpriv --reuid 4242 --regid 4242 --clear-groups"
-		# a build under /root (mode 0700) is out of that user's reach
-		mkdir -p "$T_TMP/bin"
-		cp "$OC_BUILDDIR/oc-check" "$T_TMP/bin/oc-check"
-		chmod 755 "$T_TMP/bin" "$T_TMP/bin/oc-check"
+		ck_user=$(user_copy oc-check)
 	else
 		as_user=none
 	fi
@@ -213,7 +209,7 @@ fi
 if [ "$as_user" != none ]; then
 	chmod 555 "$TC"
 	ck=$OC_BUILDDIR/oc-check
-	[ -z "$as_user" ] || ck=$T_TMP/bin/oc-check
+	[ -z "$as_user" ] || ck=$ck_user
 	run $as_user env HOME="$HOME" "$ck" --prometheus --output "$TC/oc-check.prom"
 	chmod 755 "$TC"
 	is "$rc" 73 "a read-only directory: exit 73"

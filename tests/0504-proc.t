@@ -72,12 +72,8 @@ if [ "$as" != none ]; then
 	t_home
 	prog=$OC_BUILDDIR/oc-profile
 	if [ -n "$as" ]; then
-		chmod 711 "$T_TMP"
 		chown -R 4242:4242 "$HOME"
-		mkdir -p "$T_TMP/bin"
-		cp "$prog" "$T_TMP/bin/oc-profile"
-		chmod 755 "$T_TMP/bin" "$T_TMP/bin/oc-profile"
-		prog=$T_TMP/bin/oc-profile
+		prog=$(user_copy oc-profile)
 	fi
 	mkfifo "$T_TMP/in"
 	chmod 666 "$T_TMP/in"

@@ -123,16 +123,13 @@ for H in d-fresh c-fresh; do
 		is "$rc" 73 "$H: a read-only database: exit 73"
 		chmod 600 "$db"
 	elif command -v setpriv >/dev/null 2>&1; then
-		chmod 711 "$T_TMP"
-		mkdir -p "$T_TMP/bin"
-		cp "$OC_BUILDDIR/oc-profile" "$T_TMP/bin/oc-profile"
-		chmod 755 "$T_TMP/bin" "$T_TMP/bin/oc-profile"
+		prog=$(user_copy oc-profile)
 		chown -R 4242:4242 "$HOME"
 		chmod 400 "$db"
 		before=$(ls -l "$(dirname "$db")" | sed 1d)
 		printf '%s' "$KEY" >"$T_TMP/rokey"
 		run setpriv --reuid 4242 --regid 4242 --clear-groups env HOME="$HOME" \
-		    "$T_TMP/bin/oc-profile" add --no-config -t api_key openai:ro <"$T_TMP/rokey"
+		    "$prog" add --no-config -t api_key openai:ro <"$T_TMP/rokey"
 		is "$rc" 73 "$H: a read-only database: exit 73 (as uid 4242)"
 		is "$(ls -l "$(dirname "$db")" | sed 1d)" "$before" "$H: and no -wal or -shm is made beside it"
 		chmod 600 "$db"

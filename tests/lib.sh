@@ -95,6 +95,17 @@ rand_str() {
 }
 anthropic_token() { printf 'sk-ant-oat01-%s' "$(rand_str 90)"; }
 
+# user_copy NAME: a copy of the build's program NAME that another user can
+# run (a build under /root, mode 0700, is out of their reach), in T_TMP
+# (made passable); prints its path.
+user_copy() {
+	chmod 711 "$T_TMP"
+	mkdir -p "$T_TMP/bin"
+	cp "$OC_BUILDDIR/$1" "$T_TMP/bin/$1"
+	chmod 755 "$T_TMP/bin" "$T_TMP/bin/$1"
+	printf '%s\n' "$T_TMP/bin/$1"
+}
+
 # peer_find: the wrapper of the reference OpenClaw (2026.3.24) in PEER:
 # $OC_PEER, else the one ../shared/peer/openclaw.sh installs and prints,
 # under a lock (tests run in parallel, and two npm installs into one cache
