@@ -193,7 +193,7 @@ oc_out_oneline_dup(const char *text, size_t max)
 			/* runs of white space and controls: one space; a
 			 * byte that is not UTF-8: '?' */
 			if (n == 0) {
-				if (space && b.len > 0)
+				if (space && b.len > 0 && nchars++ < max)
 					oc_buf_addc(&b, ' ');
 				space = 0;
 				if (nchars++ < max)

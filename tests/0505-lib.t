@@ -28,4 +28,15 @@ is "$(printf '%s' "$out" | jq -c .)" '{"x-a":"1, 2"}' "16: such lines are droppe
 run "$LC" header 485454502f312e3120323030204f4b0d0a 436f6e74656e742d547970653a20746578742f706c61696e0d0a 58 20783a2079 783a0779
 jqok '.["content-type"] == "text/plain" and length == 1' "16: a status line, a header, and fragments"
 
+# oc_out_oneline_dup caps what it copies at MAX characters, the spaces
+# that stand for runs of controls included (found by fuzz-secretref: a
+# space before each byte that is not UTF-8 was not counted, so "a" then
+# " \xff" a thousand times came out 2,000 bytes long at MAX 10)
+run "$LC" oneline 10 "61$(i=0; while [ $i -lt 1000 ]; do printf 20ff; i=$((i + 1)); done)"
+is "$out" "13 a ? ? ? ? ..." "oneline: spaces before bytes that are not UTF-8 count toward MAX"
+run "$LC" oneline 10 "61$(i=0; while [ $i -lt 1000 ]; do printf 0a62; i=$((i + 1)); done)"
+is "$out" "13 a b b b b ..." "oneline: spaces for controls count toward MAX"
+run "$LC" oneline 10 "616263"
+is "$out" "3 abc" "oneline: a short text as it is"
+
 done_testing

@@ -13,6 +13,9 @@
  *                           the header object as JSON
  *   lib-check harden        the dumpable flag and the core limit after
  *                           oc_err_set_progname
+ *   lib-check oneline MAX HEX
+ *                           oc_out_oneline_dup(HEX's bytes, MAX), and its
+ *                           length in bytes
  */
 #include "config.h"
 
@@ -158,7 +161,18 @@ main(int argc, char **argv)
 		    0, 0), (unsigned long long)rl.rlim_cur);
 		return 0;
 	}
+	if (argc == 4 && strcmp(argv[1], "oneline") == 0) {
+		size_t n;
+		char *t = unhex(argv[3], &n);
+		char *l = oc_out_oneline_dup(t, (size_t)strtoul(argv[2], NULL,
+		    10));
+
+		printf("%zu %s\n", strlen(l), l);
+		free(l);
+		free(t);
+		return 0;
+	}
 	fprintf(stderr, "usage: lib-check guarded | span MS | quote HEX | "
-	    "header HEX... | harden\n");
+	    "header HEX... | harden | oneline MAX HEX\n");
 	return 64;
 }
