@@ -34,9 +34,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "oc.h"
+#include "sqlite.h"
 #include "sqlpage.h"
 
 static int oc_store_sqlite_is_state_db(const char *path);
@@ -110,18 +109,22 @@ db_error(struct oc_err *err, sqlite3 *db, const char *path, const char *what)
 	return -1;
 }
 
-/* One thread, no allocation statistics: the global mutexes they need cost
- * 8% of a read. Before SQLite's first use only. */
-static void
-sql_configure(void)
+/* Before SQLite's first use: the library loaded (when it is not linked);
+ * one thread, no allocation statistics (the global mutexes they need cost
+ * 8% of a read). */
+static int
+sql_configure(struct oc_err *err)
 {
 	static int done;
 
+	if (oc_sqlite_load(err) == -1)
+		return -1;
 	if (!done) {
 		(void)sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
 		(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 		done = 1;
 	}
+	return 0;
 }
 
 /* Open an existing database; never create one. */
@@ -134,7 +137,8 @@ db_open(const char *path, int write, int busy_ms, sqlite3 **out,
 	int r;
 
 	*out = NULL;
-	sql_configure();
+	if (sql_configure(err) == -1)
+		return -1;
 	if (stat(path, &st) == -1) {
 		oc_err_set(err, errno == ENOENT ? OC_EX_NOINPUT : OC_EX_DATAERR,
 		    "%s: %s", path, strerror(errno));
@@ -185,7 +189,8 @@ ro_close_all(void)
 	int i;
 
 	for (i = 0; i < RO_MAX; i++) {
-		sqlite3_close_v2(ro[i].db);
+		if (ro[i].db != NULL)
+			sqlite3_close_v2(ro[i].db);
 		free(ro[i].path);
 		ro[i].db = NULL;
 		ro[i].path = NULL;
@@ -775,7 +780,10 @@ coord_take(struct sql_be *b, int wait_ms, struct oc_err *err)
 	}
 	path = oc_xasprintf("%s/state-lifecycle.%.8s.lock.sqlite", dir, hex);
 	free(dir);
-	sql_configure();
+	if (sql_configure(err) == -1) {
+		free(path);
+		return -1;
+	}
 	r = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	free(path);

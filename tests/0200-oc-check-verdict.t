@@ -124,12 +124,24 @@ run oc-check
 is "$rc" 1 ".env with only a rotation variable: still missing"
 rm -f "$STATE/.env"
 
-# ldd: oc-check never loads libcurl (only json-c and libc).
+# ldd: oc-check never loads libcurl; json-c as configure linked it; built
+# to load libsqlite3 when needed (the default), neither it nor the libm
+# its math functions need.
 if command -v ldd >/dev/null 2>&1; then
 	run ldd "$OC_BUILDDIR/oc-check"
 	unlike "$out" 'libcurl' "oc-check does not link libcurl"
-	like "$out" 'libjson-c' "oc-check links json-c"
+	if grep -q '^#define OC_JSONC_STATIC 1' "$OC_BUILDDIR/config.h"; then
+		unlike "$out" 'libjson-c' "oc-check has json-c linked in (--with-json-c=static)"
+	else
+		like "$out" 'libjson-c' "oc-check links the shared json-c"
+	fi
+	if grep -q '^#define OC_SQLITE_DLOPEN 1' "$OC_BUILDDIR/config.h"; then
+		unlike "$out" 'libsqlite3|libm\.' "oc-check loads neither libsqlite3 nor libm at start (--with-sqlite=dlopen)"
+	else
+		skip "libsqlite3 is linked (not --with-sqlite=dlopen)"
+	fi
 else
+	skip "ldd not installed"
 	skip "ldd not installed"
 	skip "ldd not installed"
 fi

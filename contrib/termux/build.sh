@@ -15,10 +15,13 @@ TERMUX_PKG_VERSION=0.1.0
 TERMUX_PKG_SRCURL=https://oc-tools.invalid/releases/oc-tools-${TERMUX_PKG_VERSION}.tar.gz
 TERMUX_PKG_SHA256=0000000000000000000000000000000000000000000000000000000000000000
 TERMUX_PKG_DEPENDS="libcurl, json-c, libsqlite"
+# json-c as a shared library; libsqlite3 loaded at its first use
+# (configure's default), so libsqlite is a dependency of its own.
 # Termux has no systemd: no units. Completion goes to $PREFIX/share, where
 # Termux's bash-completion, zsh and fish look (named here, not left to the
 # build machine's pkg-config).
 TERMUX_PKG_EXTRA_CONFIGURE_ARGS="
+--with-json-c=shared
 --without-systemduserunitdir
 --without-systemdsystemunitdir
 --with-bashcompletiondir=$TERMUX_PREFIX/share/bash-completion/completions
