@@ -114,11 +114,17 @@ struct bpage {
 };
 
 /* One type='table' row of sqlite_schema. */
+/* A table of sqlite_schema: its name and CREATE TABLE text are in the
+ * reader's string arena (one allocation for the schema's hundreds of
+ * strings); its column list is parsed at its first query. */
 struct table {
-	char *name;
-	char *sql;		/* NULL when the row has none */
+	size_t name, sql;	/* offsets in strs; sql NOSQL when none */
+	size_t namelen;
 	uint32_t root;
+	struct tabdef *td;	/* NULL until parsed */
+	int td_ok;		/* parse_create said it understood it */
 };
+#define NOSQL ((size_t)-1)
 
 /* The -shm's first bytes, as read. */
 struct shm {
@@ -149,6 +155,8 @@ struct oc_sqlpage {
 	/* sqlite_schema's tables, read once */
 	struct table *tables;
 	size_t ntables, tabcap;
+	char *strs;		/* their names and SQL, NUL-terminated */
+	size_t strslen, strscap;
 	int schema_read;
 	/* page buffers: one per b-tree level, one for overflow pages */
 	unsigned char *lvl[DEPTH_MAX];
@@ -221,12 +229,16 @@ name_ieq(const char *a, const char *b)
 }
 
 /* A varint within [p, end): its length, 0 when it runs past end. */
-static int
+static inline int
 varint(const unsigned char *p, const unsigned char *end, uint64_t *v)
 {
 	uint64_t x = 0;
 	int i;
 
+	if (p < end && *p < 0x80) {	/* most are one byte */
+		*v = *p;
+		return 1;
+	}
 	for (i = 0; i < 8; i++) {
 		if (p + i >= end)
 			return 0;
@@ -1006,6 +1018,32 @@ col_dup(struct oc_sqlpage *db, const struct payload *pl, const struct col *c,
 	return 0;
 }
 
+/* A column's text appended to the string arena, NUL-terminated; *off
+ * where it starts. */
+static int
+col_keep(struct oc_sqlpage *db, const struct payload *pl, const struct col *c,
+    size_t *off)
+{
+	size_t n = (size_t)c->len;
+
+	if (db->strscap - db->strslen < n + 1) {
+		/* 2026.9.6's state database: 64 KB of names and SQL */
+		size_t cap = db->strscap ? db->strscap : 98304;
+
+		while (cap - db->strslen < n + 1)
+			cap *= 2;
+		db->strs = oc_xrealloc(db->strs, cap);
+		db->strscap = cap;
+	}
+	if (payload_read(db, pl, c->off, n,
+	    (unsigned char *)db->strs + db->strslen) == -1)
+		return -1;
+	db->strs[db->strslen + n] = '\0';
+	*off = db->strslen;
+	db->strslen += n + 1;
+	return 0;
+}
+
 /* Does the column hold exactly the text s (n bytes)? 1, 0, -1 error. */
 static int
 col_eq(struct oc_sqlpage *db, const struct payload *pl, const struct col *c,
@@ -1063,8 +1101,10 @@ schema_row(struct oc_sqlpage *db, const struct payload *pl, void *arg)
 	t = &db->tables[db->ntables++];
 	memset(t, 0, sizeof *t);
 	t->root = (uint32_t)root;
-	if (col_dup(db, pl, &c[1], &t->name) == -1 ||
-	    (col_is_text(&c[4]) && col_dup(db, pl, &c[4], &t->sql) == -1))
+	t->namelen = (size_t)c[1].len;
+	t->sql = NOSQL;
+	if (col_keep(db, pl, &c[1], &t->name) == -1 ||
+	    (col_is_text(&c[4]) && col_keep(db, pl, &c[4], &t->sql) == -1))
 		return -1;
 	return 0;
 }
@@ -1076,6 +1116,8 @@ schema_load(struct oc_sqlpage *db)
 
 	if (db->schema_read)
 		return 0;
+	db->ntables = 0;	/* what a failed walk left */
+	db->strslen = 0;
 	if ((r = walk(db, 1, schema_row, NULL)) != 0)
 		return r;
 	db->schema_read = 1;
@@ -1669,11 +1711,13 @@ sqlpage_free(struct oc_sqlpage *db)
 		oc_secret_wipe(db->rec, db->reccap);
 		free(db->rec);
 	}
-	for (i = 0; i < db->ntables; i++) {
-		free(db->tables[i].name);
-		free(db->tables[i].sql);
-	}
+	for (i = 0; i < db->ntables; i++)
+		if (db->tables[i].td != NULL) {
+			free(db->tables[i].td->c);
+			free(db->tables[i].td);
+		}
 	free(db->tables);
+	free(db->strs);
 	free(db->seen.v);
 	free(db->chain.v);
 	free(db->path);
@@ -1725,15 +1769,17 @@ int
 oc_sqlpage_has_table(struct oc_sqlpage *db, const char *table, int *present,
     const char **why, struct oc_err *err)
 {
-	size_t i;
+	size_t i, n;
 	int r;
 
 	*present = 0;
 	db->err = err;
 	if ((r = schema_load(db)) != 0)
 		return finish(db, r, why);
-	for (i = 0; i < db->ntables; i++)
-		if (strcmp(db->tables[i].name, table) == 0)
+	n = strlen(table);
+	for (i = 0; i < db->ntables && !*present; i++)
+		if (db->tables[i].namelen == n &&
+		    memcmp(db->strs + db->tables[i].name, table, n) == 0)
 			*present = 1;	/* sqlite_schema.name=?1: BINARY */
 	return 0;
 }
@@ -1830,35 +1876,43 @@ get_text(struct oc_sqlpage *db, const char *table, const char *keycol,
     size_t *len, const char **why, struct oc_err *err)
 {
 	struct search s;
-	struct tabdef td;
-	const struct table *t = NULL;
-	size_t i;
+	struct tabdef *td = NULL;
+	struct table *t = NULL;
+	size_t i, n = strlen(table);
 	int r;
 
 	*out = NULL;
 	*len = 0;
 	db->err = err;
 	memset(&s, 0, sizeof s);
-	memset(&td, 0, sizeof td);
 	if ((r = schema_load(db)) != 0)
 		return finish(db, r, why);
 	for (i = 0; i < db->ntables; i++)
-		if (name_ieq(db->tables[i].name, table))
+		if (db->tables[i].namelen == n &&
+		    name_eq(db->strs + db->tables[i].name, table, n))
 			t = &db->tables[i];
+	/* the column list, parsed at the table's first query */
+	if (t != NULL && t->root != 0 && t->sql != NOSQL && t->td == NULL) {
+		t->td = oc_xmalloc(sizeof *t->td);
+		memset(t->td, 0, sizeof *t->td);
+		t->td_ok = parse_create(db->strs + t->sql, t->td) == 0;
+	}
+	if (t != NULL)
+		td = t->td;
 	if (t == NULL)
 		r = unsup(db, "no such table");
-	else if (t->root == 0 || t->sql == NULL)
+	else if (t->root == 0 || t->sql == NOSQL)
 		r = unsup(db, "a virtual table");
-	else if (parse_create(t->sql, &td) != 0)
+	else if (!t->td_ok)
 		r = unsup(db, "a CREATE TABLE this reader does not understand");
-	else if (!col_index(&td, keycol, &s.ki) ||
-	    !col_index(&td, valcol, &s.vi))
+	else if (!col_index(td, keycol, &s.ki) ||
+	    !col_index(td, valcol, &s.vi))
 		r = unsup(db, "no such column");
-	else if (col_rowid(&td, s.ki) || col_rowid(&td, s.vi))
+	else if (col_rowid(td, s.ki) || col_rowid(td, s.vi))
 		r = unsup(db, "an INTEGER PRIMARY KEY column");
-	else if (td.c[s.ki].collate)
+	else if (td->c[s.ki].collate)
 		r = unsup(db, "a key column with a collation");
-	else if (td.c[s.ki].aff != 't' && td.c[s.ki].aff != 'b')
+	else if (td->c[s.ki].aff != 't' && td->c[s.ki].aff != 'b')
 		r = unsup(db, "a key column of numeric affinity");
 	if (r != 0)
 		goto out;
@@ -1867,8 +1921,8 @@ get_text(struct oc_sqlpage *db, const char *table, const char *keycol,
 	s.null_ok = null_ok;
 	s.klen = strlen(key);
 	s.ncols = (s.ki > s.vi ? s.ki : s.vi) + 1;
-	s.kc = &td.c[s.ki];
-	s.vc = &td.c[s.vi];
+	s.kc = &td->c[s.ki];
+	s.vc = &td->c[s.vi];
 	if ((r = walk(db, t->root, search_row, &s)) == 0) {
 		*out = s.out;
 		*len = s.len;
@@ -1879,7 +1933,6 @@ out:
 		oc_secret_wipe(s.out, s.len);
 		free(s.out);
 	}
-	free(td.c);
 	return finish(db, r, why);
 }
 
@@ -1907,6 +1960,13 @@ oc_sqlpage_stale(struct oc_sqlpage *db)
 	if (!db->changed && stale(db))
 		db->changed = 1;
 	return db->changed;
+}
+
+void
+oc_sqlpage_discard(struct oc_sqlpage *db)
+{
+	if (db != NULL)
+		sqlpage_free(db);
 }
 
 int

@@ -56,5 +56,8 @@ int oc_sqlpage_stale(struct oc_sqlpage *);
  * open, 1 when it may have (discard the results). Frees everything, page
  * buffers wiped. NULL is 0. */
 int oc_sqlpage_close(struct oc_sqlpage *);
+/* Release it without asking (its reads were judged already, or are not
+ * used). */
+void oc_sqlpage_discard(struct oc_sqlpage *);
 
 #endif /* OC_SQLPAGE_H */

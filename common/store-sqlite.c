@@ -374,7 +374,8 @@ static char *fast_path[FAST_MAX];
 static void
 fast_drop(int i)
 {
-	(void)oc_sqlpage_close(fast_db[i]);
+	/* each batch of reads was judged when it was done (fast_read) */
+	oc_sqlpage_discard(fast_db[i]);
 	free(fast_path[i]);
 	fast_db[i] = NULL;
 	fast_path[i] = NULL;

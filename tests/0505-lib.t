@@ -28,6 +28,14 @@ is "$(printf '%s' "$out" | jq -c .)" '{"x-a":"1, 2"}' "16: such lines are droppe
 run "$LC" header 485454502f312e3120323030204f4b0d0a 436f6e74656e742d547970653a20746578742f706c61696e0d0a 58 20783a2079 783a0779
 jqok '.["content-type"] == "text/plain" and length == 1' "16: a status line, a header, and fragments"
 
+# oc_time_iso8601, written by hand for years 0 to 9999, as date(1) says
+for ms in 0 1 999 1780000000123 -1 -86400001 951782400000 253402300799999 253402300800000 -62167219200000 -62167219200001; do
+	run "$LC" iso "$ms"
+	s=$((ms / 1000)) f=$((ms % 1000))
+	[ "$f" -lt 0 ] && { f=$((f + 1000)); s=$((s - 1)); }
+	is "$out" "$(date -u -d "@$s" +%Y-%m-%dT%H:%M:%S).$(printf %03d "$f")Z" "iso8601 of $ms ms"
+done
+
 # oc_out_oneline_dup caps what it copies at MAX characters, the spaces
 # that stand for runs of controls included (found by fuzz-secretref: a
 # space before each byte that is not UTF-8 was not counted, so "a" then

@@ -7,6 +7,7 @@
  *                           followed by an inaccessible one: a read past
  *                           the end faults, with or without ASan
  *   lib-check span MS       oc_time_format_span(MS); "min" for INT64_MIN
+ *   lib-check iso MS        oc_time_iso8601(MS)
  *   lib-check quote HEX     oc_dotenv_quote_dup of the bytes HEX, and what
  *                           "VAR=<that>" parses back to, as hex
  *   lib-check header HEX... oc_http_header_line over lines given as hex;
@@ -110,6 +111,12 @@ main(int argc, char **argv)
 		printf("%s\n", buf);
 		return 0;
 	}
+	if (argc == 3 && strcmp(argv[1], "iso") == 0) {
+		oc_time_iso8601((int64_t)strtoll(argv[2], NULL, 10), buf,
+		    sizeof buf);
+		printf("%s\n", buf);
+		return 0;
+	}
 	if (argc == 3 && strcmp(argv[1], "quote") == 0) {
 		struct oc_dotenv_entry *v = NULL;
 		struct oc_err err;
@@ -172,7 +179,7 @@ main(int argc, char **argv)
 		free(t);
 		return 0;
 	}
-	fprintf(stderr, "usage: lib-check guarded | span MS | quote HEX | "
+	fprintf(stderr, "usage: lib-check guarded | span MS | iso MS | quote HEX | "
 	    "header HEX... | harden | oneline MAX HEX\n");
 	return 64;
 }
