@@ -127,6 +127,44 @@ sql_configure(struct oc_err *err)
 	return 0;
 }
 
+/* No -shm beside the database, and no -wal or an empty one. */
+static int
+quiet_file(const char *path)
+{
+	char *side = oc_xasprintf("%s-shm", path);
+	struct stat st;
+	int quiet = stat(side, &st) == -1 && errno == ENOENT;
+
+	free(side);
+	side = oc_xasprintf("%s-wal", path);
+	if (quiet && stat(side, &st) == 0 && st.st_size != 0)
+		quiet = 0;
+	free(side);
+	return quiet;
+}
+
+/* "file:PATH?immutable=1", PATH percent-encoded but for the characters a
+ * URI path may hold as they are. */
+static char *
+immutable_uri(const char *path)
+{
+	struct oc_buf b = { 0 };
+	const unsigned char *p;
+	char *r;
+
+	oc_buf_adds(&b, "file:");
+	for (p = (const unsigned char *)path; *p != '\0'; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/._-~", *p) != NULL)
+			oc_buf_addc(&b, (char)*p);
+		else
+			oc_buf_addf(&b, "%%%02X", *p);
+	oc_buf_adds(&b, "?immutable=1");
+	r = oc_xstrdup(b.data);
+	oc_buf_free(&b);
+	return r;
+}
+
 /* Open an existing database; never create one. */
 static int
 db_open(const char *path, int write, int busy_ms, sqlite3 **out,
@@ -156,8 +194,20 @@ db_open(const char *path, int write, int busy_ms, sqlite3 **out,
 		    "%s", path, strerror(errno));
 		return -1;
 	}
-	r = sqlite3_open_v2(path, &db, (write ? SQLITE_OPEN_READWRITE :
-	    SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX, NULL);
+	/* Nor is one read through libsqlite3 while it has no -shm: a reader
+	 * of a WAL database makes the -shm and -wal, with the database's
+	 * mode, and those keep OpenClaw from writing once the mode is put
+	 * back. With no -shm and no WAL content nothing can be writing it:
+	 * the file as it is is the database ("immutable"). */
+	if (!write && access(path, W_OK) == -1 && quiet_file(path)) {
+		char *uri = immutable_uri(path);
+
+		r = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY |
+		    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, NULL);
+		free(uri);
+	} else
+		r = sqlite3_open_v2(path, &db, (write ? SQLITE_OPEN_READWRITE :
+		    SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX, NULL);
 	if (r != SQLITE_OK) {
 		db_error(err, db, path, "cannot open the database");
 		sqlite3_close_v2(db);

@@ -117,10 +117,19 @@ for H in d-fresh c-fresh; do
 	# ---- a database the user cannot write
 	# (root writes through file modes: as root, the writer runs as a user
 	# of its own, from a copy of the binary a build under /root hides)
+	# Nor may a read through libsqlite3 (OC_SQLITE_READER=libsqlite3, or
+	# what sqlpage hands back) make a -shm and -wal with the database's
+	# read-only mode: they would keep OpenClaw from writing afterwards.
 	if [ "$(id -u)" != 0 ]; then
 		chmod 400 "$db"
+		before=$(ls -l "$(dirname "$db")" | sed 1d)
 		run_in "$KEY" oc-profile add --no-config -t api_key openai:ro
 		is "$rc" 73 "$H: a read-only database: exit 73"
+		OC_SQLITE_READER=libsqlite3 run oc-check --json
+		jqok '.profiles | type == "array"' "$H: a read-only database read through libsqlite3"
+		OC_SQLITE_READER=libsqlite3 run_in "$KEY" oc-profile add --no-config -t api_key openai:ro
+		is "$rc" 73 "$H: and a write that reads it so first: exit 73"
+		is "$(ls -l "$(dirname "$db")" | sed 1d)" "$before" "$H: and no -wal or -shm is made beside it"
 		chmod 600 "$db"
 	elif command -v setpriv >/dev/null 2>&1; then
 		prog=$(user_copy oc-profile)
@@ -131,6 +140,9 @@ for H in d-fresh c-fresh; do
 		run setpriv --reuid 4242 --regid 4242 --clear-groups env HOME="$HOME" \
 		    "$prog" add --no-config -t api_key openai:ro <"$T_TMP/rokey"
 		is "$rc" 73 "$H: a read-only database: exit 73 (as uid 4242)"
+		run setpriv --reuid 4242 --regid 4242 --clear-groups env HOME="$HOME" \
+		    OC_SQLITE_READER=libsqlite3 "$(user_copy oc-check)" --json
+		jqok '.profiles | type == "array"' "$H: a read-only database read through libsqlite3 (as uid 4242)"
 		is "$(ls -l "$(dirname "$db")" | sed 1d)" "$before" "$H: and no -wal or -shm is made beside it"
 		chmod 600 "$db"
 		chown -R 0:0 "$HOME"
