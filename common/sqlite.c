@@ -49,19 +49,20 @@ oc_sqlite_load(struct oc_err *err)
 #endif
 		"libsqlite3.so.0", "libsqlite3.so",
 	};
-	const char *path = getenv("OC_SQLITE_LIBRARY");
+	const char *const *list = names, *path = NULL, *one[1];
 	size_t i, n = sizeof names / sizeof names[0];
 	void *h = NULL;
 
-	if (path != NULL && *path != '\0')
-		n = 0;		/* that library, or none */
 	if (state == 0) {
 		state = -1;
-		if (n == 0 && (h = dlopen(path, RTLD_NOW | RTLD_LOCAL)) ==
-		    NULL)
-			snprintf(failure, sizeof failure, "%s", dlerror());
+		if ((one[0] = getenv("OC_SQLITE_LIBRARY")) != NULL &&
+		    *one[0] != '\0') {
+			list = one;	/* that library, or none */
+			n = 1;
+		}
+		/* the first one's failure is the one reported */
 		for (i = 0; h == NULL && i < n; i++)
-			if ((h = dlopen(path = names[i], RTLD_NOW |
+			if ((h = dlopen(path = list[i], RTLD_NOW |
 			    RTLD_LOCAL)) == NULL && i == 0)
 				snprintf(failure, sizeof failure, "%s",
 				    dlerror());
@@ -84,23 +85,11 @@ oc_sqlite_load(struct oc_err *err)
 	    "need, cannot be loaded: %s", failure);
 	return -1;
 }
-
-int
-oc_sqlite_loaded(void)
-{
-	return state == 1;
-}
 #else
 int
 oc_sqlite_load(struct oc_err *err)
 {
 	(void)err;
 	return 0;
-}
-
-int
-oc_sqlite_loaded(void)
-{
-	return 1;
 }
 #endif

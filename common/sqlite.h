@@ -12,8 +12,7 @@
  *
  * oc_sqlite_load: 0 when libsqlite3 can be called; -1 with err set
  * (OC_EX_UNAVAILABLE, the library and why) when it cannot be loaded or is
- * older than 3.37. oc_sqlite_loaded: whether a call is safe now, without
- * trying (for the clean-up at exit).
+ * older than 3.37. Tried once; the answer is kept.
  */
 #ifndef OC_SQLITE_H
 #define OC_SQLITE_H
@@ -23,7 +22,6 @@
 struct oc_err;
 
 int oc_sqlite_load(struct oc_err *);
-int oc_sqlite_loaded(void);
 
 #ifdef OC_SQLITE_DLOPEN
 /* X(name): every libsqlite3 function store-sqlite.c calls */
@@ -42,6 +40,10 @@ struct oc_sqlite_api {
 };
 extern struct oc_sqlite_api oc_sqlite_api;
 
+/* The names store-sqlite.c calls, as the pointers: the build keeps this
+ * list and OC_SQLITE_FUNCS in step (a name missing here links against a
+ * libsqlite3 the commands do not link; one missing there does not
+ * compile). */
 #ifndef OC_SQLITE_IMPL
 #define sqlite3_bind_int64		(*oc_sqlite_api.sqlite3_bind_int64)
 #define sqlite3_bind_text		(*oc_sqlite_api.sqlite3_bind_text)

@@ -113,8 +113,7 @@ struct bpage {
 	uint32_t right;
 };
 
-/* One type='table' row of sqlite_schema. */
-/* A table of sqlite_schema: its name and CREATE TABLE text are in the
+/* A type='table' row of sqlite_schema: its name and CREATE TABLE text are in the
  * reader's string arena (one allocation for the schema's hundreds of
  * strings); its column list is parsed at its first query. */
 struct table {
