@@ -234,7 +234,7 @@ rmdir "$TC/dir.prom"
 # a full disk: the write fails half way; the old file stays whole
 if mntns; then
 	put_store "$BIG"
-	env T_TMP="$T_TMP" TC="$TC" $MNTNS sh -c '
+	T_TMP="$T_TMP" TC="$TC" $MNTNS sh -c '
 		mount -t tmpfs -o size=64k tmpfs "$TC"
 		printf "oc_check_up{agent=\"main\"} 1\n" >"$TC/oc-check.prom"
 		oc-check --prometheus --output "$TC/oc-check.prom" >/dev/null 2>"$T_TMP/full.err"

@@ -9,8 +9,6 @@
 . "${OC_SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 . "$OC_SRCDIR/tests/sync-lib.sh"
 
-ROOT=0
-[ "$(id -u)" = 0 ] && ROOT=1
 STRACE=$(command -v strace || true)
 KEY=sk-bbbbbbbbbbbbbbbbbbbbbbbb
 
@@ -94,58 +92,65 @@ ln -s "$HOME/elsewhere" "$STORE.lock"
 run_in "$KEY" oc-profile add -t api_key --no-config --wait 0.5s openai:b
 is "$rc" 75 "7: a symlink at the lock path is not followed: the lock is busy"
 ok "$([ ! -e "$HOME/elsewhere" ]; echo $?)" "7: and nothing was made through it"
-if [ "$ROOT" = 1 ]; then
+if asroot_ok; then
 	# A user plants a link to a file of root's; root must not follow it.
+	# (As a user: root through sudo -n, see asroot in lib.sh.)
 	t_home
 	put_store '{"version":1,"profiles":{}}'
 	printf '{"version":1,"profiles":{},"precious":true}\n' >"$T_TMP/root-file"
 	cp "$T_TMP/root-file" "$T_TMP/root-file.before"
+	asroot chown 0:0 "$T_TMP/root-file"
 	rm "$STORE"
 	ln -s "$T_TMP/root-file" "$STORE"
-	chown -h 4242:4242 "$STORE" "$AGENT"
-	run_in "$KEY" oc-profile add -t api_key --no-config openai:b
+	asroot chown -h 4242:4242 "$STORE" "$AGENT"
+	run_in "$KEY" asroot oc-profile add -t api_key --no-config openai:b
 	is "$rc" 73 "7: a link owned by another user to root's file: refused (73)"
 	like "$err" 'refusing to write through it' "7: saying why"
 	ok "$(cmp -s "$T_TMP/root-file" "$T_TMP/root-file.before"; echo $?)" "7: the file it points to is untouched"
+	as_owner
 else
-	skip "7: a link to another owner's file needs root to set up"
+	skip "7: a link to another owner's file: the set-up $ASROOT_WHY"
 fi
 
 # --- 6. root writing in another user's home keeps the user's files theirs
-if [ "$ROOT" = 1 ] && command -v setpriv >/dev/null 2>&1; then
+if ! command -v setpriv >/dev/null 2>&1; then
+	skip "6: other owners need setpriv (util-linux)"
+elif asroot_ok; then
 	t_home
 	chmod 711 "$T_TMP"
 	put_store '{"version":1,"profiles":{}}'
 	put_config '{"x":1,"agents":{"list":[{"id":"main"},{"id":"work"}]}}'
-	chown -R 4242:4343 "$HOME"
-	run_in "$KEY" oc-profile add -t api_key openai:b
+	asroot chown -R 4242:4343 "$HOME"
+	run_in "$KEY" asroot oc-profile add -t api_key openai:b
 	is "$rc" 0 "6: root adds a profile in uid 4242's home"
-	is "$(stat -c %u:%g "$STORE") $(stat -c %u:%g "$CONFIG") $(stat -c %u:%g "$CONFIG.bak")" \
-	    "4242:4343 4242:4343 4242:4343" "6: store, config and .bak keep their owner and group"
-	run setpriv --reuid 4242 --regid 4343 --clear-groups oc-profile list
+	is "$(asroot stat -c %u:%g "$STORE" "$CONFIG" "$CONFIG.bak" | tr "\n" " ")" \
+	    "4242:4343 4242:4343 4242:4343 " "6: store, config and .bak keep their owner and group"
+	run asroot setpriv --reuid 4242 --regid 4343 --clear-groups oc-profile list
 	is "$rc" 0 "6: the owner can still read them"
-	run_in "$KEY" oc-profile -a work add -t api_key --no-config openai:w
+	run_in "$KEY" asroot oc-profile -a work add -t api_key --no-config openai:w
 	is "$rc" 0 "6: root adds to a new agent's store"
-	is "$(stat -c %u:%g "$STATE/agents/work" "$STATE/agents/work/agent" "$STATE/agents/work/agent/auth-profiles.json" | sort -u)" \
+	is "$(asroot stat -c %u:%g "$STATE/agents/work" "$STATE/agents/work/agent" "$STATE/agents/work/agent/auth-profiles.json" | sort -u)" \
 	    "4242:4343" "6: its new directories and store belong to the home's owner"
-	run_in sk-eeeeeeeeeeeeeeeeeeeeeeee oc-keys set -p openai
-	is "$(stat -c %u:%g "$STATE/.env")" 4242:4343 "6: so does a new .env"
+	run_in sk-eeeeeeeeeeeeeeeeeeeeeeee asroot oc-keys set -p openai
+	is "$(asroot stat -c %u:%g "$STATE/.env")" 4242:4343 "6: so does a new .env"
+	as_owner
 	# Someone else's file in a directory we may write: refused, not stolen.
 	t_home
 	chmod 711 "$T_TMP"
 	put_store '{"version":1,"profiles":{}}'
 	chmod 777 "$AGENT"
 	chmod 755 "$HOME" "$STATE" "$STATE/agents" "$STATE/agents/main"
-	chown 4343:4343 "$STORE"
 	chmod 644 "$STORE"
+	asroot chown 4343:4343 "$STORE"
 	snap "$STORE"
 	printf '%s' "$KEY" >"$T_TMP/key"
-	run setpriv --reuid 4242 --regid 4242 --clear-groups env HOME="$HOME" oc-profile add -t api_key --no-config openai:b <"$T_TMP/key"
+	run asroot setpriv --reuid 4242 --regid 4242 --clear-groups env HOME="$HOME" oc-profile add -t api_key --no-config openai:b <"$T_TMP/key"
 	is "$rc" 73 "6: a user replacing another user's store: refused (73)"
 	like "$err" 'belongs to uid 4343' "6: saying whose it is"
 	same_file "$STORE" "6: and the store is untouched"
+	as_owner
 else
-	skip "6: other owners need root and setpriv"
+	skip "6: other owners: the set-up $ASROOT_WHY"
 fi
 
 # --- 14. the temp files of killed writers are swept under the lock
@@ -185,7 +190,7 @@ if mntns; then
 	cp "$CONFIG" "$T_TMP/config.before"
 	printf '%s' "$KEY" >"$T_TMP/key"
 	# In a mount namespace of its own: the tmpfs goes when it exits.
-	env T_TMP="$T_TMP" $MNTNS sh -c '
+	T_TMP="$T_TMP" $MNTNS sh -c '
 		set -e
 		mount -t tmpfs -o size=128k tmpfs "$HOME"
 		mkdir -p "$(dirname "$1")" && cp "$T_TMP/store.before" "$1" && chmod 600 "$1"
@@ -240,7 +245,7 @@ if mntns; then
 	chmod 600 "$STATE"
 	cp "$STORE" "$T_TMP/pair.store"
 	cp "$STATE" "$T_TMP/pair.state"
-	env T_TMP="$T_TMP" $MNTNS sh -c '
+	T_TMP="$T_TMP" $MNTNS sh -c '
 		set -e
 		mount -t tmpfs -o size=256k tmpfs "$HOME"
 		mkdir -p "$(dirname "$1")" && chmod 700 "$HOME/.openclaw" "$(dirname "$1")"

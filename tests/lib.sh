@@ -134,22 +134,59 @@ peer_find() {
 	fi
 }
 
+# asroot CMD...: run CMD as root: directly when we are root, else through
+# passwordless sudo (sudo -n, never a prompt), keeping the environment, PATH
+# and HOME. asroot_ok says whether it can here (ASROOT_WHY says why not);
+# OC_TEST_SUDO=no keeps the tests from using sudo at all. It serves the few
+# set-ups a user cannot make alone: another owner's file, a tmpfs.
+asroot() {
+	if [ "$(id -u)" = 0 ]; then "$@"
+	else sudo -n -E env "PATH=$PATH" "HOME=$HOME" "$@"; fi
+}
+asroot_ok() {
+	ASROOT_WHY=
+	[ "$(id -u)" = 0 ] && return 0
+	if [ "${OC_TEST_SUDO:-yes}" = no ]; then
+		ASROOT_WHY="needs root (OC_TEST_SUDO=no: not through sudo)"
+	elif ! command -v sudo >/dev/null 2>&1; then
+		ASROOT_WHY="needs root, or sudo"
+	elif ! sudo -n -E env true 2>/dev/null; then
+		ASROOT_WHY="needs root, or sudo without a password prompt (sudo -n)"
+	else
+		return 0
+	fi
+	return 1
+}
+# as_owner: chown -R T_TMP back to us after a set-up gave it to others, so
+# that it can be removed
+as_owner() {
+	[ "$(id -u)" = 0 ] || asroot chown -R "$(id -u):$(id -g)" "$T_TMP"
+}
+
 # mntns: how to run a command in a mount namespace of its own, where it may
 # mount a small tmpfs (and make it read-only with remount,bind,ro): sets
 # MNTNS to "unshare -m" for root, "unshare -r -m" (a user namespace of its
-# own) for a user; when neither works here, MNTNS is empty, MNTNS_WHY says
-# why and it returns 1.
+# own) for a user, or, where a user may not make one (in a chroot), to
+# "asroot unshare -m" (root through sudo -n); when none works here, MNTNS is
+# empty, MNTNS_WHY says why and it returns 1.
 mntns() {
 	MNTNS=
 	MNTNS_WHY=
 	command -v unshare >/dev/null 2>&1 || { MNTNS_WHY="needs unshare (util-linux)"; return 1; }
-	if [ "$(id -u)" = 0 ]; then set -- unshare -m; else set -- unshare -r -m; fi
-	# shellcheck disable=SC2016 # for the inner shell
-	if "$@" sh -c 'd=$(mktemp -d) || exit 1; mount -t tmpfs -o size=64k tmpfs "$d" && mount -o remount,bind,ro "$d" && ! touch "$d/x" 2>/dev/null; r=$?; umount "$d" 2>/dev/null; rmdir "$d"; exit $r' 2>/dev/null; then
-		MNTNS="$*"
-		return 0
+	set -- "unshare -m"
+	if [ "$(id -u)" != 0 ]; then
+		set -- "unshare -r -m"
+		asroot_ok && set -- "$1" "asroot unshare -m"
 	fi
-	MNTNS_WHY="needs a mount namespace with a tmpfs of its own, which '$*' cannot make here (a container or chroot without the privilege?)"
+	for m; do
+		# shellcheck disable=SC2016,SC2086 # for the inner shell; m is words
+		if $m sh -c 'd=$(mktemp -d) || exit 1; mount -t tmpfs -o size=64k tmpfs "$d" && mount -o remount,bind,ro "$d" && ! touch "$d/x" 2>/dev/null; r=$?; umount "$d" 2>/dev/null; rmdir "$d"; exit $r' 2>/dev/null; then
+			MNTNS=$m
+			return 0
+		fi
+	done
+	MNTNS_WHY="needs a mount namespace with a tmpfs of its own, which '$1'${2:+ or '$2'} cannot make here (a container or chroot without the privilege?)"
+	[ "$(id -u)" != 0 ] && [ -n "${ASROOT_WHY:-}" ] && MNTNS_WHY="$MNTNS_WHY; as root: $ASROOT_WHY"
 	return 1
 }
 
