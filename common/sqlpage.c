@@ -113,9 +113,9 @@ struct bpage {
 	uint32_t right;
 };
 
-/* A type='table' row of sqlite_schema: its name and CREATE TABLE text are in the
- * reader's string arena (one allocation for the schema's hundreds of
- * strings); its column list is parsed at its first query. */
+/* A type='table' row of sqlite_schema: its name and CREATE TABLE text
+ * are in the reader's string arena (one allocation for the schema's
+ * hundreds of strings); its column list is parsed at its first query. */
 struct table {
 	size_t name, sql;	/* offsets in strs; sql NOSQL when none */
 	size_t namelen;

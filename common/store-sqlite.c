@@ -150,7 +150,6 @@ immutable_uri(const char *path)
 {
 	struct oc_buf b = { 0 };
 	const unsigned char *p;
-	char *r;
 
 	oc_buf_adds(&b, "file:");
 	for (p = (const unsigned char *)path; *p != '\0'; p++)
@@ -160,9 +159,7 @@ immutable_uri(const char *path)
 		else
 			oc_buf_addf(&b, "%%%02X", *p);
 	oc_buf_adds(&b, "?immutable=1");
-	r = oc_xstrdup(b.data);
-	oc_buf_free(&b);
-	return r;
+	return b.data;
 }
 
 /* Open an existing database; never create one. */

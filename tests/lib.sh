@@ -144,18 +144,18 @@ asroot() {
 	else sudo -n -E env "PATH=$PATH" "HOME=$HOME" "$@"; fi
 }
 asroot_ok() {
-	ASROOT_WHY=
 	[ "$(id -u)" = 0 ] && return 0
-	if [ "${OC_TEST_SUDO:-yes}" = no ]; then
-		ASROOT_WHY="needs root (OC_TEST_SUDO=no: not through sudo)"
-	elif ! command -v sudo >/dev/null 2>&1; then
-		ASROOT_WHY="needs root, or sudo"
-	elif ! sudo -n -E env true 2>/dev/null; then
-		ASROOT_WHY="needs root, or sudo without a password prompt (sudo -n)"
-	else
-		return 0
+	if [ -z "${ASROOT_WHY+set}" ]; then	# asked once per test
+		ASROOT_WHY=
+		if [ "${OC_TEST_SUDO:-yes}" = no ]; then
+			ASROOT_WHY="needs root (OC_TEST_SUDO=no: not through sudo)"
+		elif ! command -v sudo >/dev/null 2>&1; then
+			ASROOT_WHY="needs root, or sudo"
+		elif ! sudo -n -E env true 2>/dev/null; then
+			ASROOT_WHY="needs root, or sudo without a password prompt (sudo -n)"
+		fi
 	fi
-	return 1
+	[ -z "$ASROOT_WHY" ]
 }
 # as_owner: chown -R T_TMP back to us after a set-up gave it to others, so
 # that it can be removed
