@@ -15,7 +15,9 @@
 # minimal C program run by the same runner, the two taking turns (the
 # ratio column is the median of the per-round ratios); `openclaw models
 # status --check` of 2026.9.6 ($OC_PEER_D) on the era-D home and of
-# 2026.7.35 ($OC_PEER_C) on the era-C home when installed. Exits 1 if
+# 2026.7.35 ($OC_PEER_C) on the era-C home when installed (on a copy, and
+# oc-check again on that copy as the release left it, with the -wal and
+# -shm a live gateway keeps). Exits 1 if
 # oc-check on era D is not within 1.5x of the minimal program (that
 # ratio). RUNS (default 51) runs a measurement;
 # KEEP=1 keeps the homes (their directory is printed).
@@ -115,15 +117,27 @@ for e in a b c d; do
 	run_row "$E" "oc-check --json" "$RUNS" "$B/oc-check" --json
 done
 
+wal_of() {	# what -wal files the release left in home $1
+	local n
+	n=$(find "$1" -name '*.sqlite-wal' | wc -l)
+	echo "$n -wal"
+}
+
 peer_row() {	# peer_row ERA VAR
 	local p=${!2:-}
 	if [ -n "$p" ] && [ -x "$p" ]; then
-		HOME=$W/$1
+		# on a copy: the release writes to its home (a -wal, its
+		# migrations), and the homes above are measured again below
+		rm -rf "$W/peer-$1"
+		cp -a "$W/$1" "$W/peer-$1"
+		HOME=$W/peer-$1
 		run_row "$(echo "$1" | tr a-z A-Z)" "openclaw $(peer_release "$p") status" 5 \
 		    env -i PATH=/usr/bin:/bin HOME="$HOME" "$p" models status --check
 		eval "pm=\$m_$1 pr=\$r_$1"
 		awk -v p="$M" -v o="$pm" -v r="$R" -v q="$pr" -v e="$1" 'BEGIN {
 			printf "peer, era %s: models status --check takes %.0fx the time and %.0fx the memory of oc-check\n", toupper(e), p / o, r / q }'
+		# the home as the release left it, as a live gateway keeps it
+		run_row "$(echo "$1" | tr a-z A-Z)" "oc-check, after it ($(wal_of "$HOME"))" "$RUNS" "$B/oc-check"
 	else
 		echo "peer for era $(echo "$1" | tr a-z A-Z): $2 not set (see .ci/run)"
 	fi

@@ -113,13 +113,18 @@ struct bpage {
 	uint32_t right;
 };
 
-/* A type='table' row of sqlite_schema: its name and CREATE TABLE text
- * are in the reader's string arena (one allocation for the schema's
- * hundreds of strings); its column list is parsed at its first query. */
+/* A type='table' row of sqlite_schema: its name is in the reader's
+ * string arena (one allocation for the schema's hundreds of strings); its
+ * CREATE TABLE text joins it, from the row's cell, at the table's first
+ * query, when its column list is parsed (2026.9.6's state database has
+ * 51 KB of SQL in 104 tables, and a check queries two). */
 struct table {
-	size_t name, sql;	/* offsets in strs; sql NOSQL when none */
+	size_t name, sql;	/* offsets in strs; sql NOSQL until read */
 	size_t namelen;
 	uint32_t root;
+	uint32_t rowpg;		/* the sqlite_schema row: leaf page, cell */
+	unsigned rowcell;
+	int has_sql;		/* the row's sql is a text */
 	struct tabdef *td;	/* NULL until parsed */
 	int td_ok;		/* parse_create said it understood it */
 };
@@ -157,6 +162,8 @@ struct oc_sqlpage {
 	char *strs;		/* their names and SQL, NUL-terminated */
 	size_t strslen, strscap;
 	int schema_read;
+	uint32_t at_pg;		/* the leaf page and cell walk is at */
+	unsigned at_cell;
 	/* page buffers: one per b-tree level, one for overflow pages */
 	unsigned char *lvl[DEPTH_MAX];
 	unsigned char *ov;
@@ -858,6 +865,8 @@ walk(struct oc_sqlpage *db, uint32_t root, cell_fn fn, void *arg)
 			for (; st[level].i < bp->ncells; st[level].i++) {
 				if (leaf_cell(db, bp, st[level].i, &pl) == -1)
 					return -1;
+				db->at_pg = bp->no;
+				db->at_cell = st[level].i;
 				if ((r = fn(db, &pl, arg)) != 0)
 					return r;
 			}
@@ -1026,8 +1035,8 @@ col_keep(struct oc_sqlpage *db, const struct payload *pl, const struct col *c,
 	size_t n = (size_t)c->len;
 
 	if (db->strscap - db->strslen < n + 1) {
-		/* 2026.9.6's state database: 64 KB of names and SQL */
-		size_t cap = db->strscap ? db->strscap : 98304;
+		/* 2026.9.6's state database: 2.2 KB of table names */
+		size_t cap = db->strscap ? db->strscap : 8192;
 
 		while (cap - db->strslen < n + 1)
 			cap *= 2;
@@ -1102,10 +1111,33 @@ schema_row(struct oc_sqlpage *db, const struct payload *pl, void *arg)
 	t->root = (uint32_t)root;
 	t->namelen = (size_t)c[1].len;
 	t->sql = NOSQL;
-	if (col_keep(db, pl, &c[1], &t->name) == -1 ||
-	    (col_is_text(&c[4]) && col_keep(db, pl, &c[4], &t->sql) == -1))
+	t->has_sql = col_is_text(&c[4]);
+	t->rowpg = db->at_pg;
+	t->rowcell = db->at_cell;
+	return col_keep(db, pl, &c[1], &t->name);
+}
+
+/* The CREATE TABLE text of t, from its sqlite_schema row (the snapshot
+ * schema_row read it in), into the string arena. */
+static int
+table_sql(struct oc_sqlpage *db, struct table *t)
+{
+	struct bpage bp;
+	struct payload pl;
+	struct col c[5];
+
+	if (t->sql != NOSQL)
+		return 0;
+	if (bpage_load(db, t->rowpg, lvl_buf(db, 0), &bp) == -1)
 		return -1;
-	return 0;
+	if (bp.type != 0x0d || t->rowcell >= bp.ncells)
+		return bad(db, "page %u: the sqlite_schema row moved", t->rowpg);
+	if (leaf_cell(db, &bp, t->rowcell, &pl) == -1 ||
+	    record_cols(db, &pl, c, 5) == -1)
+		return -1;
+	if (!col_is_text(&c[4]))
+		return bad(db, "page %u: the sqlite_schema row moved", t->rowpg);
+	return col_keep(db, &pl, &c[4], &t->sql);
 }
 
 static int
@@ -1891,7 +1923,9 @@ get_text(struct oc_sqlpage *db, const char *table, const char *keycol,
 		    name_eq(db->strs + db->tables[i].name, table, n))
 			t = &db->tables[i];
 	/* the column list, parsed at the table's first query */
-	if (t != NULL && t->root != 0 && t->sql != NOSQL && t->td == NULL) {
+	if (t != NULL && t->root != 0 && t->has_sql && t->td == NULL) {
+		if ((r = table_sql(db, t)) != 0)
+			goto out;
 		t->td = oc_xmalloc(sizeof *t->td);
 		memset(t->td, 0, sizeof *t->td);
 		t->td_ok = parse_create(db->strs + t->sql, t->td) == 0;
@@ -1900,7 +1934,7 @@ get_text(struct oc_sqlpage *db, const char *table, const char *keycol,
 		td = t->td;
 	if (t == NULL)
 		r = unsup(db, "no such table");
-	else if (t->root == 0 || t->sql == NOSQL)
+	else if (t->root == 0 || !t->has_sql)
 		r = unsup(db, "a virtual table");
 	else if (!t->td_ok)
 		r = unsup(db, "a CREATE TABLE this reader does not understand");

@@ -147,6 +147,23 @@ is "$(wc -c <"$T_TMP/r.out")" 4 "the row after a 2 MiB one"
 reader "$D/big512" $CMS k2m
 is "$(wc -c <"$T_TMP/.out")" 2097152 "a 2 MiB value in 512-byte pages, whole"
 
+# --- a schema of many leaf pages: the reader keeps each table's name and
+# where its sqlite_schema row is, and reads the CREATE TABLE text from
+# there at the table's first query; here the text of "late" runs onto
+# overflow pages, and "early" is queried after it, from the first leaf
+cols=$(awk 'BEGIN { for (i = 0; i < 150; i++) printf "c%03d_a_long_column_name TEXT, ", i }')
+fill=$(awk 'BEGIN { for (i = 0; i < 120; i++) printf "CREATE TABLE f%03d (a TEXT, b TEXT, c TEXT); CREATE INDEX f%03d_i ON f%03d (a, b);\n", i, i, i }')
+mkdb schema "CREATE TABLE early (k TEXT PRIMARY KEY, v TEXT);
+INSERT INTO early VALUES ('a', 'first leaf');
+$fill
+CREATE TABLE late ($cols k TEXT PRIMARY KEY, v TEXT);
+INSERT INTO late (k, v) VALUES ('a', 'after an overflowing CREATE TABLE');" "PRAGMA page_size=512;"
+is "$(sqlite3 "$D/schema" "SELECT length(sql) > 512 FROM sqlite_schema WHERE name = 'late'")" 1 "  the text of late does not fit a 512-byte page"
+same "a table after 240 schema rows, its CREATE TABLE on overflow pages" "$D/schema" late k v a
+same "  then a table of the first schema leaf" "$D/schema" early k v a
+same "  then late again" "$D/schema" late k v a
+same "  a column of late past its 150th" "$D/schema" late k c149_a_long_column_name a
+
 # --- deep table b-trees (interior pages on several levels)
 mkdb deep "CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT NOT NULL) STRICT;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
