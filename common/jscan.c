@@ -161,18 +161,6 @@ oc_jscan_iter_next(struct oc_jiter *it, struct oc_jval *key,
 	return 1;
 }
 
-char *
-oc_jscan_str_dup(struct oc_jval s)
-{
-	char *buf;
-
-	if (oc_jscan_type(s) != OC_JT_STRING)
-		return NULL;
-	buf = oc_xmalloc(3 * s.n + 1);
-	oc_json_unquote(s.p, s.n, buf);
-	return buf;
-}
-
 /* A string span that decodes to its own bytes: no escape, and ASCII only
  * (the decoder in json.c rewrites bytes that are not UTF-8; text that is
  * not ASCII is rare here and takes the slow path). */
@@ -186,6 +174,27 @@ plain(struct oc_jval s)
 		if (p[i] == '\\' || p[i] >= 0x80)
 			return 0;
 	return 1;
+}
+
+char *
+oc_jscan_str_dup(struct oc_jval s)
+{
+	char *buf;
+
+	if (oc_jscan_type(s) != OC_JT_STRING)
+		return NULL;
+	/* the usual case: the bytes between the quotes, in a block of their
+	 * size (the decoder's worst case, 3 bytes a byte, made every string
+	 * of a 10,000-profile store three times its length) */
+	if (plain(s)) {
+		buf = oc_xmalloc(s.n - 1);
+		memcpy(buf, s.p + 1, s.n - 2);
+		buf[s.n - 2] = '\0';
+		return buf;
+	}
+	buf = oc_xmalloc(3 * s.n + 1);
+	oc_json_unquote(s.p, s.n, buf);
+	return buf;
 }
 
 int
