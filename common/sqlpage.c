@@ -102,6 +102,8 @@ struct payload {
 	const unsigned char *local;
 	uint32_t nlocal;
 	uint32_t first;		/* first overflow page, 0 if none */
+	uint32_t pg;		/* the leaf page and cell it is in */
+	unsigned cell;
 };
 
 /* A b-tree page as read. */
@@ -162,8 +164,6 @@ struct oc_sqlpage {
 	char *strs;		/* their names and SQL, NUL-terminated */
 	size_t strslen, strscap;
 	int schema_read;
-	uint32_t at_pg;		/* the leaf page and cell walk is at */
-	unsigned at_cell;
 	/* page buffers: one per b-tree level, one for overflow pages */
 	unsigned char *lvl[DEPTH_MAX];
 	unsigned char *ov;
@@ -780,6 +780,8 @@ leaf_cell(struct oc_sqlpage *db, const struct bpage *bp, unsigned i,
 	pl->size = size;
 	pl->local = p;
 	pl->first = pl->nlocal < size ? be32(p + pl->nlocal) : 0;
+	pl->pg = bp->no;
+	pl->cell = i;
 	return 0;
 }
 
@@ -865,8 +867,6 @@ walk(struct oc_sqlpage *db, uint32_t root, cell_fn fn, void *arg)
 			for (; st[level].i < bp->ncells; st[level].i++) {
 				if (leaf_cell(db, bp, st[level].i, &pl) == -1)
 					return -1;
-				db->at_pg = bp->no;
-				db->at_cell = st[level].i;
 				if ((r = fn(db, &pl, arg)) != 0)
 					return r;
 			}
@@ -1112,8 +1112,8 @@ schema_row(struct oc_sqlpage *db, const struct payload *pl, void *arg)
 	t->namelen = (size_t)c[1].len;
 	t->sql = NOSQL;
 	t->has_sql = col_is_text(&c[4]);
-	t->rowpg = db->at_pg;
-	t->rowcell = db->at_cell;
+	t->rowpg = pl->pg;
+	t->rowcell = pl->cell;
 	return col_keep(db, pl, &c[1], &t->name);
 }
 

@@ -138,28 +138,15 @@ ok "$([ ! -e "$CONFIG.bak" ]; echo $?)" "no .bak made of a file that was not rew
 t_home
 put_store '{"version":1,"profiles":{"openai:a":{"type":"api_key","provider":"openai","key":"sk-a"}}}'
 # the writer leaves '{"version":1,"profiles":' for 30 ms, the whole for
-# 10 ms, and says how long its longest round left the file incomplete
-cp "$STORE" "$T_TMP/full"
-"$OC_BUILDDIR/tests/progs/rewrite-inplace" "$STORE" 24 30 10 "$T_TMP/stop" \
-    <"$T_TMP/full" >"$T_TMP/rounds" &
-inplace=$!
+# 10 ms
+rewriter_start "$STORE" 24 30 10
 fails=0
 for i in $(seq 1 30); do
 	oc-profile list >/dev/null 2>&1 || fails=$((fails + 1))
 	oc-order get -p openai --effective >/dev/null 2>&1 || fails=$((fails + 1))
 done
-touch "$T_TMP/stop"; wait "$inplace"
-is "$?" 0 "the in-place writer ran"
-read -r _ rounds _ longest <"$T_TMP/rounds" || rounds=0
-ok "$([ "${rounds:-0}" -gt 0 ]; echo $?)" "  and rewrote the store ${rounds:-0} times during the reads"
-# a reader calls a file corrupt once it has stayed the same and bad for
-# 100 ms: a writer held that long mid-write by a loaded machine is a broken
-# premise, not a misread
-if [ "${longest:-0}" -lt 100 ]; then
-	is "$fails" 0 "readers wait out a store being rewritten in place"
-else
-	skip "the machine held the in-place writer mid-write for ${longest} ms (100 ms is what a reader waits out): $fails of 60 reads failed"
-fi
+rewriter_stop "the reads"
+rewriter_none_failed "$fails" "readers wait out a store being rewritten in place" "of 60 reads failed"
 
 # --- modes under a permissive umask
 t_home

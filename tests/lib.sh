@@ -163,6 +163,40 @@ as_owner() {
 	[ "$(id -u)" = 0 ] || asroot chown -R "$(id -u):$(id -g)" "$T_TMP"
 }
 
+# rewriter_start FILE HALF_BYTES HALF_MS PAUSE_MS: rewrite FILE in place,
+# from the text it has now, until rewriter_stop (tests/progs/rewrite-inplace:
+# each round leaves the first HALF_BYTES for HALF_MS, the whole for
+# PAUSE_MS, and is timed).
+rewriter_start() {
+	cp "$1" "$T_TMP/rewrite.text"
+	rm -f "$T_TMP/rewrite.stop"
+	"$OC_BUILDDIR/tests/progs/rewrite-inplace" "$@" "$T_TMP/rewrite.stop" \
+	    <"$T_TMP/rewrite.text" >"$T_TMP/rewrite.rounds" &
+	REWRITER=$!
+}
+# rewriter_stop DURING: stop it, and check that it ran and rewrote the file
+# DURING ("the reads"); REWRITE_LONGEST is its longest round, in ms.
+rewriter_stop() {
+	local rounds
+	: >"$T_TMP/rewrite.stop"
+	wait "$REWRITER"
+	is "$?" 0 "the in-place writer ran"
+	read -r _ rounds _ REWRITE_LONGEST <"$T_TMP/rewrite.rounds" || rounds=0
+	ok "$([ "${rounds:-0}" -gt 0 ]; echo $?)" "  and rewrote the store ${rounds:-0} times during $1"
+}
+# rewriter_none_failed N DESC WHAT: N readers failed; is N 0 DESC, unless
+# the writer was held mid-write as long as a reader waits out a file that
+# stays the same and bad (100 ms, common/file.c): a loaded machine broke the
+# premise, and the check skips saying so ("N WHAT"), returning 1.
+rewriter_none_failed() {
+	if [ "${REWRITE_LONGEST:-0}" -lt 100 ]; then
+		is "$1" 0 "$2"
+		return 0
+	fi
+	skip "the machine held the in-place writer mid-write for $REWRITE_LONGEST ms (100 ms is what a reader waits out): $1 $3"
+	return 1
+}
+
 # mntns: how to run a command in a mount namespace of its own, where it may
 # mount a small tmpfs (and make it read-only with remount,bind,ro): sets
 # MNTNS to "unshare -m" for root, "unshare -r -m" (a user namespace of its
